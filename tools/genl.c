@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Talking to the flowsess generic-netlink family with libmnl. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <linux/genetlink.h>
+
+#include "tool.h"
+
+static int family_id_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
+		    mnl_attr_validate(attr, MNL_TYPE_U16) >= 0)
+			*(uint16_t *)data = mnl_attr_get_u16(attr);
+	}
+	return MNL_CB_OK;
+}
+
+static struct nlmsghdr *genl_msg(struct fs_genl *g, char *buf, uint16_t type,
+				 uint8_t cmd, uint8_t version, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = ++g->seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = version;
+	return nlh;
+}
+
+struct nlmsghdr *fs_genl_msg(struct fs_genl *g, char *buf, uint8_t cmd,
+			     uint16_t flags)
+{
+	return genl_msg(g, buf, g->family_id, cmd, FLOWSESS_GENL_VERSION, flags);
+}
+
+int fs_genl_talk(struct fs_genl *g, struct nlmsghdr *nlh, fs_reply_cb cb,
+		 void *data)
+{
+	char buf[32768];
+	unsigned int seq = nlh->nlmsg_seq;
+	ssize_t n;
+	int ret;
+
+	if (mnl_socket_sendto(g->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		n = mnl_socket_recvfrom(g->nl, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		ret = mnl_cb_run(buf, n, seq, g->portid, cb, data);
+	} while (ret > 0);
+	return ret < 0 ? -errno : 0;
+}
+
+int fs_genl_open(struct fs_genl *g)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	int one = 1;
+
+	memset(g, 0, sizeof(*g));
+	g->seq = time(NULL);
+	g->nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!g->nl)
+		return -errno;
+	/* Ask for the kernel's extended ACK text on errors. */
+	mnl_socket_setsockopt(g->nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	if (mnl_socket_bind(g->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto err;
+	g->portid = mnl_socket_get_portid(g->nl);
+
+	nlh = genl_msg(g, buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, FLOWSESS_GENL_NAME);
+	if (fs_genl_talk(g, nlh, family_id_cb, &g->family_id) < 0)
+		goto err;
+	if (!g->family_id) {
+		errno = ENOENT;
+		goto err;
+	}
+	return 0;
+err:
+	{
+		int err = -errno;
+
+		mnl_socket_close(g->nl);
+		g->nl = NULL;
+		return err;
+	}
+}
+
+void fs_genl_close(struct fs_genl *g)
+{
+	if (g->nl)
+		mnl_socket_close(g->nl);
+	g->nl = NULL;
+}

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * flowsess: configure and inspect the flowsess flow-session table.
+ *
+ *   flowsess [-j] stats
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/genetlink.h>
+
+#include "tool.h"
+
+static bool json_output;
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: flowsess [-j] COMMAND\n"
+		"\n"
+		"Commands:\n"
+		"  stats      show the counters of this network namespace\n"
+		"\n"
+		"Options:\n"
+		"  -j, --json  print JSON\n"
+		"  -h, --help  show this help\n");
+}
+
+static int open_family(struct fs_genl *g)
+{
+	int err = fs_genl_open(g);
+
+	if (err == -ENOENT)
+		fprintf(stderr, "flowsess: the flowsess kernel module is not loaded\n");
+	else if (err)
+		fprintf(stderr, "flowsess: netlink: %s\n", strerror(-err));
+	return err;
+}
+
+static int stats_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(attr) == FLOWSESS_A_STATS &&
+		    fs_stats_parse(attr, data) < 0)
+			return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct fs_stats st;
+	struct fs_genl g;
+	int err;
+
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "flowsess: stats takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	if (open_family(&g))
+		return EXIT_FAILURE;
+	memset(&st, 0, sizeof(st));
+	err = fs_genl_talk(&g, fs_genl_msg(&g, buf, FLOWSESS_CMD_GET_STATS, 0),
+			   stats_cb, &st);
+	fs_genl_close(&g);
+	if (err) {
+		fprintf(stderr, "flowsess: stats: %s\n", strerror(-err));
+		return EXIT_FAILURE;
+	}
+	fs_stats_print(stdout, &st, json_output);
+	return EXIT_SUCCESS;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "stats", cmd_stats },
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ }
+	};
+	unsigned int i;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json_output = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (!argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[0], commands[i].name))
+			return commands[i].run(argc, argv);
+	fprintf(stderr, "flowsess: unknown command \"%s\" (try: flowsess --help)\n",
+		argv[0]);
+	return EXIT_USAGE;
+}

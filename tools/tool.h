@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef FLOWSESS_TOOL_H
+#define FLOWSESS_TOOL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <libmnl/libmnl.h>
+
+#include "uapi/flowsess.h"	/* the one wire format, in ../kmod */
+
+/* Exit codes: 0 success, 1 the operation failed, 2 usage error. */
+#define EXIT_USAGE 2
+
+struct fs_genl {
+	struct mnl_socket *nl;
+	uint16_t family_id;
+	unsigned int seq;
+	unsigned int portid;
+};
+
+typedef int (*fs_reply_cb)(const struct nlmsghdr *nlh, void *data);
+
+int fs_genl_open(struct fs_genl *g);
+void fs_genl_close(struct fs_genl *g);
+struct nlmsghdr *fs_genl_msg(struct fs_genl *g, char *buf, uint8_t cmd,
+			     uint16_t flags);
+int fs_genl_talk(struct fs_genl *g, struct nlmsghdr *nlh, fs_reply_cb cb,
+		 void *data);
+
+struct fs_stats {
+	uint64_t val[__FLOWSESS_STAT_MAX];
+	bool present[__FLOWSESS_STAT_MAX];
+};
+
+const char *fs_stat_name(unsigned int stat);
+int fs_stats_parse(const struct nlattr *nest, struct fs_stats *st);
+void fs_stats_print(FILE *out, const struct fs_stats *st, bool json);
+
+#endif
