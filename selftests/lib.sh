@@ -1,0 +1,107 @@
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by every selftest: TAP output, iproute2, the module, and the
+# client / router / server topology.
+#
+#   client  veth  router  veth  server
+#   10.0.1.2 ---- 10.0.1.1 | 10.0.2.1 ---- 10.0.2.2
+#   fd00:1::2     fd00:1::1 | fd00:2::1     fd00:2::2
+#
+# The router forwards between the two links; flowsess hooks its FORWARD path.
+
+# Busybox prefers its own applets; call iproute2 by its full path.
+ip() { /opt/iproute2/ip "$@"; }
+tc() { /opt/iproute2/tc "$@"; }
+
+CLIENT4=10.0.1.2 SERVER4=10.0.2.2 CLIENT6=fd00:1::2 SERVER6=fd00:2::2
+
+_tap_count=0
+_tap_failed=0
+
+plan() { echo "1..$1"; }
+
+# check DESCRIPTION COMMAND...: one TAP result from a command's status.
+check() {
+	local desc=$1
+	shift
+	_tap_count=$((_tap_count + 1))
+	if "$@"; then
+		echo "ok $_tap_count - $desc"
+	else
+		echo "not ok $_tap_count - $desc"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+# check_num DESCRIPTION VALUE OP EXPECTED: a numeric comparison (-eq, -ge...)
+# that shows both numbers when it fails.
+check_num() {
+	local desc=$1 value=$2 op=$3 expected=$4
+	case "$value" in
+	''|*[!0-9]*) echo "# $desc: got \"$value\", not a number"; value=-1 ;;
+	esac
+	check "$desc" [ "$value" "$op" "$expected" ] ||
+		echo "# $desc: got $value, wanted $op $expected"
+}
+
+# Exit status of the selftest: non-zero when any check failed.
+tap_done() {
+	[ $_tap_failed -eq 0 ]
+}
+
+in_ns() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+flowsess_load() {
+	insmod /lib/flowsess/flowsess.ko "$@"
+}
+
+flowsess_unload() {
+	if grep -q '^flowsess ' /proc/modules; then
+		rmmod flowsess
+	fi
+}
+
+# flowsess_stat NS NAME: one counter of namespace NS, read with the tool.
+flowsess_stat() {
+	in_ns "$1" flowsess stats | awk -v n="$2" '$1 == n { print $2 }'
+}
+
+topology_up() {
+	local ns
+	modload veth || return 1
+	for ns in client router server; do
+		ip netns add "$ns" || return 1
+		ip -n "$ns" link set lo up
+	done
+	ip link add c0 netns client type veth peer name r0 netns router
+	ip link add s0 netns server type veth peer name r1 netns router
+	ip -n client addr add 10.0.1.2/24 dev c0
+	ip -n client addr add fd00:1::2/64 dev c0 nodad
+	ip -n router addr add 10.0.1.1/24 dev r0
+	ip -n router addr add fd00:1::1/64 dev r0 nodad
+	ip -n router addr add 10.0.2.1/24 dev r1
+	ip -n router addr add fd00:2::1/64 dev r1 nodad
+	ip -n server addr add 10.0.2.2/24 dev s0
+	ip -n server addr add fd00:2::2/64 dev s0 nodad
+	ip -n client link set c0 up
+	ip -n router link set r0 up
+	ip -n router link set r1 up
+	ip -n server link set s0 up
+	ip -n client route add default via 10.0.1.1
+	ip -n client -6 route add default via fd00:1::1
+	ip -n server route add default via 10.0.2.1
+	ip -n server -6 route add default via fd00:2::1
+	in_ns router sysctl -qw net.ipv4.ip_forward=1
+	in_ns router sysctl -qw net.ipv6.conf.all.forwarding=1
+}
+
+topology_down() {
+	local ns
+	for ns in client router server; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	return 0
+}

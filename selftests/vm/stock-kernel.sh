@@ -1,0 +1,21 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Fetch (once, cached) Debian's stock 6.1 kernel image, the kernel a Debian
+# router runs, unpacked with dpkg -x; never installed on the host.
+# Prints the unpacked root on stdout: boot/vmlinuz-KVER, lib/modules/KVER.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+kver=$(debian_kver)
+root="$FLOWSESS_CACHE/stock-$kver"
+if [ ! -f "$root/.flowsess-unpacked" ]; then
+	say "downloading linux-image-$kver"
+	rm -rf "$root"
+	mkdir -p "$root/deb"
+	(cd "$root/deb" && apt-get download -q "linux-image-$kver" >&2)
+	dpkg -x "$root"/deb/*.deb "$root"
+	depmod -b "$root" "$kver"
+	rm -rf "$root/deb"
+	touch "$root/.flowsess-unpacked"
+fi
+echo "$root"

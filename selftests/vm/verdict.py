@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge one VM run from its serial log.
+
+    verdict.py LOG TEST...
+
+Each TEST must appear between "### flowsess-test: NAME" and
+"### flowsess-end: NAME rc=N" with a TAP (selftests) or KTAP (kunit) body:
+a plan, as many results as planned, none "not ok" or skipped, rc 0. The
+whole log must be free of kernel reports. Prints one TAP-like line per test
+case and ends with "RESULT passed=N failed=N".
+"""
+import re
+import sys
+
+KERNEL_REPORTS = re.compile(
+    r"BUG:|WARNING:|Oops|Call Trace|general protection fault|Kernel panic"
+    r"|rcu: INFO: .*stall|self-detected stall|KASAN|UBSAN"
+    r"|unreferenced object|possible circular locking|inconsistent lock state"
+    r"|possible recursive locking|suspicious RCU usage|lock held when returning"
+    r"|sleeping function called from invalid context|ODEBUG:")
+RESULT = re.compile(r"^(\s*)(not ok|ok) (\d+)\b ?-? ?(.*)$")
+PLAN = re.compile(r"^(\s*)1\.\.(\d+)")
+
+
+def sections(lines):
+    """Yield (name, body lines, rc or None) for every test section."""
+    name, body = None, []
+    for line in lines:
+        m = re.match(r"### flowsess-(test|end|dmesg|kmemleak|done)(?:: (\S+))?(?: rc=(\d+))?", line)
+        if not m:
+            if name:
+                body.append(line)
+            continue
+        kind = m.group(1)
+        if kind == "end" and name == m.group(2):
+            yield name, body, int(m.group(3))
+            name, body = None, []
+            continue
+        if name:
+            yield name, body, None
+        name, body = (m.group(2), []) if kind == "test" else (None, [])
+    if name:
+        yield name, body, None
+
+
+def judge_tap(name, body, rc, out):
+    """Return (passed, failed) for one test section."""
+    passed = failed = 0
+    plans = [(len(m.group(1)), int(m.group(2))) for m in map(PLAN.match, body) if m]
+    results = [m for m in map(RESULT.match, body) if m]
+    # KUnit nests suites (top level) and cases (indented); count the cases.
+    depth = max((len(m.group(1)) for m in results), default=0)
+    for m in results:
+        if len(m.group(1)) != depth:
+            if m.group(2) != "ok":
+                out.append(f"not ok - {name}: {m.group(4)} (suite failed)")
+                failed += 1
+            continue
+        skipped = "# SKIP" in m.group(4)
+        good = m.group(2) == "ok" and not skipped
+        out.append(f"{'ok' if good else 'not ok'} - {name}: {m.group(4)}"
+                   + (" (skipped counts as failed)" if skipped else ""))
+        passed += good
+        failed += not good
+    planned = sum(n for ind, n in plans if ind == depth)
+    if not plans:
+        out.append(f"not ok - {name}: no TAP plan")
+        failed += 1
+    elif planned != sum(1 for m in results if len(m.group(1)) == depth):
+        out.append(f"not ok - {name}: planned {planned} results, got "
+                   f"{sum(1 for m in results if len(m.group(1)) == depth)}")
+        failed += 1
+    if rc is None:
+        out.append(f"not ok - {name}: did not finish (timeout or crash)")
+        failed += 1
+    elif rc != 0:
+        out.append(f"not ok - {name}: exited with status {rc}")
+        failed += 1
+    return passed, failed
+
+
+def main():
+    log, wanted = sys.argv[1], sys.argv[2:]
+    with open(log, errors="replace") as f:
+        lines = [l.rstrip("\n").replace("\r", "") for l in f]
+    out, passed, failed = [], 0, 0
+    seen = set()
+    for name, body, rc in sections(lines):
+        seen.add(name)
+        p, f = judge_tap(name, body, rc, out)
+        passed += p
+        failed += f
+    for name in wanted:
+        if name not in seen:
+            out.append(f"not ok - {name}: never started")
+            failed += 1
+    if not any(l.startswith("### flowsess-done") for l in lines):
+        out.append("not ok - vm: did not power off cleanly")
+        failed += 1
+    kmemleak = False
+    for line in lines:
+        if line.startswith("### flowsess-kmemleak"):
+            kmemleak = True
+        elif line.startswith("### flowsess-dmesg"):
+            kmemleak = False
+        if KERNEL_REPORTS.search(line) or (kmemleak and line.strip()):
+            out.append(f"not ok - kernel log: {line.strip()}")
+            failed += 1
+            break
+    print("\n".join(out))
+    print(f"RESULT passed={passed} failed={failed}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
