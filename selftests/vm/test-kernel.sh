@@ -36,7 +36,9 @@ if [ ! -f "$out/.flowsess-built" ]; then
 		grep -qx "$line" "$out/.config" || echo "$line"
 	done)
 	[ -z "$missing" ] || die "test kernel config lacks: $missing"
-	make -s -C "$src" O="$out" -j"$(nproc)" bzImage modules >&2
+	# KASAN makes some frames large; the warnings are noise, keep them in a log.
+	make -s -C "$src" O="$out" -j"$(nproc)" bzImage modules >"$out/build.log" 2>&1 ||
+		{ tail -n 50 "$out/build.log" >&2; die "the test kernel did not build"; }
 	touch "$out/.flowsess-built"
 fi
 # The modules (kunit.ko, veth.ko...) as a tree that modprobe and depmod know.

@@ -100,10 +100,9 @@ def main():
         failed += 1
     kmemleak = False
     for line in lines:
-        if line.startswith("### flowsess-kmemleak"):
-            kmemleak = True
-        elif line.startswith("### flowsess-dmesg"):
-            kmemleak = False
+        if line.startswith("### flowsess-"):
+            kmemleak = line.startswith("### flowsess-kmemleak")
+            continue
         if KERNEL_REPORTS.search(line) or (kmemleak and line.strip()):
             out.append(f"not ok - kernel log: {line.strip()}")
             failed += 1
