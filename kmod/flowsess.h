@@ -6,7 +6,11 @@
 #ifndef _FLOWSESS_H
 #define _FLOWSESS_H
 
+#include <linux/hrtimer.h>
+#include <linux/netfilter.h>
 #include <linux/percpu.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
 #include <linux/u64_stats_sync.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -18,10 +22,85 @@ struct flowsess_pcpu_stats {
 	struct u64_stats_sync syncp;
 };
 
+/*
+ * A session's key as seen in one direction. The key is everything before
+ * @dir: memcmp()-compared and hashed, so tuples are built zeroed.
+ * ICMP echo sessions carry the echo identifier in both ports, so that the
+ * reply's tuple is the request's tuple reversed.
+ */
+struct flowsess_tuple {
+	union nf_inet_addr src;
+	union nf_inet_addr dst;
+	__be16 sport;
+	__be16 dport;
+	u8 l3num;		/* NFPROTO_IPV4 or NFPROTO_IPV6 */
+	u8 protonum;
+	u8 dir;			/* not part of the key */
+};
+
+#define FLOWSESS_TUPLE_KEY_LEN offsetof(struct flowsess_tuple, dir)
+
+enum flowsess_dir {
+	FLOWSESS_DIR_ORIGINAL,
+	FLOWSESS_DIR_REPLY,
+	FLOWSESS_DIR_MAX
+};
+
+/* One entry in the hash; a session has one per direction. */
+struct flowsess_tuplehash {
+	struct hlist_node node;
+	struct flowsess_tuple tuple;
+};
+
+/* The knobs of one namespace. Read with READ_ONCE() on the packet path. */
+struct flowsess_config {
+	bool rst_invalidate_session;
+	u32 rst_grace_ms;
+	u32 tcp_timeout_ms[__FLOWSESS_TCP_MAX];
+	u32 udp_timeout_ms;
+	u32 icmp_timeout_ms;
+	u32 other_timeout_ms;
+};
+
+/* See the rules at the top of table.c for what protects each field. */
+struct flowsess_session {
+	struct flowsess_tuplehash th[FLOWSESS_DIR_MAX];
+	struct flowsess_table *table;
+	refcount_t ref;
+	spinlock_t lock;
+	bool dead;
+	bool traffic_after_rst;
+	u8 tcp_state;
+	u8 reason;
+	ktime_t last_seen;
+	ktime_t timeout;
+	ktime_t rst_deadline;
+	struct hrtimer timer;
+	struct rcu_head rcu;
+};
+
+struct flowsess_bucket {
+	struct hlist_head head;
+	spinlock_t lock;
+};
+
+struct flowsess_table {
+	struct flowsess_bucket *buckets;
+	unsigned int mask;		/* number of buckets - 1 */
+	u32 seed;
+	unsigned int max_sessions;
+	atomic_t count;			/* sessions linked in the hash */
+	atomic_t allocated;		/* sessions not yet freed */
+	struct flowsess_net *fn;
+	const struct flowsess_config *cfg;
+};
+
 /* Per network namespace state, owned by the pernet operations in main.c. */
 struct flowsess_net {
 	struct net *net;
 	struct flowsess_pcpu_stats __percpu *stats;
+	struct flowsess_config cfg;
+	struct flowsess_table table;
 };
 
 extern unsigned int flowsess_net_id;
@@ -54,6 +133,87 @@ static inline void flowsess_stat_inc(struct flowsess_net *fn,
 				     enum flowsess_stat stat)
 {
 	flowsess_stat_add(fn, stat, 1);
+}
+
+/* table.c */
+int flowsess_cache_init(void);
+void flowsess_cache_exit(void);
+int flowsess_table_init(struct flowsess_table *t, struct flowsess_net *fn,
+			unsigned int buckets, unsigned int max_sessions);
+void flowsess_table_destroy(struct flowsess_table *t);
+unsigned int flowsess_table_flush(struct flowsess_table *t);
+struct flowsess_tuplehash *flowsess_lookup(struct flowsess_table *t,
+					   const struct flowsess_tuple *tuple);
+struct flowsess_session *flowsess_session_alloc(struct flowsess_table *t,
+						const struct flowsess_tuple *orig,
+						gfp_t gfp);
+void flowsess_session_free_unused(struct flowsess_session *s);
+int flowsess_session_insert(struct flowsess_session *s,
+			    struct flowsess_session **existing);
+void flowsess_session_unlink(struct flowsess_session *s);
+void flowsess_session_put(struct flowsess_session *s);
+bool flowsess_session_get(struct flowsess_session *s);
+void flowsess_tuple_invert(struct flowsess_tuple *dst,
+			   const struct flowsess_tuple *src);
+
+static inline struct flowsess_session *
+flowsess_th_session(const struct flowsess_tuplehash *th)
+{
+	return container_of(th, struct flowsess_session, th[th->tuple.dir]);
+}
+
+/* timers.c */
+void flowsess_timer_init(struct flowsess_session *s);
+void flowsess_timer_start(struct flowsess_session *s);
+void flowsess_timer_arm_locked(struct flowsess_session *s, ktime_t deadline);
+bool flowsess_session_invalidate(struct flowsess_session *s,
+				 enum flowsess_reason reason);
+void flowsess_session_invalidated(struct flowsess_session *s,
+				  enum flowsess_reason reason, bool live_kill);
+
+/* tcp.c */
+enum flowsess_tcp_event {
+	FLOWSESS_TCP_EV_SYN,
+	FLOWSESS_TCP_EV_SYNACK,
+	FLOWSESS_TCP_EV_FIN,
+	FLOWSESS_TCP_EV_ACK,
+	FLOWSESS_TCP_EV_RST,
+	FLOWSESS_TCP_EV_NONE,
+	FLOWSESS_TCP_EV_MAX
+};
+
+/* What a segment does to its session, beyond the verdict. */
+enum flowsess_tcp_action {
+	FLOWSESS_TCP_PASS,
+	FLOWSESS_TCP_DROP,		/* invalid in this state */
+	FLOWSESS_TCP_REOPEN,		/* SYN on TIME_WAIT: replace the session */
+	FLOWSESS_TCP_INVALIDATE_RST,	/* RST with rst-invalidate-session on */
+	FLOWSESS_TCP_GONE,		/* the session died under us */
+};
+
+/* Pseudo-states returned by flowsess_tcp_next(). */
+#define FLOWSESS_TCP_INVALID	0xff
+#define FLOWSESS_TCP_REOPEN_STATE 0xfe
+
+struct tcphdr;
+enum flowsess_tcp_event flowsess_tcp_event(const struct tcphdr *th);
+u8 flowsess_tcp_next(u8 state, enum flowsess_dir dir,
+		     enum flowsess_tcp_event ev);
+enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_session *s,
+					    enum flowsess_dir dir,
+					    const struct tcphdr *th,
+					    unsigned int payload_len,
+					    ktime_t now);
+void flowsess_tcp_session_init(struct flowsess_session *s);
+
+/* main.c: the defaults for new namespaces, from the module parameters. */
+void flowsess_config_defaults(struct flowsess_config *cfg);
+extern unsigned int flowsess_buckets;
+extern unsigned int flowsess_max_sessions;
+
+static inline ktime_t flowsess_ms(u32 ms)
+{
+	return ms_to_ktime(ms);
 }
 
 /* hooks.c */

@@ -5,29 +5,294 @@
  *
  * Only forwarded traffic is tracked: flowsess guards what a router passes
  * between its interfaces, not the router's own sockets (LOCAL_IN/LOCAL_OUT).
+ *
+ * Parsing trusts nothing past the IP header that the stack has validated:
+ * L4 headers are read with skb_header_pointer() and checked against the
+ * IP payload length. A truncated or malformed L4 header is dropped and
+ * counted. Non-first fragments carry no ports; they pass untracked and
+ * are counted (flowsess does not reassemble).
  */
-#include <linux/netfilter.h>
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/ipv6.h>
 
 #include "flowsess.h"
 
 /* After conntrack and mangle, before the filter table. */
 #define FLOWSESS_HOOK_PRIORITY	(NF_IP_PRI_FILTER - 10)
 
+struct flowsess_pkt {
+	struct flowsess_tuple tuple;
+	struct tcphdr tcp;		/* a copy: valid when protonum is TCP */
+	unsigned int payload_len;	/* TCP payload */
+	bool may_create;
+};
+
+enum flowsess_parse {
+	FLOWSESS_PARSE_OK,
+	FLOWSESS_PARSE_BAD,
+	FLOWSESS_PARSE_FRAGMENT,
+	FLOWSESS_PARSE_UNTRACKED,
+};
+
+static enum flowsess_parse flowsess_parse_icmp(struct flowsess_pkt *pkt,
+					       u8 type, __be16 id,
+					       u8 echo_request, u8 echo_reply)
+{
+	if (type != echo_request && type != echo_reply)
+		return FLOWSESS_PARSE_UNTRACKED;	/* errors, and the like */
+	pkt->tuple.sport = id;
+	pkt->tuple.dport = id;
+	pkt->may_create = type == echo_request;
+	return FLOWSESS_PARSE_OK;
+}
+
+/* The L4 header at @thoff, @l4len bytes of IP payload. */
+static enum flowsess_parse flowsess_parse_l4(const struct sk_buff *skb,
+					     unsigned int thoff,
+					     unsigned int l4len,
+					     struct flowsess_pkt *pkt)
+{
+	switch (pkt->tuple.protonum) {
+	case IPPROTO_TCP: {
+		unsigned int doff;
+
+		if (l4len < sizeof(struct tcphdr) ||
+		    skb_copy_bits(skb, thoff, &pkt->tcp, sizeof(pkt->tcp)))
+			return FLOWSESS_PARSE_BAD;
+		doff = pkt->tcp.doff * 4;
+		if (doff < sizeof(struct tcphdr) || doff > l4len)
+			return FLOWSESS_PARSE_BAD;
+		pkt->tuple.sport = pkt->tcp.source;
+		pkt->tuple.dport = pkt->tcp.dest;
+		pkt->payload_len = l4len - doff;
+		pkt->may_create = pkt->tcp.syn && !pkt->tcp.ack &&
+				  !pkt->tcp.rst && !pkt->tcp.fin;
+		return FLOWSESS_PARSE_OK;
+	}
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE: {
+		struct udphdr _uh;
+		const struct udphdr *uh;
+
+		uh = skb_header_pointer(skb, thoff, sizeof(_uh), &_uh);
+		if (!uh || l4len < sizeof(_uh))
+			return FLOWSESS_PARSE_BAD;
+		pkt->tuple.sport = uh->source;
+		pkt->tuple.dport = uh->dest;
+		pkt->may_create = true;
+		return FLOWSESS_PARSE_OK;
+	}
+	case IPPROTO_ICMP: {
+		struct icmphdr _ih;
+		const struct icmphdr *ih;
+
+		ih = skb_header_pointer(skb, thoff, sizeof(_ih), &_ih);
+		if (!ih || l4len < sizeof(_ih))
+			return FLOWSESS_PARSE_BAD;
+		return flowsess_parse_icmp(pkt, ih->type, ih->un.echo.id,
+					   ICMP_ECHO, ICMP_ECHOREPLY);
+	}
+	case IPPROTO_ICMPV6: {
+		struct icmp6hdr _ih;
+		const struct icmp6hdr *ih;
+
+		ih = skb_header_pointer(skb, thoff, sizeof(_ih), &_ih);
+		if (!ih || l4len < sizeof(_ih))
+			return FLOWSESS_PARSE_BAD;
+		return flowsess_parse_icmp(pkt, ih->icmp6_type,
+					   ih->icmp6_identifier,
+					   ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY);
+	}
+	default:
+		pkt->may_create = true;
+		return FLOWSESS_PARSE_OK;
+	}
+}
+
+static enum flowsess_parse flowsess_parse_ipv4(const struct sk_buff *skb,
+					       struct flowsess_pkt *pkt)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int ihl = iph->ihl * 4;
+
+	/* ip_rcv() checked ihl, tot_len and the skb length. */
+	if (ntohs(iph->frag_off) & IP_OFFSET)
+		return FLOWSESS_PARSE_FRAGMENT;
+	pkt->tuple.l3num = NFPROTO_IPV4;
+	pkt->tuple.protonum = iph->protocol;
+	pkt->tuple.src.ip = iph->saddr;
+	pkt->tuple.dst.ip = iph->daddr;
+	return flowsess_parse_l4(skb, skb_network_offset(skb) + ihl,
+				 ntohs(iph->tot_len) - ihl, pkt);
+}
+
+static enum flowsess_parse flowsess_parse_ipv6(struct sk_buff *skb,
+					       struct flowsess_pkt *pkt)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	unsigned int thoff = 0;
+	unsigned short fragoff = 0;
+	int flags = 0, proto;
+
+	proto = ipv6_find_hdr(skb, &thoff, -1, &fragoff, &flags);
+	if (proto < 0)
+		return FLOWSESS_PARSE_BAD;
+	if ((flags & IP6_FH_F_FRAG) && fragoff)
+		return FLOWSESS_PARSE_FRAGMENT;
+	pkt->tuple.l3num = NFPROTO_IPV6;
+	pkt->tuple.protonum = proto;
+	pkt->tuple.src.in6 = ip6h->saddr;
+	pkt->tuple.dst.in6 = ip6h->daddr;
+	/* ip6_rcv_core() trimmed the skb to the IPv6 payload length. */
+	if (thoff > skb->len)
+		return FLOWSESS_PARSE_BAD;
+	return flowsess_parse_l4(skb, thoff, skb->len - thoff, pkt);
+}
+
+static ktime_t flowsess_new_timeout(const struct flowsess_config *cfg, u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		return flowsess_ms(READ_ONCE(cfg->udp_timeout_ms));
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		return flowsess_ms(READ_ONCE(cfg->icmp_timeout_ms));
+	default:
+		return flowsess_ms(READ_ONCE(cfg->other_timeout_ms));
+	}
+}
+
+/*
+ * No live session holds the tuple: create one if this packet may. Returns
+ * the verdict, or -EEXIST with *found set when another CPU won the race.
+ */
+static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
+			   ktime_t now, struct flowsess_session **found)
+{
+	struct flowsess_session *s;
+	int err;
+
+	if (!pkt->may_create) {
+		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NO_SESSION);
+		return NF_DROP;
+	}
+	s = flowsess_session_alloc(&fn->table, &pkt->tuple, GFP_ATOMIC);
+	if (!s) {
+		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NOMEM);
+		return NF_DROP;
+	}
+	s->last_seen = now;
+	if (pkt->tuple.protonum == IPPROTO_TCP)
+		flowsess_tcp_session_init(s);
+	else
+		s->timeout = flowsess_new_timeout(&fn->cfg, pkt->tuple.protonum);
+
+	err = flowsess_session_insert(s, found);
+	if (err) {
+		flowsess_session_free_unused(s);
+		if (err == -EEXIST)
+			return err;
+		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_TABLE_FULL);
+		return NF_DROP;
+	}
+	flowsess_stat_inc(fn, FLOWSESS_STAT_SESSIONS_CREATED);
+	return NF_ACCEPT;
+}
+
+static unsigned int flowsess_track(struct flowsess_net *fn,
+				   struct flowsess_pkt *pkt)
+{
+	ktime_t now = ktime_get_coarse();
+	struct flowsess_tuplehash *th;
+	struct flowsess_session *s;
+	enum flowsess_dir dir;
+	int retries = 1;
+	int verdict;
+
+again:
+	th = flowsess_lookup(&fn->table, &pkt->tuple);
+	if (th) {
+		s = flowsess_th_session(th);
+	} else {
+		verdict = flowsess_create(fn, pkt, now, &s);
+		if (verdict != -EEXIST)
+			return verdict;
+	}
+	dir = memcmp(&s->th[FLOWSESS_DIR_ORIGINAL].tuple, &pkt->tuple,
+		     FLOWSESS_TUPLE_KEY_LEN) ? FLOWSESS_DIR_REPLY : FLOWSESS_DIR_ORIGINAL;
+
+	if (pkt->tuple.protonum == IPPROTO_TCP) {
+		switch (flowsess_tcp_track(s, dir, &pkt->tcp, pkt->payload_len, now)) {
+		case FLOWSESS_TCP_PASS:
+			break;
+		case FLOWSESS_TCP_DROP:
+			flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_TCP_STATE);
+			return NF_DROP;
+		case FLOWSESS_TCP_INVALIDATE_RST:
+			flowsess_session_invalidate(s, FLOWSESS_REASON_RST);
+			return NF_ACCEPT;
+		case FLOWSESS_TCP_REOPEN:
+			flowsess_session_invalidate(s, FLOWSESS_REASON_REOPEN);
+			fallthrough;
+		case FLOWSESS_TCP_GONE:
+			if (retries--)
+				goto again;
+			flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NO_SESSION);
+			return NF_DROP;
+		}
+	}
+	if (READ_ONCE(s->last_seen) != now)
+		WRITE_ONCE(s->last_seen, now);
+	return NF_ACCEPT;
+}
+
+static unsigned int flowsess_verdict(struct flowsess_net *fn,
+				     struct flowsess_pkt *pkt,
+				     enum flowsess_parse parsed)
+{
+	switch (parsed) {
+	case FLOWSESS_PARSE_OK:
+		return flowsess_track(fn, pkt);
+	case FLOWSESS_PARSE_FRAGMENT:
+		flowsess_stat_inc(fn, FLOWSESS_STAT_FRAGMENTS);
+		return NF_ACCEPT;
+	case FLOWSESS_PARSE_UNTRACKED:
+		flowsess_stat_inc(fn, FLOWSESS_STAT_UNTRACKED);
+		return NF_ACCEPT;
+	case FLOWSESS_PARSE_BAD:
+	default:
+		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_BAD_HEADER);
+		return NF_DROP;
+	}
+}
+
 static unsigned int flowsess_hook_ipv4(void *priv, struct sk_buff *skb,
 				       const struct nf_hook_state *state)
 {
-	flowsess_stat_inc(flowsess_pernet(state->net), FLOWSESS_STAT_PACKETS_IPV4);
-	return NF_ACCEPT;
+	struct flowsess_net *fn = flowsess_pernet(state->net);
+	struct flowsess_pkt pkt = {};
+
+	flowsess_stat_inc(fn, FLOWSESS_STAT_PACKETS_IPV4);
+	return flowsess_verdict(fn, &pkt, flowsess_parse_ipv4(skb, &pkt));
 }
 
 static unsigned int flowsess_hook_ipv6(void *priv, struct sk_buff *skb,
 				       const struct nf_hook_state *state)
 {
-	flowsess_stat_inc(flowsess_pernet(state->net), FLOWSESS_STAT_PACKETS_IPV6);
-	return NF_ACCEPT;
+	struct flowsess_net *fn = flowsess_pernet(state->net);
+	struct flowsess_pkt pkt = {};
+
+	flowsess_stat_inc(fn, FLOWSESS_STAT_PACKETS_IPV6);
+	return flowsess_verdict(fn, &pkt, flowsess_parse_ipv6(skb, &pkt));
 }
 
 static const struct nf_hook_ops flowsess_hook_ops[] = {

@@ -3,6 +3,7 @@
  * Per-CPU counters of one network namespace. Writers update their own CPU's
  * copy (flowsess_stat_add); readers sum all CPUs under the u64_stats seqcount,
  * so a reader never sees a torn 64-bit value on 32-bit machines.
+ * FLOWSESS_STAT_SESSIONS_ACTIVE is a gauge, read from the table instead.
  */
 #include "flowsess.h"
 
@@ -44,6 +45,7 @@ void flowsess_stats_read(const struct flowsess_net *fn,
 		for (i = 0; i < __FLOWSESS_STAT_MAX; i++)
 			sum[i] += v[i];
 	}
+	sum[FLOWSESS_STAT_SESSIONS_ACTIVE] = atomic_read(&fn->table.count);
 }
 
 #ifdef FLOWSESS_KUNIT

@@ -105,3 +105,24 @@ topology_down() {
 	done
 	return 0
 }
+
+# flowsess_param NAME VALUE: a module parameter, the default for namespaces
+# created afterwards.
+flowsess_param() {
+	echo "$2" >"/sys/module/flowsess/parameters/$1"
+}
+
+# kv KEY TEXT: the value of a key=value line.
+kv() {
+	echo "$2" | sed -n "s/^$1=//p"
+}
+
+# wait_for SECONDS COMMAND...: poll every 100 ms until COMMAND succeeds.
+wait_for() {
+	local deadline=$(($(date +%s) + $1))
+	shift
+	until "$@"; do
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.1
+	done
+}

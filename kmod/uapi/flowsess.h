@@ -40,8 +40,54 @@ enum flowsess_stat {
 	FLOWSESS_STAT_PAD,
 	FLOWSESS_STAT_PACKETS_IPV4,	/* IPv4 packets seen by the hooks */
 	FLOWSESS_STAT_PACKETS_IPV6,	/* IPv6 packets seen by the hooks */
+	FLOWSESS_STAT_SESSIONS_ACTIVE,	/* a gauge: sessions in the table now */
+	FLOWSESS_STAT_SESSIONS_CREATED,
+	FLOWSESS_STAT_INVALIDATED_IDLE,	/* idle timeout */
+	FLOWSESS_STAT_INVALIDATED_RST,	/* RST, rst-invalidate-session on */
+	FLOWSESS_STAT_INVALIDATED_RST_TIMER, /* RST grace timer expired */
+	FLOWSESS_STAT_INVALIDATED_CLOSE, /* FIN / close states aged out */
+	FLOWSESS_STAT_INVALIDATED_FLUSH, /* cleared, namespace or module gone */
+	FLOWSESS_STAT_INVALIDATED_REOPEN, /* a SYN replaced a TIME_WAIT session */
+	FLOWSESS_STAT_DROP_NO_SESSION,	/* no session, and may not create one */
+	FLOWSESS_STAT_DROP_BAD_HEADER,	/* truncated or malformed L4 header */
+	FLOWSESS_STAT_DROP_TABLE_FULL,	/* max_sessions reached */
+	FLOWSESS_STAT_DROP_NOMEM,	/* session allocation failed */
+	FLOWSESS_STAT_DROP_TCP_STATE,	/* a TCP segment invalid in its state */
+	FLOWSESS_STAT_FRAGMENTS,	/* non-first fragments, passed untracked */
+	FLOWSESS_STAT_UNTRACKED,	/* ICMP errors and the like, passed */
+	/*
+	 * Sessions the RST grace timer invalidated after they carried a SYN
+	 * or data that arrived after the RST: a connection killed alive.
+	 */
+	FLOWSESS_STAT_RST_TIMER_LIVE_KILLS,
 	__FLOWSESS_STAT_MAX
 };
 #define FLOWSESS_STAT_MAX (__FLOWSESS_STAT_MAX - 1)
+
+/* Why a session was invalidated (events, session dumps). */
+enum flowsess_reason {
+	FLOWSESS_REASON_NONE,
+	FLOWSESS_REASON_IDLE,
+	FLOWSESS_REASON_RST,
+	FLOWSESS_REASON_RST_TIMER,
+	FLOWSESS_REASON_CLOSE,
+	FLOWSESS_REASON_FLUSH,
+	FLOWSESS_REASON_REOPEN,
+	__FLOWSESS_REASON_MAX
+};
+
+/* Session states. Sessions that are not TCP are NONE. */
+enum flowsess_tcp_state {
+	FLOWSESS_TCP_NONE,
+	FLOWSESS_TCP_SYN_SENT,
+	FLOWSESS_TCP_SYN_RECV,
+	FLOWSESS_TCP_ESTABLISHED,
+	FLOWSESS_TCP_FIN_WAIT,
+	FLOWSESS_TCP_CLOSE_WAIT,
+	FLOWSESS_TCP_LAST_ACK,
+	FLOWSESS_TCP_TIME_WAIT,
+	FLOWSESS_TCP_CLOSE,	/* a RST was seen; waiting for the grace timer */
+	__FLOWSESS_TCP_MAX
+};
 
 #endif /* _UAPI_LINUX_FLOWSESS_H */

@@ -25,7 +25,7 @@ cp "$ko" "$stage/lib/flowsess/flowsess.ko"
 # install_bin FILE DIR: a program and the shared libraries it needs.
 install_bin() {
 	cp "$1" "$stage/$2/"
-	ldd "$1" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+	{ ldd "$1" 2>/dev/null || true; } | { grep -o '/[^ ]*' || true; } | while read -r lib; do
 		mkdir -p "$stage$(dirname "$lib")"
 		cp -L "$lib" "$stage$lib"
 	done

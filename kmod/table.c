@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The session table: a hash of tuples, one entry per direction of each
+ * session, in the style of nf_conntrack.
+ *
+ * Locking and lifetime rules
+ * --------------------------
+ * 1. Readers (the packet path, dumps) walk buckets under rcu_read_lock()
+ *    without locks. A session they find stays in memory until they leave
+ *    the RCU read-side section; they must skip it if ->dead is set.
+ * 2. Writers link and unlink under the bucket spinlocks. A session sits in
+ *    two buckets (original and reply tuple); both locks are taken, lower
+ *    index first. Bucket locks are taken with BH disabled and nest inside
+ *    nothing; no other lock is taken under them.
+ * 3. session->lock protects ->dead, ->reason, ->tcp_state, ->timeout,
+ *    ->rst_deadline, ->traffic_after_rst and every hrtimer_start() of the
+ *    session's timer. ->last_seen is written without it (WRITE_ONCE) by
+ *    the packet path and read by the timer (READ_ONCE). session->lock and
+ *    bucket locks are never held together.
+ * 4. A session is invalidated exactly once: whoever sets ->dead under
+ *    session->lock unlinks it from the hash and counts the reason. An
+ *    invalidated session never matches again.
+ * 5. The table's reference (->ref starts at 1) belongs to the session's
+ *    timer, which is armed from insertion until the final expiry. The
+ *    timer callback is the only place that drops it: when it finds the
+ *    session dead, or invalidates it itself on expiry. An invalidation from
+ *    elsewhere re-arms the timer to expire at once, so memory is released
+ *    within a softirq run. Others may hold extra references with
+ *    flowsess_session_get() / flowsess_session_put().
+ * 6. The last put frees the session after an RCU grace period; by then its
+ *    timer is neither queued nor running (rule 5), so no timer outlives
+ *    its memory.
+ * 7. Teardown (namespace exit, module unload) runs after the hooks are
+ *    unregistered: it invalidates every session and sleeps until
+ *    ->allocated reaches zero. Module exit then waits for the RCU callbacks
+ *    with rcu_barrier() before destroying the kmem_cache.
+ */
+#include <linux/jhash.h>
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/wait_bit.h>
+
+#include "flowsess.h"
+
+static struct kmem_cache *flowsess_cachep __read_mostly;
+
+int __init flowsess_cache_init(void)
+{
+	flowsess_cachep = KMEM_CACHE(flowsess_session, SLAB_HWCACHE_ALIGN);
+	return flowsess_cachep ? 0 : -ENOMEM;
+}
+
+void flowsess_cache_exit(void)
+{
+	rcu_barrier();	/* rule 7: the last call_rcu() frees have run */
+	kmem_cache_destroy(flowsess_cachep);
+}
+
+int flowsess_table_init(struct flowsess_table *t, struct flowsess_net *fn,
+			unsigned int buckets, unsigned int max_sessions)
+{
+	unsigned int i, n = roundup_pow_of_two(max(buckets, 16U));
+
+	t->buckets = kvcalloc(n, sizeof(*t->buckets), GFP_KERNEL);
+	if (!t->buckets)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		INIT_HLIST_HEAD(&t->buckets[i].head);
+		spin_lock_init(&t->buckets[i].lock);
+	}
+	t->mask = n - 1;
+	t->seed = get_random_u32();
+	t->max_sessions = max_sessions;
+	atomic_set(&t->count, 0);
+	atomic_set(&t->allocated, 0);
+	t->fn = fn;
+	t->cfg = &fn->cfg;
+	return 0;
+}
+
+/* Rule 7. The hooks feeding this table are gone; sleeps. */
+void flowsess_table_destroy(struct flowsess_table *t)
+{
+	flowsess_table_flush(t);
+	wait_var_event(&t->allocated, !atomic_read(&t->allocated));
+	kvfree(t->buckets);
+	t->buckets = NULL;
+}
+
+static u32 flowsess_hash(const struct flowsess_table *t,
+			 const struct flowsess_tuple *tuple)
+{
+	BUILD_BUG_ON(offsetof(struct flowsess_tuple, l3num) % sizeof(u32));
+	return jhash2((const u32 *)tuple,
+		      offsetof(struct flowsess_tuple, l3num) / sizeof(u32),
+		      t->seed ^ (tuple->l3num << 8 | tuple->protonum));
+}
+
+static bool flowsess_tuple_equal(const struct flowsess_tuple *a,
+				 const struct flowsess_tuple *b)
+{
+	return !memcmp(a, b, FLOWSESS_TUPLE_KEY_LEN);
+}
+
+void flowsess_tuple_invert(struct flowsess_tuple *dst,
+			   const struct flowsess_tuple *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->src = src->dst;
+	dst->dst = src->src;
+	dst->sport = src->dport;
+	dst->dport = src->sport;
+	dst->l3num = src->l3num;
+	dst->protonum = src->protonum;
+	dst->dir = !src->dir;
+}
+
+/* Rule 1: call under rcu_read_lock(); the session may be dead by now. */
+struct flowsess_tuplehash *flowsess_lookup(struct flowsess_table *t,
+					   const struct flowsess_tuple *tuple)
+{
+	struct flowsess_bucket *b = &t->buckets[flowsess_hash(t, tuple) & t->mask];
+	struct flowsess_tuplehash *th;
+
+	hlist_for_each_entry_rcu(th, &b->head, node) {
+		if (flowsess_tuple_equal(&th->tuple, tuple) &&
+		    !READ_ONCE(flowsess_th_session(th)->dead))
+			return th;
+	}
+	return NULL;
+}
+
+struct flowsess_session *flowsess_session_alloc(struct flowsess_table *t,
+						const struct flowsess_tuple *orig,
+						gfp_t gfp)
+{
+	struct flowsess_session *s;
+
+	s = kmem_cache_zalloc(flowsess_cachep, gfp);
+	if (!s)
+		return NULL;
+	s->th[FLOWSESS_DIR_ORIGINAL].tuple = *orig;
+	s->th[FLOWSESS_DIR_ORIGINAL].tuple.dir = FLOWSESS_DIR_ORIGINAL;
+	flowsess_tuple_invert(&s->th[FLOWSESS_DIR_REPLY].tuple,
+			      &s->th[FLOWSESS_DIR_ORIGINAL].tuple);
+	s->table = t;
+	refcount_set(&s->ref, 1);
+	spin_lock_init(&s->lock);
+	flowsess_timer_init(s);
+	atomic_inc(&t->allocated);
+	return s;
+}
+
+static void flowsess_session_release(struct flowsess_session *s)
+{
+	struct flowsess_table *t = s->table;
+
+	kmem_cache_free(flowsess_cachep, s);
+	/* Rule 7: @t may be freed as soon as this reaches zero. */
+	if (atomic_dec_and_test(&t->allocated))
+		wake_up_var(&t->allocated);
+}
+
+/* A session that was never inserted, so never seen by anyone else. */
+void flowsess_session_free_unused(struct flowsess_session *s)
+{
+	flowsess_session_release(s);
+}
+
+static void flowsess_session_free_rcu(struct rcu_head *head)
+{
+	flowsess_session_release(container_of(head, struct flowsess_session, rcu));
+}
+
+bool flowsess_session_get(struct flowsess_session *s)
+{
+	return refcount_inc_not_zero(&s->ref);
+}
+
+void flowsess_session_put(struct flowsess_session *s)
+{
+	if (refcount_dec_and_test(&s->ref))
+		call_rcu(&s->rcu, flowsess_session_free_rcu);
+}
+
+static void flowsess_lock_buckets(struct flowsess_table *t, u32 h0, u32 h1)
+{
+	if (h0 > h1)
+		swap(h0, h1);
+	spin_lock_bh(&t->buckets[h0].lock);
+	if (h0 != h1)
+		spin_lock_nested(&t->buckets[h1].lock, SINGLE_DEPTH_NESTING);
+}
+
+static void flowsess_unlock_buckets(struct flowsess_table *t, u32 h0, u32 h1)
+{
+	if (h0 != h1)
+		spin_unlock(&t->buckets[max(h0, h1)].lock);
+	spin_unlock_bh(&t->buckets[min(h0, h1)].lock);
+}
+
+static struct flowsess_session *
+flowsess_find_locked(struct flowsess_table *t, u32 h,
+		     const struct flowsess_tuple *tuple)
+{
+	struct flowsess_tuplehash *th;
+
+	hlist_for_each_entry(th, &t->buckets[h].head, node) {
+		if (flowsess_tuple_equal(&th->tuple, tuple) &&
+		    !READ_ONCE(flowsess_th_session(th)->dead))
+			return flowsess_th_session(th);
+	}
+	return NULL;
+}
+
+/*
+ * Link a new session and start its timer. Returns -EEXIST, with the live
+ * session that already holds either tuple in @existing (valid under the
+ * caller's rcu_read_lock()), or -ENOSPC when the table is full. On error
+ * the caller still owns @s.
+ */
+int flowsess_session_insert(struct flowsess_session *s,
+			    struct flowsess_session **existing)
+{
+	struct flowsess_table *t = s->table;
+	u32 h0 = flowsess_hash(t, &s->th[0].tuple) & t->mask;
+	u32 h1 = flowsess_hash(t, &s->th[1].tuple) & t->mask;
+	struct flowsess_session *other;
+
+	flowsess_lock_buckets(t, h0, h1);
+	other = flowsess_find_locked(t, h0, &s->th[0].tuple) ?:
+		flowsess_find_locked(t, h1, &s->th[1].tuple);
+	if (other) {
+		flowsess_unlock_buckets(t, h0, h1);
+		*existing = other;
+		return -EEXIST;
+	}
+	if (atomic_inc_return(&t->count) > READ_ONCE(t->max_sessions)) {
+		atomic_dec(&t->count);
+		flowsess_unlock_buckets(t, h0, h1);
+		return -ENOSPC;
+	}
+	hlist_add_head_rcu(&s->th[0].node, &t->buckets[h0].head);
+	hlist_add_head_rcu(&s->th[1].node, &t->buckets[h1].head);
+	flowsess_unlock_buckets(t, h0, h1);
+
+	/* Rule 5: from here on the timer owns the table's reference. */
+	flowsess_timer_start(s);
+	return 0;
+}
+
+/* Rule 4: only the caller that set ->dead. */
+void flowsess_session_unlink(struct flowsess_session *s)
+{
+	struct flowsess_table *t = s->table;
+	u32 h0 = flowsess_hash(t, &s->th[0].tuple) & t->mask;
+	u32 h1 = flowsess_hash(t, &s->th[1].tuple) & t->mask;
+
+	flowsess_lock_buckets(t, h0, h1);
+	hlist_del_rcu(&s->th[0].node);
+	hlist_del_rcu(&s->th[1].node);
+	atomic_dec(&t->count);
+	flowsess_unlock_buckets(t, h0, h1);
+}
+
+/* Invalidate every session. Returns how many this call invalidated. */
+unsigned int flowsess_table_flush(struct flowsess_table *t)
+{
+	struct flowsess_tuplehash *th;
+	unsigned int i, n = 0;
+
+	for (i = 0; i <= t->mask; i++) {
+		rcu_read_lock();
+		hlist_for_each_entry_rcu(th, &t->buckets[i].head, node) {
+			if (th->tuple.dir == FLOWSESS_DIR_ORIGINAL &&
+			    flowsess_session_invalidate(flowsess_th_session(th),
+							FLOWSESS_REASON_FLUSH))
+				n++;
+		}
+		rcu_read_unlock();
+		cond_resched();
+	}
+	return n;
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Session invalidation timers: one soft hrtimer per session (table.c,
+ * rules 3 to 6).
+ *
+ * The packet path never re-arms a timer for ordinary traffic: it only
+ * stores ->last_seen. When the timer fires, the callback computes the real
+ * deadline, last_seen + timeout (or the RST grace deadline), and either
+ * re-arms for it or invalidates the session. Only events that bring the
+ * deadline closer (a RST, a state with a shorter timeout, an invalidation)
+ * re-arm the timer, under session->lock.
+ */
+#include "flowsess.h"
+
+static enum hrtimer_restart flowsess_timer_fn(struct hrtimer *timer);
+
+void flowsess_timer_init(struct flowsess_session *s)
+{
+	hrtimer_init(&s->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	s->timer.function = flowsess_timer_fn;
+}
+
+/* session->lock held: the timer fires at @deadline or earlier. */
+void flowsess_timer_arm_locked(struct flowsess_session *s, ktime_t deadline)
+{
+	lockdep_assert_held(&s->lock);
+	if (!hrtimer_is_queued(&s->timer) ||
+	    ktime_before(deadline, hrtimer_get_expires(&s->timer)))
+		hrtimer_start(&s->timer, deadline, HRTIMER_MODE_ABS_SOFT);
+}
+
+static ktime_t flowsess_deadline(const struct flowsess_session *s)
+{
+	if (s->rst_deadline)
+		return s->rst_deadline;
+	return ktime_add(READ_ONCE(s->last_seen), s->timeout);
+}
+
+/* The first arming, right after insertion (table.c). */
+void flowsess_timer_start(struct flowsess_session *s)
+{
+	spin_lock_bh(&s->lock);
+	if (!s->dead)
+		flowsess_timer_arm_locked(s, flowsess_deadline(s));
+	spin_unlock_bh(&s->lock);
+}
+
+static const enum flowsess_stat flowsess_reason_stat[__FLOWSESS_REASON_MAX] = {
+	[FLOWSESS_REASON_IDLE]		= FLOWSESS_STAT_INVALIDATED_IDLE,
+	[FLOWSESS_REASON_RST]		= FLOWSESS_STAT_INVALIDATED_RST,
+	[FLOWSESS_REASON_RST_TIMER]	= FLOWSESS_STAT_INVALIDATED_RST_TIMER,
+	[FLOWSESS_REASON_CLOSE]		= FLOWSESS_STAT_INVALIDATED_CLOSE,
+	[FLOWSESS_REASON_FLUSH]		= FLOWSESS_STAT_INVALIDATED_FLUSH,
+	[FLOWSESS_REASON_REOPEN]	= FLOWSESS_STAT_INVALIDATED_REOPEN,
+};
+
+/* Rule 4: the one who set ->dead unlinks and counts. */
+void flowsess_session_invalidated(struct flowsess_session *s,
+				  enum flowsess_reason reason, bool live_kill)
+{
+	struct flowsess_net *fn = s->table->fn;
+
+	flowsess_session_unlink(s);
+	flowsess_stat_inc(fn, flowsess_reason_stat[reason]);
+	if (live_kill)
+		flowsess_stat_inc(fn, FLOWSESS_STAT_RST_TIMER_LIVE_KILLS);
+}
+
+/*
+ * Invalidate @s now, from any context. Returns false if it was already
+ * invalidated. The timer is made to expire at once: its callback drops the
+ * table's reference (rule 5).
+ */
+bool flowsess_session_invalidate(struct flowsess_session *s,
+				 enum flowsess_reason reason)
+{
+	spin_lock_bh(&s->lock);
+	if (s->dead) {
+		spin_unlock_bh(&s->lock);
+		return false;
+	}
+	s->dead = true;
+	s->reason = reason;
+	flowsess_timer_arm_locked(s, 0);
+	spin_unlock_bh(&s->lock);
+
+	flowsess_session_invalidated(s, reason, false);
+	return true;
+}
+
+static enum flowsess_reason flowsess_expiry_reason(const struct flowsess_session *s)
+{
+	if (s->rst_deadline)
+		return FLOWSESS_REASON_RST_TIMER;
+	switch (s->tcp_state) {
+	case FLOWSESS_TCP_FIN_WAIT:
+	case FLOWSESS_TCP_CLOSE_WAIT:
+	case FLOWSESS_TCP_LAST_ACK:
+	case FLOWSESS_TCP_TIME_WAIT:
+		return FLOWSESS_REASON_CLOSE;
+	default:
+		return FLOWSESS_REASON_IDLE;
+	}
+}
+
+/*
+ * Soft hrtimer callback, in softirq context. rcu_read_lock() makes the
+ * module's rcu_barrier() at unload also wait for the end of this function.
+ */
+static enum hrtimer_restart flowsess_timer_fn(struct hrtimer *timer)
+{
+	struct flowsess_session *s = container_of(timer, struct flowsess_session, timer);
+	enum flowsess_reason reason;
+	bool live_kill;
+	ktime_t deadline;
+
+	rcu_read_lock();
+	spin_lock(&s->lock);
+	if (hrtimer_is_queued(timer)) {
+		/* Re-armed while we waited for the lock: that expiry owns it. */
+		spin_unlock(&s->lock);
+		rcu_read_unlock();
+		return HRTIMER_NORESTART;
+	}
+	if (!s->dead) {
+		deadline = flowsess_deadline(s);
+		if (ktime_after(deadline, ktime_get())) {
+			hrtimer_set_expires(timer, deadline);
+			spin_unlock(&s->lock);
+			rcu_read_unlock();
+			return HRTIMER_RESTART;
+		}
+		reason = flowsess_expiry_reason(s);
+		live_kill = reason == FLOWSESS_REASON_RST_TIMER && s->traffic_after_rst;
+		s->dead = true;
+		s->reason = reason;
+		spin_unlock(&s->lock);
+		flowsess_session_invalidated(s, reason, live_kill);
+	} else {
+		spin_unlock(&s->lock);
+	}
+	flowsess_session_put(s);
+	rcu_read_unlock();
+	return HRTIMER_NORESTART;
+}

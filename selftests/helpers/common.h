@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shared bits of the selftest helpers: addresses, clocks, errors. */
+#ifndef FLOWSESS_HELPERS_COMMON_H
+#define FLOWSESS_HELPERS_COMMON_H
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static inline void die(const char *what)
+{
+	fprintf(stderr, "%s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+/* Parse an IPv4 or IPv6 literal and a port into @ss; returns its length. */
+static inline socklen_t sockaddr_parse(const char *addr, const char *port,
+				       struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(atoi(port));
+		return sizeof(*sin);
+	}
+	if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(atoi(port));
+		return sizeof(*sin6);
+	}
+	fprintf(stderr, "not an IP address: %s\n", addr);
+	exit(2);
+}
+
+/* Milliseconds on the monotonic clock. */
+static inline long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static inline void sleep_until_ms(long long t)
+{
+	long long d = t - now_ms();
+	struct timespec ts;
+
+	if (d <= 0)
+		return;
+	ts.tv_sec = d / 1000;
+	ts.tv_nsec = (d % 1000) * 1000000;
+	nanosleep(&ts, NULL);
+}
+
+#endif

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Send one hand-made TCP segment through a raw socket.
+ *
+ *   rawtcp SRC DST SPORT DPORT FLAGS [DOFF [LEN]]
+ *
+ * FLAGS is a string of S, A, F, R, P (or "-" for none). DOFF is the data
+ * offset in 32-bit words written into the header (default 5), LEN how many
+ * bytes of TCP header and payload to send (default 20 + 0), so malformed
+ * and truncated headers can be made on purpose.
+ */
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+
+#include "common.h"
+
+static unsigned short csum_fold(unsigned long sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum;
+}
+
+static unsigned long csum_add(unsigned long sum, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	return sum;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_storage src, dst;
+	unsigned char seg[128] = { 0 };
+	struct tcphdr *th = (struct tcphdr *)seg;
+	int s, doff = 5, len = 20, family;
+	const char *f;
+
+	if (argc < 6) {
+		fprintf(stderr, "usage: rawtcp SRC DST SPORT DPORT FLAGS [DOFF [LEN]]\n");
+		return 2;
+	}
+	sockaddr_parse(argv[1], "0", &src);
+	sockaddr_parse(argv[2], "0", &dst);
+	family = dst.ss_family;
+	if (argc > 6)
+		doff = atoi(argv[6]);
+	if (argc > 7)
+		len = atoi(argv[7]);
+	if (len < 0 || len > (int)sizeof(seg) || doff < 0 || doff > 15)
+		return fprintf(stderr, "rawtcp: bad DOFF or LEN\n"), 2;
+
+	th->source = htons(atoi(argv[3]));
+	th->dest = htons(atoi(argv[4]));
+	th->seq = htonl(1000);
+	th->doff = doff;
+	th->window = htons(1024);
+	for (f = argv[5]; *f; f++) {
+		th->syn |= *f == 'S';
+		th->ack |= *f == 'A';
+		th->fin |= *f == 'F';
+		th->rst |= *f == 'R';
+		th->psh |= *f == 'P';
+	}
+	if (th->ack)
+		th->ack_seq = htonl(1);
+
+	s = socket(family, SOCK_RAW, IPPROTO_TCP);
+	if (s < 0)
+		die("socket");
+	if (family == AF_INET) {
+		unsigned long sum = 0;
+		unsigned char pseudo[12];
+
+		memcpy(pseudo, &((struct sockaddr_in *)&src)->sin_addr, 4);
+		memcpy(pseudo + 4, &((struct sockaddr_in *)&dst)->sin_addr, 4);
+		pseudo[8] = 0;
+		pseudo[9] = IPPROTO_TCP;
+		pseudo[10] = len >> 8;
+		pseudo[11] = len & 0xff;
+		sum = csum_add(csum_add(sum, pseudo, 12), seg, len);
+		th->check = htons(csum_fold(sum));
+		if (bind(s, (struct sockaddr *)&src, sizeof(struct sockaddr_in)))
+			die("bind");
+	} else {
+		int offset = 16;	/* the kernel fills in the checksum */
+
+		if (len >= 18 && setsockopt(s, IPPROTO_IPV6, IPV6_CHECKSUM,
+					    &offset, sizeof(offset)))
+			die("IPV6_CHECKSUM");
+		if (bind(s, (struct sockaddr *)&src, sizeof(struct sockaddr_in6)))
+			die("bind");
+	}
+	if (sendto(s, seg, len, 0, (struct sockaddr *)&dst,
+		   family == AF_INET ? sizeof(struct sockaddr_in) :
+				       sizeof(struct sockaddr_in6)) != len)
+		die("sendto");
+	return 0;
+}

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * UDP through the router (busybox nc has no UDP mode).
+ *
+ *   udpecho server ADDR PORT      echo datagrams for 10 s
+ *   udpecho client ADDR PORT N    send N datagrams, 200 ms apart; print
+ *                                 "echoed=K"; exit 0 if all N came back
+ */
+#include <poll.h>
+
+#include "common.h"
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_storage ss, peer;
+	socklen_t len, plen;
+	char buf[512];
+	int s, i, n, echoed = 0;
+	ssize_t r;
+
+	if (argc < 4 || (strcmp(argv[1], "server") && argc < 5)) {
+		fprintf(stderr, "usage: udpecho server ADDR PORT | client ADDR PORT N\n");
+		return 2;
+	}
+	len = sockaddr_parse(argv[2], argv[3], &ss);
+	s = socket(ss.ss_family, SOCK_DGRAM, 0);
+	if (s < 0)
+		die("socket");
+	if (!strcmp(argv[1], "server")) {
+		alarm(10);
+		if (bind(s, (struct sockaddr *)&ss, len))
+			die("bind");
+		for (;;) {
+			plen = sizeof(peer);
+			r = recvfrom(s, buf, sizeof(buf), 0, (struct sockaddr *)&peer, &plen);
+			if (r > 0)
+				sendto(s, buf, r, 0, (struct sockaddr *)&peer, plen);
+		}
+	}
+	n = atoi(argv[4]);
+	if (connect(s, (struct sockaddr *)&ss, len))
+		die("connect");
+	for (i = 0; i < n; i++) {
+		struct pollfd pfd = { .fd = s, .events = POLLIN };
+
+		snprintf(buf, sizeof(buf), "datagram %d", i);
+		send(s, buf, strlen(buf), 0);
+		if (poll(&pfd, 1, 200) == 1 && recv(s, buf, sizeof(buf), 0) > 0)
+			echoed++;
+		else
+			usleep(1000);
+	}
+	printf("echoed=%d\n", echoed);
+	return echoed == n ? 0 : 1;
+}

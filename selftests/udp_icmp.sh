@@ -1,0 +1,43 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# UDP and ICMP echo sessions pass traffic both ways and age out after their
+# idle timeout; an echo reply with no session is dropped.
+. ./lib.sh
+
+plan 11
+check "the module loads" flowsess_load
+flowsess_param udp_timeout_ms 1500
+flowsess_param icmp_timeout_ms 1500
+check "the topology comes up" topology_up
+
+stat() { flowsess_stat router "$1"; }
+
+no_sessions() { [ "$(stat sessions_active)" = 0 ]; }
+
+in_ns server udpecho server "$SERVER4" 5353 &
+pid4=$!
+in_ns server udpecho server "$SERVER6" 5353 &
+pid6=$!
+sleep 0.3
+check "UDP over IPv4 is echoed through the router" \
+	in_ns client udpecho client "$SERVER4" 5353 5
+check "UDP over IPv6 is echoed through the router" \
+	in_ns client udpecho client "$SERVER6" 5353 5
+check "IPv4 ping" in_ns client ping -q -c 3 -i 0.2 -W 2 "$SERVER4"
+check "IPv6 ping" in_ns client ping -6 -q -c 3 -i 0.2 -W 2 "$SERVER6"
+check_num "four sessions: two UDP, two echo" "$(stat sessions_created)" -eq 4
+
+# Idle timeout 1.5 s; the sessions must be gone well within 5 s.
+check "all sessions age out" wait_for 5 no_sessions
+check_num "... invalidated as idle" "$(stat invalidated_idle)" -eq 4
+
+# Sessions are per direction of opening: the server may open its own.
+check "a ping from the server side works too" \
+	in_ns server ping -q -c 2 -i 0.2 -W 2 "$CLIENT4"
+check_num "... with a session of its own" "$(stat sessions_created)" -eq 5
+
+kill "$pid4" "$pid6" 2>/dev/null
+wait
+flowsess_unload
+topology_down
+tap_done
