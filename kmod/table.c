@@ -45,7 +45,7 @@
 
 static struct kmem_cache *flowsess_cachep __read_mostly;
 
-int __init flowsess_cache_init(void)
+int flowsess_cache_init(void)
 {
 	flowsess_cachep = KMEM_CACHE(flowsess_session, SLAB_HWCACHE_ALIGN);
 	return flowsess_cachep ? 0 : -ENOMEM;
@@ -283,3 +283,7 @@ unsigned int flowsess_table_flush(struct flowsess_table *t)
 	}
 	return n;
 }
+
+#ifdef FLOWSESS_KUNIT
+#include "tests/table_test.c"
+#endif

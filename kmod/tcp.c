@@ -148,3 +148,7 @@ out:
 	spin_unlock_bh(&s->lock);
 	return action;
 }
+
+#ifdef FLOWSESS_KUNIT
+#include "tests/tcp_test.c"
+#endif

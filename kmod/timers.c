@@ -143,3 +143,7 @@ static enum hrtimer_restart flowsess_timer_fn(struct hrtimer *timer)
 	rcu_read_unlock();
 	return HRTIMER_NORESTART;
 }
+
+#ifdef FLOWSESS_KUNIT
+#include "tests/timers_test.c"
+#endif

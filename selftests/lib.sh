@@ -29,6 +29,7 @@ check() {
 	else
 		echo "not ok $_tap_count - $desc"
 		_tap_failed=$((_tap_failed + 1))
+		return 1
 	fi
 }
 
@@ -75,6 +76,9 @@ topology_up() {
 	for ns in client router server; do
 		ip netns add "$ns" || return 1
 		ip -n "$ns" link set lo up
+		# No duplicate address detection: links are usable at once.
+		in_ns "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0
+		in_ns "$ns" sysctl -qw net.ipv6.conf.default.accept_dad=0
 	done
 	ip link add c0 netns client type veth peer name r0 netns router
 	ip link add s0 netns server type veth peer name r1 netns router
@@ -96,6 +100,12 @@ topology_up() {
 	ip -n server -6 route add default via fd00:2::1
 	in_ns router sysctl -qw net.ipv4.ip_forward=1
 	in_ns router sysctl -qw net.ipv6.conf.all.forwarding=1
+	# Resolve the neighbours on both links with traffic to the router
+	# itself, which is not forwarded and so leaves no session behind.
+	wait_for 5 in_ns client ping -q -c 1 -W 1 10.0.1.1 >/dev/null &&
+	wait_for 5 in_ns client ping -6 -q -c 1 -W 1 fd00:1::1 >/dev/null &&
+	wait_for 5 in_ns server ping -q -c 1 -W 1 10.0.2.1 >/dev/null &&
+	wait_for 5 in_ns server ping -6 -q -c 1 -W 1 fd00:2::1 >/dev/null
 }
 
 topology_down() {

@@ -91,12 +91,17 @@ if [ $run_kunit -eq 1 ]; then
 	rm -rf "$ktree"
 	mkdir -p "$ktree"
 	cp -r "$FLOWSESS_TOP/kmod" "$FLOWSESS_TOP/Kbuild" "$ktree/"
-	make -s -C "$kbuild" M="$ktree" W=1 FLOWSESS_KUNIT=y modules >&2
-	"$vm/initramfs.sh" "$run/kunit.cpio.gz" "$kroot" "$(cat "$kbuild/.flowsess-kver")" \
-		"$ktree/kmod/flowsess.ko" "kunit veth" "$run"/bin/*
-	"$vm/run.sh" "$kbuild/arch/x86/boot/bzImage" "$run/kunit.cpio.gz" \
-		"$run/kunit.log" 600 "flowsess_mode=kunit" || true
-	judge kunit "$run/kunit.log" kunit
+	if ! make -s -C "$kbuild" M="$ktree" W=1 FLOWSESS_KUNIT=y modules >&2; then
+		echo "not ok - kunit: the test build of the module failed"
+		failed=$((failed + 1))
+	else
+		"$vm/initramfs.sh" "$run/kunit.cpio.gz" "$kroot" \
+			"$(cat "$kbuild/.flowsess-kver")" "$ktree/kmod/flowsess.ko" \
+			"kunit veth" "$run"/bin/*
+		"$vm/run.sh" "$kbuild/arch/x86/boot/bzImage" "$run/kunit.cpio.gz" \
+			"$run/kunit.log" 600 "flowsess_mode=kunit" || true
+		judge kunit "$run/kunit.log" kunit
+	fi
 fi
 
 if [ "${selftests[*]:-}" != none ]; then

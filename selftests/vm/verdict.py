@@ -45,14 +45,21 @@ def sections(lines):
 
 
 def judge_tap(name, body, rc, out):
-    """Return (passed, failed) for one test section."""
+    """Return (passed, failed) for one test section.
+
+    Results nest in KTAP (suites, cases, parameters): a result is a leaf,
+    counted as a test, unless the result before it was nested deeper. The
+    top-level plan must match the number of top-level results.
+    """
     passed = failed = 0
-    plans = [(len(m.group(1)), int(m.group(2))) for m in map(PLAN.match, body) if m]
     results = [m for m in map(RESULT.match, body) if m]
-    # KUnit nests suites (top level) and cases (indented); count the cases.
-    depth = max((len(m.group(1)) for m in results), default=0)
+    top_plans = [int(m.group(2)) for m in map(PLAN.match, body) if m and not m.group(1)]
+    prev_depth = 0
     for m in results:
-        if len(m.group(1)) != depth:
+        depth = len(m.group(1))
+        parent = prev_depth > depth
+        prev_depth = depth
+        if parent:
             if m.group(2) != "ok":
                 out.append(f"not ok - {name}: {m.group(4)} (suite failed)")
                 failed += 1
@@ -63,13 +70,12 @@ def judge_tap(name, body, rc, out):
                    + (" (skipped counts as failed)" if skipped else ""))
         passed += good
         failed += not good
-    planned = sum(n for ind, n in plans if ind == depth)
-    if not plans:
+    top = sum(1 for m in results if not m.group(1))
+    if not top_plans:
         out.append(f"not ok - {name}: no TAP plan")
         failed += 1
-    elif planned != sum(1 for m in results if len(m.group(1)) == depth):
-        out.append(f"not ok - {name}: planned {planned} results, got "
-                   f"{sum(1 for m in results if len(m.group(1)) == depth)}")
+    elif sum(top_plans) != top:
+        out.append(f"not ok - {name}: planned {sum(top_plans)} results, got {top}")
         failed += 1
     if rc is None:
         out.append(f"not ok - {name}: did not finish (timeout or crash)")

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the KUnit suites: a namespace's state without a netns. */
+#ifndef _FLOWSESS_TESTS_UTIL_H
+#define _FLOWSESS_TESTS_UTIL_H
+
+#include <kunit/test.h>
+
+#include "../flowsess.h"
+
+/*
+ * KUnit runs a module's suites before its init function: suites that make
+ * sessions create the session cache themselves (.suite_init/.suite_exit).
+ */
+int flowsess_test_suite_init(struct kunit_suite *suite);
+void flowsess_test_suite_exit(struct kunit_suite *suite);
+
+struct flowsess_net *flowsess_test_net(struct kunit *test, unsigned int buckets,
+				       unsigned int max_sessions);
+void flowsess_test_net_destroy(struct flowsess_net *fn);
+void flowsess_test_tuple4(struct flowsess_tuple *t, u8 proto, u32 saddr,
+			  u32 daddr, u16 sport, u16 dport);
+struct flowsess_session *flowsess_test_insert(struct kunit *test,
+					      struct flowsess_net *fn,
+					      const struct flowsess_tuple *t,
+					      ktime_t timeout);
+u64 flowsess_test_stat(struct flowsess_net *fn, enum flowsess_stat stat);
+bool flowsess_test_wait_empty(struct flowsess_net *fn, unsigned int ms);
+
+#endif
