@@ -22,6 +22,10 @@ tools:
 check:
 	selftests/vm/check.sh $(T)
 
+# The selftests and KUnit on the debug kernel (KASAN, lockdep, kmemleak).
+check-debug:
+	selftests/vm/check.sh --debug $(T)
+
 vm-shell:
 	selftests/vm/check.sh --shell
 
@@ -29,4 +33,4 @@ clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	$(MAKE) -C tools clean
 
-.PHONY: all module tools check vm-shell clean
+.PHONY: all module tools check check-debug vm-shell clean

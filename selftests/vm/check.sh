@@ -5,6 +5,8 @@
 #
 #   check.sh                 everything
 #   check.sh NAME...         only these selftests (NAME "kunit": the KUnit run)
+#   check.sh --debug [NAME...]  the selftests on the debug test kernel
+#                            (KASAN, lockdep, kmemleak), and KUnit
 #   check.sh --shell         boot the selftest VM to a shell on this terminal
 #
 # Ends with "N passed, N failed"; exits non-zero on any failure. The VM log
@@ -29,19 +31,23 @@ tally() {
 	done
 }
 
+fail() {
+	echo "not ok - $*"
+	failed=$((failed + 1))
+}
+
 run="$FLOWSESS_CACHE/run"
 logs="$FLOWSESS_CACHE/logs"
 mkdir -p "$run/bin" "$logs"
 
 # judge KIND LOG TEST...: verdict of one VM run; keeps the log on failure.
 judge() {
-	local kind=$1 log=$2
+	local kind=$1 log=$2 kept
 	shift 2
 	if "$vm/verdict.py" "$log" "$@" >"$run/verdict"; then
 		tally <"$run/verdict"
 	else
 		tally <"$run/verdict"
-		local kept
 		kept="$logs/$(date +%Y%m%d-%H%M%S)-$kind.log"
 		cp "$log" "$kept"
 		echo "# $kind failed; full VM log: $kept (last lines below)"
@@ -49,25 +55,40 @@ judge() {
 	fi
 }
 
+# build_copy NAME KBUILD [MAKE ARGS]: build the module from a copy of kmod/
+# against the test kernel, so no objects land in the repository. Prints
+# the path of the .ko.
+build_copy() {
+	local tree="$run/$1-src" kbuild=$2
+	shift 2
+	rm -rf "$tree"
+	mkdir -p "$tree"
+	cp -r "$FLOWSESS_TOP/kmod" "$FLOWSESS_TOP/Kbuild" "$tree/"
+	make -s -C "$kbuild" M="$tree" W=1 "$@" modules >&2 || return 1
+	echo "$tree/kmod/flowsess.ko"
+}
+
 selftests=()
-run_kunit=1
-shell=0
-if [ "${1:-}" = --shell ]; then
-	shell=1 run_kunit=0
-	shift
-elif [ $# -gt 0 ]; then
-	run_kunit=0
+run_kunit=1 run_selftests=1 shell=0 debug=0
+case "${1:-}" in
+--shell) shell=1 run_kunit=0; shift ;;
+--debug) debug=1; shift ;;
+esac
+if [ $shell -eq 0 ] && [ $# -gt 0 ]; then
+	run_kunit=$debug run_selftests=0
 	for t in "$@"; do
-		if [ "$t" = kunit ]; then run_kunit=1; else selftests+=("$t"); fi
+		if [ "$t" = kunit ]; then run_kunit=1; else selftests+=("$t") run_selftests=1; fi
 	done
-	[ ${#selftests[@]} -gt 0 ] || selftests=(none)
+fi
+if [ ${#selftests[@]} -eq 0 ]; then
+	for t in "$FLOWSESS_TOP"/selftests/*.sh; do
+		[ "$(basename "$t")" = lib.sh ] || selftests+=("$(basename "$t" .sh)")
+	done
 fi
 
 say "host unit tests (tools/)"
-if ! make -s -C "$FLOWSESS_TOP/tools" check >"$run/host.tap" 2>&1; then
-	echo "not ok - host unit tests exited with an error"
-	failed=$((failed + 1))
-fi
+make -s -C "$FLOWSESS_TOP/tools" check >"$run/host.tap" 2>&1 ||
+	fail "host unit tests exited with an error"
 tally <"$run/host.tap"
 
 say "building the module, the tool and the test helpers"
@@ -79,49 +100,48 @@ rm -f "$run"/bin/*
 make -s -C "$FLOWSESS_TOP/tools" flowsess
 cp "$FLOWSESS_TOP/tools/flowsess" "$run/bin/flowsess"
 for c in "$FLOWSESS_TOP"/selftests/helpers/*.c; do
-	[ -f "$c" ] || continue
-	gcc -O2 -Wall -Wextra -static -I"$FLOWSESS_TOP/kmod" -o "$run/bin/$(basename "$c" .c)" "$c"
+	gcc -O2 -Wall -Wextra -static -o "$run/bin/$(basename "$c" .c)" "$c"
 done
+
+if [ $run_kunit -eq 1 ] || [ $debug -eq 1 ]; then
+	kbuild=$("$vm/test-kernel.sh")
+	debug_kver=$(cat "$kbuild/.flowsess-kver")
+fi
 
 if [ $run_kunit -eq 1 ]; then
 	say "KUnit on the test kernel"
-	kbuild=$("$vm/test-kernel.sh")
-	kroot="$kbuild/modroot"
-	ktree="$run/kunit-src"
-	rm -rf "$ktree"
-	mkdir -p "$ktree"
-	cp -r "$FLOWSESS_TOP/kmod" "$FLOWSESS_TOP/Kbuild" "$ktree/"
-	if ! make -s -C "$kbuild" M="$ktree" W=1 FLOWSESS_KUNIT=y modules >&2; then
-		echo "not ok - kunit: the test build of the module failed"
-		failed=$((failed + 1))
-	else
-		"$vm/initramfs.sh" "$run/kunit.cpio.gz" "$kroot" \
-			"$(cat "$kbuild/.flowsess-kver")" "$ktree/kmod/flowsess.ko" \
-			"kunit veth" "$run"/bin/*
+	if ko=$(build_copy kunit "$kbuild" FLOWSESS_KUNIT=y); then
+		"$vm/initramfs.sh" "$run/kunit.cpio.gz" "$kbuild/modroot" "$debug_kver" \
+			"$ko" "kunit veth" "$run"/bin/*
 		"$vm/run.sh" "$kbuild/arch/x86/boot/bzImage" "$run/kunit.cpio.gz" \
 			"$run/kunit.log" 600 "flowsess_mode=kunit" || true
 		judge kunit "$run/kunit.log" kunit
+	else
+		fail "kunit: the test build of the module failed"
 	fi
 fi
 
-if [ "${selftests[*]:-}" != none ]; then
-	say "selftests on Debian's stock kernel $kver"
-	stock=$("$vm/stock-kernel.sh")
-	"$vm/initramfs.sh" "$run/selftests.cpio.gz" "$stock" "$kver" \
-		"$FLOWSESS_TOP/kmod/flowsess.ko" "veth" "$run"/bin/*
-	if [ $shell -eq 1 ]; then
-		exec "$vm/run.sh" "$stock/boot/vmlinuz-$kver" "$run/selftests.cpio.gz" \
-			- 0 "flowsess_mode=shell"
+if [ $run_selftests -eq 1 ]; then
+	if [ $debug -eq 1 ]; then
+		say "selftests on the debug test kernel $debug_kver"
+		image="$kbuild/arch/x86/boot/bzImage" kroot="$kbuild/modroot"
+		ko=$(build_copy debug "$kbuild") || die "the module did not build for the debug kernel"
+		initrd_kver=$debug_kver per_test=900
+	else
+		say "selftests on Debian's stock kernel $kver"
+		kroot=$("$vm/stock-kernel.sh")
+		image="$kroot/boot/vmlinuz-$kver" ko="$FLOWSESS_TOP/kmod/flowsess.ko"
+		initrd_kver=$kver per_test=300
 	fi
-	if [ ${#selftests[@]} -eq 0 ]; then
-		for t in "$FLOWSESS_TOP"/selftests/*.sh; do
-			[ "$(basename "$t")" = lib.sh ] || selftests+=("$(basename "$t" .sh)")
-		done
+	"$vm/initramfs.sh" "$run/selftests.cpio.gz" "$kroot" "$initrd_kver" \
+		"$ko" "veth" "$run"/bin/*
+	if [ $shell -eq 1 ]; then
+		exec "$vm/run.sh" "$image" "$run/selftests.cpio.gz" - 0 "flowsess_mode=shell"
 	fi
 	list=$(IFS=,; echo "${selftests[*]}")
-	"$vm/run.sh" "$stock/boot/vmlinuz-$kver" "$run/selftests.cpio.gz" \
-		"$run/selftests.log" $((120 + 300 * ${#selftests[@]})) \
-		"flowsess_mode=selftests flowsess_tests=$list" || true
+	"$vm/run.sh" "$image" "$run/selftests.cpio.gz" "$run/selftests.log" \
+		$((120 + per_test * ${#selftests[@]})) \
+		"flowsess_mode=selftests flowsess_tests=$list flowsess_timeout=$per_test" || true
 	judge selftests "$run/selftests.log" "${selftests[@]}"
 fi
 
