@@ -23,7 +23,7 @@
 #include <linux/udp.h>
 #include <net/ipv6.h>
 
-#include "flowsess.h"
+#include "internal.h"
 
 /* After conntrack and mangle, before the filter table. */
 #define FLOWSESS_HOOK_PRIORITY	(NF_IP_PRI_FILTER - 10)

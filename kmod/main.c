@@ -11,7 +11,7 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 
-#include "flowsess.h"
+#include "internal.h"
 
 unsigned int flowsess_net_id __read_mostly;
 

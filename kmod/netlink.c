@@ -5,7 +5,7 @@
  */
 #include <net/genetlink.h>
 
-#include "flowsess.h"
+#include "internal.h"
 
 static struct genl_family flowsess_genl_family;
 

@@ -5,7 +5,7 @@
  * so a reader never sees a torn 64-bit value on 32-bit machines.
  * FLOWSESS_STAT_SESSIONS_ACTIVE is a gauge, read from the table instead.
  */
-#include "flowsess.h"
+#include "internal.h"
 
 int flowsess_stats_init(struct flowsess_net *fn)
 {

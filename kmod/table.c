@@ -41,7 +41,7 @@
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
 
-#include "flowsess.h"
+#include "internal.h"
 
 static struct kmem_cache *flowsess_cachep __read_mostly;
 
@@ -184,19 +184,26 @@ void flowsess_session_put(struct flowsess_session *s)
 		call_rcu(&s->rcu, flowsess_session_free_rcu);
 }
 
+/* Rule 2. Both tuples may hash to one bucket: then it is locked once. */
 static void flowsess_lock_buckets(struct flowsess_table *t, u32 h0, u32 h1)
+	__acquires(bucket0) __acquires(bucket1)
 {
 	if (h0 > h1)
 		swap(h0, h1);
 	spin_lock_bh(&t->buckets[h0].lock);
 	if (h0 != h1)
 		spin_lock_nested(&t->buckets[h1].lock, SINGLE_DEPTH_NESTING);
+	else
+		__acquire(bucket1);	/* for sparse: two acquires either way */
 }
 
 static void flowsess_unlock_buckets(struct flowsess_table *t, u32 h0, u32 h1)
+	__releases(bucket0) __releases(bucket1)
 {
 	if (h0 != h1)
 		spin_unlock(&t->buckets[max(h0, h1)].lock);
+	else
+		__release(bucket1);
 	spin_unlock_bh(&t->buckets[min(h0, h1)].lock);
 }
 

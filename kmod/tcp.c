@@ -17,17 +17,17 @@
  */
 #include <linux/tcp.h>
 
-#include "flowsess.h"
+#include "internal.h"
 
-#define sSS FLOWSESS_TCP_SYN_SENT
-#define sSR FLOWSESS_TCP_SYN_RECV
-#define sES FLOWSESS_TCP_ESTABLISHED
-#define sFW FLOWSESS_TCP_FIN_WAIT
-#define sCW FLOWSESS_TCP_CLOSE_WAIT
-#define sLA FLOWSESS_TCP_LAST_ACK
-#define sTW FLOWSESS_TCP_TIME_WAIT
-#define sIV FLOWSESS_TCP_INVALID
-#define sRO FLOWSESS_TCP_REOPEN_STATE
+#define T_SS FLOWSESS_TCP_SYN_SENT
+#define T_SR FLOWSESS_TCP_SYN_RECV
+#define T_ES FLOWSESS_TCP_ESTABLISHED
+#define T_FW FLOWSESS_TCP_FIN_WAIT
+#define T_CW FLOWSESS_TCP_CLOSE_WAIT
+#define T_LA FLOWSESS_TCP_LAST_ACK
+#define T_TW FLOWSESS_TCP_TIME_WAIT
+#define T_IV FLOWSESS_TCP_INVALID
+#define T_RO FLOWSESS_TCP_REOPEN_STATE
 
 /*
  * next[dir][event][state]. CLOSE (RST seen) is handled before the table;
@@ -37,22 +37,22 @@
 static const u8 flowsess_tcp_table[FLOWSESS_DIR_MAX][FLOWSESS_TCP_EV_MAX][__FLOWSESS_TCP_MAX] = {
 	[FLOWSESS_DIR_ORIGINAL] = {
 /* SYN: a retransmission in SYN_SENT / SYN_RECV, a new connection on TIME_WAIT */
-		[FLOWSESS_TCP_EV_SYN]	 = { sIV, sSS, sSR, sIV, sIV, sIV, sIV, sRO, sIV },
+		[FLOWSESS_TCP_EV_SYN]	 = { T_IV, T_SS, T_SR, T_IV, T_IV, T_IV, T_IV, T_RO, T_IV },
 /* SYN-ACK never comes from the side that opened */
-		[FLOWSESS_TCP_EV_SYNACK] = { sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV },
-		[FLOWSESS_TCP_EV_FIN]	 = { sIV, sIV, sFW, sFW, sLA, sLA, sLA, sTW, sIV },
+		[FLOWSESS_TCP_EV_SYNACK] = { T_IV, T_IV, T_IV, T_IV, T_IV, T_IV, T_IV, T_IV, T_IV },
+		[FLOWSESS_TCP_EV_FIN]	 = { T_IV, T_IV, T_FW, T_FW, T_LA, T_LA, T_LA, T_TW, T_IV },
 /* the client's ACK of the SYN-ACK establishes */
-		[FLOWSESS_TCP_EV_ACK]	 = { sIV, sSS, sES, sES, sCW, sCW, sTW, sTW, sIV },
-		[FLOWSESS_TCP_EV_NONE]	 = { sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV },
+		[FLOWSESS_TCP_EV_ACK]	 = { T_IV, T_SS, T_ES, T_ES, T_CW, T_CW, T_TW, T_TW, T_IV },
+		[FLOWSESS_TCP_EV_NONE]	 = { T_IV, T_IV, T_IV, T_IV, T_IV, T_IV, T_IV, T_IV, T_IV },
 	},
 	[FLOWSESS_DIR_REPLY] = {
 /* a SYN from the server only in a simultaneous open */
-		[FLOWSESS_TCP_EV_SYN]	 = { sIV, sSR, sIV, sIV, sIV, sIV, sIV, sIV, sIV },
+		[FLOWSESS_TCP_EV_SYN]	 = { T_IV, T_SR, T_IV, T_IV, T_IV, T_IV, T_IV, T_IV, T_IV },
 /* the answer to the SYN; retransmitted if the client's ACK was lost */
-		[FLOWSESS_TCP_EV_SYNACK] = { sIV, sSR, sSR, sES, sIV, sIV, sIV, sIV, sIV },
-		[FLOWSESS_TCP_EV_FIN]	 = { sIV, sIV, sFW, sFW, sLA, sLA, sLA, sTW, sIV },
-		[FLOWSESS_TCP_EV_ACK]	 = { sIV, sIV, sSR, sES, sCW, sCW, sTW, sTW, sIV },
-		[FLOWSESS_TCP_EV_NONE]	 = { sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV },
+		[FLOWSESS_TCP_EV_SYNACK] = { T_IV, T_SR, T_SR, T_ES, T_IV, T_IV, T_IV, T_IV, T_IV },
+		[FLOWSESS_TCP_EV_FIN]	 = { T_IV, T_IV, T_FW, T_FW, T_LA, T_LA, T_LA, T_TW, T_IV },
+		[FLOWSESS_TCP_EV_ACK]	 = { T_IV, T_IV, T_SR, T_ES, T_CW, T_CW, T_TW, T_TW, T_IV },
+		[FLOWSESS_TCP_EV_NONE]	 = { T_IV, T_IV, T_IV, T_IV, T_IV, T_IV, T_IV, T_IV, T_IV },
 	},
 };
 
@@ -73,7 +73,7 @@ u8 flowsess_tcp_next(u8 state, enum flowsess_dir dir, enum flowsess_tcp_event ev
 {
 	if (state >= __FLOWSESS_TCP_MAX || dir >= FLOWSESS_DIR_MAX ||
 	    ev >= FLOWSESS_TCP_EV_MAX || ev == FLOWSESS_TCP_EV_RST)
-		return sIV;
+		return T_IV;
 	return flowsess_tcp_table[dir][ev][state];
 }
 
@@ -134,9 +134,9 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_session *s,
 	}
 
 	next = flowsess_tcp_next(s->tcp_state, dir, ev);
-	if (next == sIV) {
+	if (next == T_IV) {
 		action = FLOWSESS_TCP_DROP;
-	} else if (next == sRO) {
+	} else if (next == T_RO) {
 		action = FLOWSESS_TCP_REOPEN;
 	} else if (next != s->tcp_state) {
 		s->tcp_state = next;

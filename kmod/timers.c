@@ -10,7 +10,7 @@
  * deadline closer (a RST, a state with a shorter timeout, an invalidation)
  * re-arm the timer, under session->lock.
  */
-#include "flowsess.h"
+#include "internal.h"
 
 static enum hrtimer_restart flowsess_timer_fn(struct hrtimer *timer);
 

@@ -34,10 +34,10 @@ static void flowsess_test_invert(struct kunit *test)
 
 	flowsess_test_tuple4(&a, IPPROTO_UDP, 1, 2, 3, 4);
 	flowsess_tuple_invert(&r, &a);
-	KUNIT_EXPECT_EQ(test, r.src.ip, a.dst.ip);
-	KUNIT_EXPECT_EQ(test, r.dst.ip, a.src.ip);
-	KUNIT_EXPECT_EQ(test, r.sport, a.dport);
-	KUNIT_EXPECT_EQ(test, r.dport, a.sport);
+	KUNIT_EXPECT_EQ(test, ntohl(r.src.ip), ntohl(a.dst.ip));
+	KUNIT_EXPECT_EQ(test, ntohl(r.dst.ip), ntohl(a.src.ip));
+	KUNIT_EXPECT_EQ(test, ntohs(r.sport), ntohs(a.dport));
+	KUNIT_EXPECT_EQ(test, ntohs(r.dport), ntohs(a.sport));
 	KUNIT_EXPECT_EQ(test, r.dir, FLOWSESS_DIR_REPLY);
 	flowsess_tuple_invert(&rr, &r);
 	KUNIT_EXPECT_EQ(test, memcmp(&rr, &a, sizeof(a)), 0);

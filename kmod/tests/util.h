@@ -5,7 +5,7 @@
 
 #include <kunit/test.h>
 
-#include "../flowsess.h"
+#include "../internal.h"
 
 /*
  * KUnit runs a module's suites before its init function: suites that make

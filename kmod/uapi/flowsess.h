@@ -21,6 +21,7 @@ enum flowsess_cmd {
 	FLOWSESS_CMD_GET_STATS,
 	__FLOWSESS_CMD_MAX
 };
+
 #define FLOWSESS_CMD_MAX (__FLOWSESS_CMD_MAX - 1)
 
 enum flowsess_attr {
@@ -29,6 +30,7 @@ enum flowsess_attr {
 	FLOWSESS_A_STATS,		/* nest of enum flowsess_stat */
 	__FLOWSESS_A_MAX
 };
+
 #define FLOWSESS_A_MAX (__FLOWSESS_A_MAX - 1)
 
 /*
@@ -62,6 +64,7 @@ enum flowsess_stat {
 	FLOWSESS_STAT_RST_TIMER_LIVE_KILLS,
 	__FLOWSESS_STAT_MAX
 };
+
 #define FLOWSESS_STAT_MAX (__FLOWSESS_STAT_MAX - 1)
 
 /* Why a session was invalidated (events, session dumps). */

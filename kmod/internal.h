@@ -3,8 +3,8 @@
  * flowsess: an SRX-style flow-session table for Linux routers.
  * Internal declarations shared by the files of the module.
  */
-#ifndef _FLOWSESS_H
-#define _FLOWSESS_H
+#ifndef _FLOWSESS_INTERNAL_H
+#define _FLOWSESS_INTERNAL_H
 
 #include <linux/hrtimer.h>
 #include <linux/netfilter.h>
@@ -67,7 +67,7 @@ struct flowsess_session {
 	struct flowsess_tuplehash th[FLOWSESS_DIR_MAX];
 	struct flowsess_table *table;
 	refcount_t ref;
-	spinlock_t lock;
+	spinlock_t lock;		/* the fields below, and the timer */
 	bool dead;
 	bool traffic_after_rst;
 	u8 tcp_state;
@@ -81,7 +81,7 @@ struct flowsess_session {
 
 struct flowsess_bucket {
 	struct hlist_head head;
-	spinlock_t lock;
+	spinlock_t lock;		/* writers of @head */
 };
 
 struct flowsess_table {
@@ -224,4 +224,4 @@ void flowsess_hooks_unregister(struct net *net);
 int flowsess_genl_init(void);
 void flowsess_genl_exit(void);
 
-#endif /* _FLOWSESS_H */
+#endif /* _FLOWSESS_INTERNAL_H */
