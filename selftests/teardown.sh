@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Module unload and namespace deletion while traffic flows and RST grace
-# timers are pending. The verdict fails the run on any kernel report; a
-# session left behind makes kmem_cache_destroy() report a BUG.
+# timers are pending. The verdict fails the run on any kernel report. A
+# session left behind either hangs the namespace teardown (it waits for
+# every session to be freed: the test times out) or makes rmmod's
+# kmem_cache_destroy() report a BUG; on the debug kernel kmemleak scans too.
 . ./lib.sh
 
 ROUNDS=5
@@ -49,5 +51,4 @@ kill "$flood_pid" 2>/dev/null
 wait "$flood_pid" 2>/dev/null
 topology_down
 check "rmmod after the namespace is gone" flowsess_unload
-grep flowsess_session /proc/slabinfo
 tap_done
