@@ -8,6 +8,23 @@
 
 #include "tool.h"
 
+/*
+ * mnl_cb_run2() hands every callback the same data pointer: the control
+ * callbacks need the socket state, the reply callback the caller's data.
+ */
+struct fs_reply_ctx {
+	struct fs_genl *g;
+	fs_reply_cb cb;
+	void *data;
+};
+
+static int fs_reply_dispatch(const struct nlmsghdr *nlh, void *data)
+{
+	struct fs_reply_ctx *ctx = data;
+
+	return ctx->cb ? ctx->cb(nlh, ctx->data) : MNL_CB_OK;
+}
+
 static int family_id_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nlattr *attr;
@@ -41,21 +58,54 @@ struct nlmsghdr *fs_genl_msg(struct fs_genl *g, char *buf, uint8_t cmd,
 	return genl_msg(g, buf, g->family_id, cmd, FLOWSESS_GENL_VERSION, flags);
 }
 
+/* NLMSG_ERROR: the error code, and the kernel's extack message if any. */
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	struct fs_genl *g = ((struct fs_reply_ctx *)data)->g;
+	const struct nlattr *attr;
+	unsigned int off;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (!err->error)
+		return MNL_CB_STOP;
+	errno = -err->error;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		off = sizeof(*err);
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			off += err->msg.nlmsg_len - sizeof(err->msg);
+		mnl_attr_for_each(attr, nlh, off) {
+			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+			    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
+				snprintf(g->extack, sizeof(g->extack), "%s",
+					 mnl_attr_get_str(attr));
+		}
+	}
+	return MNL_CB_ERROR;
+}
+
 int fs_genl_talk(struct fs_genl *g, struct nlmsghdr *nlh, fs_reply_cb cb,
 		 void *data)
 {
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb };
 	char buf[32768];
 	unsigned int seq = nlh->nlmsg_seq;
+	struct fs_reply_ctx ctx = { .g = g, .cb = cb, .data = data };
 	ssize_t n;
 	int ret;
 
+	g->extack[0] = 0;
 	if (mnl_socket_sendto(g->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {
 		n = mnl_socket_recvfrom(g->nl, buf, sizeof(buf));
 		if (n < 0)
 			return -errno;
-		ret = mnl_cb_run(buf, n, seq, g->portid, cb, data);
+		ret = mnl_cb_run2(buf, n, seq, g->portid, fs_reply_dispatch, &ctx,
+				  ctl, NLMSG_MIN_TYPE);
 	} while (ret > 0);
 	return ret < 0 ? -errno : 0;
 }
@@ -101,4 +151,29 @@ void fs_genl_close(struct fs_genl *g)
 	if (g->nl)
 		mnl_socket_close(g->nl);
 	g->nl = NULL;
+}
+
+/* Open the family, or say plainly why not. */
+int fs_genl_open_or_explain(struct fs_genl *g)
+{
+	int err = fs_genl_open(g);
+
+	if (err == -ENOENT)
+		fprintf(stderr, "flowsess: the flowsess kernel module is not loaded\n");
+	else if (err)
+		fprintf(stderr, "flowsess: netlink: %s\n", strerror(-err));
+	return err;
+}
+
+/* Report a failed request with the kernel's own words when it gave some. */
+void fs_genl_explain(const struct fs_genl *g, const char *what, int err)
+{
+	if (err == -EPERM)
+		fprintf(stderr, "flowsess: %s: %s (needs CAP_NET_ADMIN)\n", what,
+			strerror(-err));
+	else if (g->extack[0])
+		fprintf(stderr, "flowsess: %s: %s: %s\n", what, strerror(-err),
+			g->extack);
+	else
+		fprintf(stderr, "flowsess: %s: %s\n", what, strerror(-err));
 }

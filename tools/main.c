@@ -2,6 +2,8 @@
 /*
  * flowsess: configure and inspect the flowsess flow-session table.
  *
+ *   flowsess [-j] show
+ *   flowsess set KNOB VALUE [KNOB VALUE ...]
  *   flowsess [-j] stats
  */
 #include <errno.h>
@@ -20,22 +22,13 @@ static void usage(FILE *out)
 		"Usage: flowsess [-j] COMMAND\n"
 		"\n"
 		"Commands:\n"
-		"  stats      show the counters of this network namespace\n"
+		"  show                    the configuration of this network namespace\n"
+		"  set KNOB VALUE ...      change knobs (rst-invalidate-session on, ...)\n"
+		"  stats                   the counters of this network namespace\n"
 		"\n"
 		"Options:\n"
 		"  -j, --json  print JSON\n"
 		"  -h, --help  show this help\n");
-}
-
-static int open_family(struct fs_genl *g)
-{
-	int err = fs_genl_open(g);
-
-	if (err == -ENOENT)
-		fprintf(stderr, "flowsess: the flowsess kernel module is not loaded\n");
-	else if (err)
-		fprintf(stderr, "flowsess: netlink: %s\n", strerror(-err));
-	return err;
 }
 
 static int stats_cb(const struct nlmsghdr *nlh, void *data)
@@ -62,24 +55,87 @@ static int cmd_stats(int argc, char **argv)
 		fprintf(stderr, "flowsess: stats takes no arguments\n");
 		return EXIT_USAGE;
 	}
-	if (open_family(&g))
+	if (fs_genl_open_or_explain(&g))
 		return EXIT_FAILURE;
 	memset(&st, 0, sizeof(st));
 	err = fs_genl_talk(&g, fs_genl_msg(&g, buf, FLOWSESS_CMD_GET_STATS, 0),
 			   stats_cb, &st);
-	fs_genl_close(&g);
 	if (err) {
-		fprintf(stderr, "flowsess: stats: %s\n", strerror(-err));
+		fs_genl_explain(&g, "stats", err);
+		fs_genl_close(&g);
 		return EXIT_FAILURE;
 	}
+	fs_genl_close(&g);
 	fs_stats_print(stdout, &st, json_output);
 	return EXIT_SUCCESS;
+}
+
+static int config_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(attr) == FLOWSESS_A_CONFIG &&
+		    fs_config_parse(attr, data) < 0)
+			return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct fs_config cfg;
+	struct fs_genl g;
+	int err;
+
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "flowsess: show takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	if (fs_genl_open_or_explain(&g))
+		return EXIT_FAILURE;
+	memset(&cfg, 0, sizeof(cfg));
+	err = fs_genl_talk(&g, fs_genl_msg(&g, buf, FLOWSESS_CMD_GET_CONFIG, 0),
+			   config_cb, &cfg);
+	if (err) {
+		fs_genl_explain(&g, "show", err);
+		fs_genl_close(&g);
+		return EXIT_FAILURE;
+	}
+	fs_genl_close(&g);
+	fs_config_print(stdout, &cfg, json_output);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_set(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct fs_config cfg;
+	struct fs_genl g;
+	int err;
+
+	if (fs_config_parse_args(argc - 1, argv + 1, &cfg, stderr))
+		return EXIT_USAGE;
+	if (fs_genl_open_or_explain(&g))
+		return EXIT_FAILURE;
+	nlh = fs_genl_msg(&g, buf, FLOWSESS_CMD_SET_CONFIG, 0);
+	fs_config_put(nlh, &cfg);
+	err = fs_genl_talk(&g, nlh, NULL, NULL);
+	if (err)
+		fs_genl_explain(&g, "set", err);
+	fs_genl_close(&g);
+	return err ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
+	{ "show", cmd_show },
+	{ "set", cmd_set },
 	{ "stats", cmd_stats },
 };
 

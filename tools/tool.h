@@ -18,6 +18,7 @@ struct fs_genl {
 	uint16_t family_id;
 	unsigned int seq;
 	unsigned int portid;
+	char extack[256];	/* the kernel's message for the last error */
 };
 
 typedef int (*fs_reply_cb)(const struct nlmsghdr *nlh, void *data);
@@ -29,6 +30,9 @@ struct nlmsghdr *fs_genl_msg(struct fs_genl *g, char *buf, uint8_t cmd,
 int fs_genl_talk(struct fs_genl *g, struct nlmsghdr *nlh, fs_reply_cb cb,
 		 void *data);
 
+int fs_genl_open_or_explain(struct fs_genl *g);
+void fs_genl_explain(const struct fs_genl *g, const char *what, int err);
+
 struct fs_stats {
 	uint64_t val[__FLOWSESS_STAT_MAX];
 	bool present[__FLOWSESS_STAT_MAX];
@@ -37,5 +41,17 @@ struct fs_stats {
 const char *fs_stat_name(unsigned int stat);
 int fs_stats_parse(const struct nlattr *nest, struct fs_stats *st);
 void fs_stats_print(FILE *out, const struct fs_stats *st, bool json);
+
+/* Configuration knobs, by their SRX names. */
+struct fs_config {
+	uint64_t val[__FLOWSESS_CFG_MAX];
+	bool present[__FLOWSESS_CFG_MAX];
+};
+
+int fs_config_parse(const struct nlattr *nest, struct fs_config *cfg);
+void fs_config_print(FILE *out, const struct fs_config *cfg, bool json);
+int fs_config_parse_args(int argc, char **argv, struct fs_config *cfg,
+			 FILE *err);
+void fs_config_put(struct nlmsghdr *nlh, const struct fs_config *cfg);
 
 #endif

@@ -9,6 +9,10 @@
  * FLOWSESS_CMD_GET_STATS (doit)
  *   reply: FLOWSESS_A_STATS, a nest of one u64 per enum flowsess_stat,
  *   summed over all CPUs.
+ * FLOWSESS_CMD_GET_CONFIG (doit)
+ *   reply: FLOWSESS_A_CONFIG, a nest of every enum flowsess_config_attr.
+ * FLOWSESS_CMD_SET_CONFIG (doit, CAP_NET_ADMIN over the namespace)
+ *   request: FLOWSESS_A_CONFIG with the knobs to change; all or nothing.
  */
 #ifndef _UAPI_LINUX_FLOWSESS_H
 #define _UAPI_LINUX_FLOWSESS_H
@@ -19,6 +23,8 @@
 enum flowsess_cmd {
 	FLOWSESS_CMD_UNSPEC,
 	FLOWSESS_CMD_GET_STATS,
+	FLOWSESS_CMD_GET_CONFIG,
+	FLOWSESS_CMD_SET_CONFIG,
 	__FLOWSESS_CMD_MAX
 };
 
@@ -28,6 +34,7 @@ enum flowsess_attr {
 	FLOWSESS_A_UNSPEC,
 	FLOWSESS_A_PAD,
 	FLOWSESS_A_STATS,		/* nest of enum flowsess_stat */
+	FLOWSESS_A_CONFIG,		/* nest of enum flowsess_config_attr */
 	__FLOWSESS_A_MAX
 };
 
@@ -66,6 +73,26 @@ enum flowsess_stat {
 };
 
 #define FLOWSESS_STAT_MAX (__FLOWSESS_STAT_MAX - 1)
+
+/* The knobs of a namespace, inside FLOWSESS_A_CONFIG. Times in ms. */
+enum flowsess_config_attr {
+	FLOWSESS_CFG_UNSPEC,
+	FLOWSESS_CFG_RST_INVALIDATE_SESSION,	/* u8, 0 or 1 */
+	FLOWSESS_CFG_RST_GRACE_MS,		/* u32, 0 .. 600 000 */
+	FLOWSESS_CFG_TCP_INITIAL_TIMEOUT_MS,	/* u32, 1 .. 604 800 000 */
+	FLOWSESS_CFG_TCP_TIMEOUT_MS,		/* u32, established; same range */
+	FLOWSESS_CFG_UDP_TIMEOUT_MS,		/* u32, same range */
+	FLOWSESS_CFG_ICMP_TIMEOUT_MS,		/* u32, same range */
+	FLOWSESS_CFG_OTHER_TIMEOUT_MS,		/* u32, same range */
+	FLOWSESS_CFG_MAX_SESSIONS,		/* u32, 1 .. 16 777 216 */
+	__FLOWSESS_CFG_MAX
+};
+
+#define FLOWSESS_CFG_MAX (__FLOWSESS_CFG_MAX - 1)
+
+#define FLOWSESS_RST_GRACE_MS_MAX	600000U
+#define FLOWSESS_TIMEOUT_MS_MAX		604800000U	/* 7 days */
+#define FLOWSESS_MAX_SESSIONS_MAX	16777216U
 
 /* Why a session was invalidated (events, session dumps). */
 enum flowsess_reason {

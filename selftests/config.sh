@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The knobs over generic netlink with the flowsess tool: per namespace, at
+# run time, with the kernel's extack text on a rejected value.
+. ./lib.sh
+
+plan 13
+check "the module loads" flowsess_load
+check "the topology comes up" topology_up
+
+knob() { in_ns "$1" flowsess show | awk -v k="$2" '$1 == k { print $2 }'; }
+
+check "defaults: rst-invalidate-session off" [ "$(knob router rst-invalidate-session)" = off ]
+check "defaults: rst-grace-delay 2s" [ "$(knob router rst-grace-delay)" = 2s ]
+check "set rst-invalidate-session on in the router" \
+	in_ns router flowsess set rst-invalidate-session on
+check "... the router shows it" [ "$(knob router rst-invalidate-session)" = on ]
+check "... the client namespace keeps its own" [ "$(knob client rst-invalidate-session)" = off ]
+check "JSON output" in_ns router sh -c 'flowsess -j show | grep -q "\"rst-invalidate-session\":true"'
+
+err=$(in_ns router flowsess set rst-grace-delay 601s 2>&1)
+rc=$?
+echo "$err" | sed 's/^/# /'
+check "an out-of-range value fails with the kernel's message" \
+	[ $rc -eq 1 -a -n "$(echo "$err" | grep 'out of range')" ]
+in_ns router flowsess set no-such-knob 1 2>/dev/null
+check "an unknown knob is a usage error" [ $? -eq 2 ]
+
+# The flip took effect at run time: the SCENARIO now works (module
+# parameter still off).
+sync=$(mktemp -d)
+in_ns server kbflow server "$SERVER4" 1234 "$sync" &
+spid=$!
+out=$(in_ns client kbflow client 12340 "$SERVER4" 1234 "$sync")
+kill "$spid" 2>/dev/null
+wait "$spid" 2>/dev/null
+echo "$out" | sed 's/^/# /'
+check "the knob set by netlink fixes the SCENARIO: no stall" [ "$(kv stall_ms "$out")" = -1 ]
+
+topology_down
+check "rmmod" flowsess_unload
+err=$(flowsess show 2>&1)
+check "without the module the tool says so" [ "$err" = "flowsess: the flowsess kernel module is not loaded" ]
+tap_done

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Host tests of knob parsing and configuration output. Prints TAP. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+
+static int tests_run, tests_failed;
+
+static void check(bool ok, const char *name)
+{
+	tests_run++;
+	if (!ok)
+		tests_failed++;
+	printf("%sok %d - %s\n", ok ? "" : "not ", tests_run, name);
+}
+
+/* Parse an argument string like "a b c d"; returns 0 or -1. */
+static int parse(const char *line, struct fs_config *cfg, char *err, size_t errlen)
+{
+	char copy[256], *argv[16];
+	int argc = 0;
+	FILE *f = fmemopen(err, errlen, "w");
+	int ret;
+
+	snprintf(copy, sizeof(copy), "%s", line);
+	for (char *t = strtok(copy, " "); t && argc < 16; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	ret = fs_config_parse_args(argc, argv, cfg, f);
+	fclose(f);
+	return ret;
+}
+
+static char *print_to_string(const struct fs_config *cfg, bool json)
+{
+	static char out[4096];
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	fs_config_print(f, cfg, json);
+	fclose(f);
+	return out;
+}
+
+int main(void)
+{
+	char err[1024];
+	struct fs_config cfg;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct fs_config back;
+
+	printf("1..13\n");
+	check(!parse("rst-invalidate-session on", &cfg, err, sizeof(err)) &&
+	      cfg.present[FLOWSESS_CFG_RST_INVALIDATE_SESSION] &&
+	      cfg.val[FLOWSESS_CFG_RST_INVALIDATE_SESSION] == 1, "on");
+	check(!parse("rst-invalidate-session off", &cfg, err, sizeof(err)) &&
+	      cfg.val[FLOWSESS_CFG_RST_INVALIDATE_SESSION] == 0, "off");
+	check(!parse("rst-grace-delay 2 udp-timeout 1500ms", &cfg, err, sizeof(err)) &&
+	      cfg.val[FLOWSESS_CFG_RST_GRACE_MS] == 2000 &&
+	      cfg.val[FLOWSESS_CFG_UDP_TIMEOUT_MS] == 1500 &&
+	      !cfg.present[FLOWSESS_CFG_TCP_TIMEOUT_MS], "durations: bare seconds and ms, two knobs");
+	check(!parse("tcp-timeout 30s", &cfg, err, sizeof(err)) &&
+	      cfg.val[FLOWSESS_CFG_TCP_TIMEOUT_MS] == 30000, "duration with s");
+	check(parse("rst-invalidate-session maybe", &cfg, err, sizeof(err)) &&
+	      strstr(err, "on | off"), "a bad boolean names the choices");
+	check(parse("no-such-knob 1", &cfg, err, sizeof(err)) &&
+	      strstr(err, "unknown knob") && strstr(err, "rst-invalidate-session"),
+	      "an unknown knob lists the knobs");
+	check(parse("udp-timeout 5h", &cfg, err, sizeof(err)) != 0, "unknown unit");
+	check(parse("max-sessions -1", &cfg, err, sizeof(err)) != 0, "negative count");
+	check(parse("max-sessions 99999999999", &cfg, err, sizeof(err)) != 0,
+	      "a count past 32 bits");
+	check(parse("rst-grace-delay", &cfg, err, sizeof(err)) != 0, "a knob without value");
+
+	parse("rst-invalidate-session on rst-grace-delay 2500ms max-sessions 100", &cfg,
+	      err, sizeof(err));
+	check(!strcmp(print_to_string(&cfg, false),
+		      "rst-invalidate-session   on\n"
+		      "rst-grace-delay          2500ms\n"
+		      "max-sessions             100\n"), "text output");
+	check(!strcmp(print_to_string(&cfg, true),
+		      "{\"rst-invalidate-session\":true,\"rst-grace-delay-ms\":2500,"
+		      "\"max-sessions\":100}\n"), "JSON output");
+
+	nlh = mnl_nlmsg_put_header(buf);
+	fs_config_put(nlh, &cfg);
+	check(!fs_config_parse(mnl_nlmsg_get_payload(nlh), &back) &&
+	      !memcmp(&back, &cfg, sizeof(cfg)), "netlink round trip");
+
+	return tests_failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
