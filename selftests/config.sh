@@ -4,7 +4,7 @@
 # run time, with the kernel's extack text on a rejected value.
 . ./lib.sh
 
-plan 13
+plan 16
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 
@@ -23,6 +23,15 @@ rc=$?
 echo "$err" | sed 's/^/# /'
 check "an out-of-range value fails with the kernel's message" \
 	[ $rc -eq 1 -a -n "$(echo "$err" | grep 'out of range')" ]
+err=$(in_ns router runas 65534 flowsess set rst-invalidate-session off 2>&1)
+rc=$?
+echo "$err" | sed 's/^/# /'
+check "without CAP_NET_ADMIN, set fails with EPERM" \
+	[ $rc -eq 1 -a -n "$(echo "$err" | grep 'Operation not permitted')" ]
+check "... and changes nothing" [ "$(knob router rst-invalidate-session)" = on ]
+show_unprivileged() { in_ns router runas 65534 flowsess show >/dev/null; }
+check "without CAP_NET_ADMIN, show still works" show_unprivileged
+
 in_ns router flowsess set no-such-knob 1 2>/dev/null
 check "an unknown knob is a usage error" [ $? -eq 2 ]
 

@@ -15,6 +15,7 @@ out=$1 kroot=$2 kver=$3 ko=$4 modules=$5
 shift 5
 
 stage=$(mktemp -d)
+chmod 755 "$stage"	# the root directory of the VM: everyone may traverse it
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,sbin,etc,lib/flowsess/mods,opt/iproute2,selftests}
 
