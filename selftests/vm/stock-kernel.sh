@@ -12,7 +12,7 @@ if [ ! -f "$root/.flowsess-unpacked" ]; then
 	say "downloading linux-image-$kver"
 	rm -rf "$root"
 	mkdir -p "$root/deb"
-	(cd "$root/deb" && apt-get download -q "linux-image-$kver" >&2)
+	(cd "$root/deb" && apt-get download -q -o APT::Sandbox::User=root "linux-image-$kver" >&2)
 	dpkg -x "$root"/deb/*.deb "$root"
 	depmod -b "$root" "$kver"
 	rm -rf "$root/deb"
