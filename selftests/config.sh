@@ -37,12 +37,7 @@ check "an unknown knob is a usage error" [ $? -eq 2 ]
 
 # The flip took effect at run time: the SCENARIO now works (module
 # parameter still off).
-sync=$(mktemp -d)
-in_ns server kbflow server "$SERVER4" 1234 "$sync" &
-spid=$!
-out=$(in_ns client kbflow client 12340 "$SERVER4" 1234 "$sync")
-kill "$spid" 2>/dev/null
-wait "$spid" 2>/dev/null
+out=$(kb_run "$SERVER4")
 echo "$out" | sed 's/^/# /'
 check "the knob set by netlink fixes the SCENARIO: no stall" [ "$(kv stall_ms "$out")" = -1 ]
 

@@ -136,3 +136,16 @@ wait_for() {
 		sleep 0.1
 	done
 }
+
+# kb_run SERVER_ADDR: the SCENARIO's sequence (kbflow) from the client port
+# 12340 to SERVER_ADDR port 1234; prints the client's key=value lines.
+kb_run() {
+	local sync spid
+	sync=$(mktemp -d)
+	in_ns server kbflow server "$1" 1234 "$sync" &
+	spid=$!
+	in_ns client kbflow client 12340 "$1" 1234 "$sync"
+	kill "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
+	rm -rf "$sync"
+}

@@ -14,16 +14,11 @@ plan 26
 check "the module loads" flowsess_load
 
 kb_case() {
-	local family=$1 knob=$2 server sync out spid
+	local family=$1 knob=$2 server out
 	if [ "$family" = 4 ]; then server=$SERVER4; else server=$SERVER6; fi
 	flowsess_param rst_invalidate_session "$knob"
 	topology_up || return 1
-	sync=$(mktemp -d)
-	in_ns server kbflow server "$server" 1234 "$sync" &
-	spid=$!
-	out=$(in_ns client kbflow client 12340 "$server" 1234 "$sync")
-	kill "$spid" 2>/dev/null
-	wait "$spid" 2>/dev/null
+	out=$(kb_run "$server")
 	echo "$out" | sed "s/^/# IPv$family knob=$knob: /"
 
 	local name="IPv$family, rst-invalidate-session $knob"
@@ -52,7 +47,6 @@ kb_case() {
 		check_num "$name: no segment dropped for want of a session" \
 			"$(flowsess_stat router drop_no_session)" -eq 0
 	fi
-	rm -rf "$sync"
 	topology_down
 }
 
