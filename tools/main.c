@@ -43,31 +43,37 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int cmd_stats(int argc, char **argv)
+/* A read command: no arguments, one request, the reply parsed by @cb. */
+static int fetch(int argc, const char *what, uint8_t cmd, fs_reply_cb cb,
+		 void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct fs_stats st;
 	struct fs_genl g;
 	int err;
 
-	(void)argv;
 	if (argc > 1) {
-		fprintf(stderr, "flowsess: stats takes no arguments\n");
+		fprintf(stderr, "flowsess: %s takes no arguments\n", what);
 		return EXIT_USAGE;
 	}
 	if (fs_genl_open_or_explain(&g))
 		return EXIT_FAILURE;
-	memset(&st, 0, sizeof(st));
-	err = fs_genl_talk(&g, fs_genl_msg(&g, buf, FLOWSESS_CMD_GET_STATS, 0),
-			   stats_cb, &st);
-	if (err) {
-		fs_genl_explain(&g, "stats", err);
-		fs_genl_close(&g);
-		return EXIT_FAILURE;
-	}
+	err = fs_genl_talk(&g, fs_genl_msg(&g, buf, cmd, 0), cb, data);
+	if (err)
+		fs_genl_explain(&g, what, err);
 	fs_genl_close(&g);
-	fs_stats_print(stdout, &st, json_output);
-	return EXIT_SUCCESS;
+	return err ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+static int cmd_stats(int argc, char **argv)
+{
+	struct fs_stats st = {};
+	int ret;
+
+	(void)argv;
+	ret = fetch(argc, "stats", FLOWSESS_CMD_GET_STATS, stats_cb, &st);
+	if (ret == EXIT_SUCCESS)
+		fs_stats_print(stdout, &st, json_output);
+	return ret;
 }
 
 static int config_cb(const struct nlmsghdr *nlh, void *data)
@@ -84,29 +90,14 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 
 static int cmd_show(int argc, char **argv)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct fs_config cfg;
-	struct fs_genl g;
-	int err;
+	struct fs_config cfg = {};
+	int ret;
 
 	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "flowsess: show takes no arguments\n");
-		return EXIT_USAGE;
-	}
-	if (fs_genl_open_or_explain(&g))
-		return EXIT_FAILURE;
-	memset(&cfg, 0, sizeof(cfg));
-	err = fs_genl_talk(&g, fs_genl_msg(&g, buf, FLOWSESS_CMD_GET_CONFIG, 0),
-			   config_cb, &cfg);
-	if (err) {
-		fs_genl_explain(&g, "show", err);
-		fs_genl_close(&g);
-		return EXIT_FAILURE;
-	}
-	fs_genl_close(&g);
-	fs_config_print(stdout, &cfg, json_output);
-	return EXIT_SUCCESS;
+	ret = fetch(argc, "show", FLOWSESS_CMD_GET_CONFIG, config_cb, &cfg);
+	if (ret == EXIT_SUCCESS)
+		fs_config_print(stdout, &cfg, json_output);
+	return ret;
 }
 
 static int cmd_set(int argc, char **argv)

@@ -4,16 +4,8 @@
 #include <string.h>
 
 #include "tool.h"
+#include "tap.h"
 
-static int tests_run, tests_failed;
-
-static void check(bool ok, const char *name)
-{
-	tests_run++;
-	if (!ok)
-		tests_failed++;
-	printf("%sok %d - %s\n", ok ? "" : "not ", tests_run, name);
-}
 
 /* Parse an argument string like "a b c d"; returns 0 or -1. */
 static int parse(const char *line, struct fs_config *cfg, char *err, size_t errlen)
@@ -29,16 +21,6 @@ static int parse(const char *line, struct fs_config *cfg, char *err, size_t errl
 	ret = fs_config_parse_args(argc, argv, cfg, f);
 	fclose(f);
 	return ret;
-}
-
-static char *print_to_string(const struct fs_config *cfg, bool json)
-{
-	static char out[4096];
-	FILE *f = fmemopen(out, sizeof(out), "w");
-
-	fs_config_print(f, cfg, json);
-	fclose(f);
-	return out;
 }
 
 int main(void)
@@ -74,11 +56,11 @@ int main(void)
 
 	parse("rst-invalidate-session on rst-grace-delay 2500ms max-sessions 100", &cfg,
 	      err, sizeof(err));
-	check(!strcmp(print_to_string(&cfg, false),
+	check(!strcmp(CAPTURE(fs_config_print, &cfg, false),
 		      "rst-invalidate-session   on\n"
 		      "rst-grace-delay          2500ms\n"
 		      "max-sessions             100\n"), "text output");
-	check(!strcmp(print_to_string(&cfg, true),
+	check(!strcmp(CAPTURE(fs_config_print, &cfg, true),
 		      "{\"rst-invalidate-session\":true,\"rst-grace-delay-ms\":2500,"
 		      "\"max-sessions\":100}\n"), "JSON output");
 
