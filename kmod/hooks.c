@@ -205,6 +205,7 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 		return NF_DROP;
 	}
 	flowsess_stat_inc(fn, FLOWSESS_STAT_SESSIONS_CREATED);
+	flowsess_nl_event(s, FLOWSESS_CMD_SESSION_NEW, FLOWSESS_REASON_NONE, false);
 	return NF_ACCEPT;
 }
 

@@ -81,7 +81,8 @@ struct flowsess_session {
 
 struct flowsess_bucket {
 	struct hlist_head head;
-	spinlock_t lock;		/* writers of @head */
+	spinlock_t lock;		/* writers of @head, and @gen */
+	u32 gen;			/* bumped on every link and unlink */
 };
 
 struct flowsess_table {
@@ -109,6 +110,31 @@ static inline struct flowsess_net *flowsess_pernet(const struct net *net)
 {
 	return net_generic(net, flowsess_net_id);
 }
+
+/*
+ * Which sessions a dump or a clear selects (netlink.c parses it). Addresses
+ * are stored masked; a zero mask and the has_ flags mean "any".
+ */
+struct flowsess_filter {
+	u8 l3num;			/* 0: any family */
+	u8 protonum;
+	u8 tcp_state;
+	bool has_proto;
+	bool has_state;
+	bool has_sport;
+	bool has_dport;
+	__be16 sport;
+	__be16 dport;
+	union nf_inet_addr src, src_mask;
+	union nf_inet_addr dst, dst_mask;
+};
+
+/* Where a session dump stands: a bucket, and how far into it. */
+struct flowsess_cursor {
+	unsigned int bucket;
+	unsigned int pos;		/* sessions of @bucket already passed */
+	u32 gen;			/* @bucket's generation at @pos */
+};
 
 /* stats.c */
 int flowsess_stats_init(struct flowsess_net *fn);
@@ -142,6 +168,14 @@ int flowsess_table_init(struct flowsess_table *t, struct flowsess_net *fn,
 			unsigned int buckets, unsigned int max_sessions);
 void flowsess_table_destroy(struct flowsess_table *t);
 unsigned int flowsess_table_flush(struct flowsess_table *t);
+unsigned int flowsess_table_clear(struct flowsess_table *t,
+				  const struct flowsess_filter *f);
+bool flowsess_filter_match(const struct flowsess_filter *f,
+			   const struct flowsess_session *s);
+int flowsess_table_walk_bucket(struct flowsess_table *t,
+			       struct flowsess_cursor *c, bool *changed,
+			       int (*emit)(struct flowsess_session *s, void *arg),
+			       void *arg);
 struct flowsess_tuplehash *flowsess_lookup(struct flowsess_table *t,
 					   const struct flowsess_tuple *tuple);
 struct flowsess_session *flowsess_session_alloc(struct flowsess_table *t,
@@ -170,6 +204,7 @@ bool flowsess_session_invalidate(struct flowsess_session *s,
 				 enum flowsess_reason reason);
 void flowsess_session_invalidated(struct flowsess_session *s,
 				  enum flowsess_reason reason, bool live_kill);
+ktime_t flowsess_session_deadline(const struct flowsess_session *s);
 
 /* tcp.c */
 enum flowsess_tcp_event {
@@ -223,5 +258,11 @@ void flowsess_hooks_unregister(struct net *net);
 /* netlink.c */
 int flowsess_genl_init(void);
 void flowsess_genl_exit(void);
+void flowsess_nl_event(struct flowsess_session *s, u8 cmd,
+		       enum flowsess_reason reason, bool live_kill);
+
+/* sysfs.c */
+int flowsess_sysfs_init(void);
+void flowsess_sysfs_exit(void);
 
 #endif /* _FLOWSESS_INTERNAL_H */

@@ -4,9 +4,9 @@
  * the module parameters.
  *
  * Order: the session cache and the pernet operations come first, so that
- * every namespace has its state before generic netlink can reach it; on
- * exit, generic netlink goes first, so that no request can arrive while
- * namespaces are torn down, and the cache goes last.
+ * every namespace has its state before sysfs and generic netlink can reach
+ * it; on exit, generic netlink and sysfs go first, so that no request can
+ * arrive while namespaces are torn down, and the cache goes last.
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
@@ -134,11 +134,16 @@ static int __init flowsess_init(void)
 	err = register_pernet_subsys(&flowsess_net_ops);
 	if (err)
 		goto err_cache;
-	err = flowsess_genl_init();
+	err = flowsess_sysfs_init();
 	if (err)
 		goto err_pernet;
+	err = flowsess_genl_init();
+	if (err)
+		goto err_sysfs;
 	return 0;
 
+err_sysfs:
+	flowsess_sysfs_exit();
 err_pernet:
 	unregister_pernet_subsys(&flowsess_net_ops);
 err_cache:
@@ -149,6 +154,7 @@ err_cache:
 static void __exit flowsess_exit(void)
 {
 	flowsess_genl_exit();
+	flowsess_sysfs_exit();
 	unregister_pernet_subsys(&flowsess_net_ops);
 	flowsess_cache_exit();
 }

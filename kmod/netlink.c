@@ -4,12 +4,30 @@
  * of the requesting socket (netnsok); the wire format is uapi/flowsess.h.
  * Operations run under genl_mutex (no parallel_ops), so configuration
  * writers are serialised; the packet path reads the knobs with READ_ONCE().
+ *
+ * Events are sent from the packet path and the timers, under RCU. They are
+ * switched on only while the family is registered: its multicast group id
+ * is released, and may be reused, when it is unregistered.
  */
+#include <linux/slab.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "internal.h"
 
 static struct genl_family flowsess_genl_family;
+static bool flowsess_events_on;
+
+enum flowsess_mcgrp_id {
+	FLOWSESS_MCGRP_EVENTS_ID,
+};
+
+static const struct genl_multicast_group flowsess_mcgrps[] = {
+	[FLOWSESS_MCGRP_EVENTS_ID] = {
+		.name	= FLOWSESS_MCGRP_EVENTS,
+		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
 
 /* Not const: 6.1's nla_policy points at a mutable range. */
 static struct netlink_range_validation flowsess_grace_range = {
@@ -46,8 +64,29 @@ static const struct nla_policy flowsess_set_config_policy[FLOWSESS_A_MAX + 1] = 
 	[FLOWSESS_A_CONFIG] = NLA_POLICY_NESTED(flowsess_config_policy),
 };
 
-static int flowsess_put_stats(struct sk_buff *skb, struct flowsess_net *fn)
+/* Addresses are checked by flowsess_nl_parse_addr(): 4 or 16 bytes. */
+static const struct nla_policy flowsess_filter_policy[FLOWSESS_FILTER_MAX + 1] = {
+	[FLOWSESS_FILTER_FAMILY]	= { .type = NLA_U8 },
+	[FLOWSESS_FILTER_PROTO]		= { .type = NLA_U8 },
+	[FLOWSESS_FILTER_SRC]		= { .type = NLA_BINARY, .len = 16 },
+	[FLOWSESS_FILTER_SRC_PREFIXLEN]	= NLA_POLICY_MAX(NLA_U8, 128),
+	[FLOWSESS_FILTER_DST]		= { .type = NLA_BINARY, .len = 16 },
+	[FLOWSESS_FILTER_DST_PREFIXLEN]	= NLA_POLICY_MAX(NLA_U8, 128),
+	[FLOWSESS_FILTER_SPORT]		= { .type = NLA_BE16 },
+	[FLOWSESS_FILTER_DPORT]		= { .type = NLA_BE16 },
+	[FLOWSESS_FILTER_STATE]	= NLA_POLICY_MAX(NLA_U8, __FLOWSESS_TCP_MAX - 1),
+};
+
+static const struct nla_policy flowsess_filter_request_policy[FLOWSESS_A_MAX + 1] = {
+	[FLOWSESS_A_FILTER] = NLA_POLICY_NESTED(flowsess_filter_policy),
+};
+
+/* Requests that take no attribute: any attribute is an error. */
+static const struct nla_policy flowsess_empty_policy[FLOWSESS_A_MAX + 1] = {};
+
+static int flowsess_put_stats(struct sk_buff *skb, const void *data)
 {
+	const struct flowsess_net *fn = data;
 	u64 sum[__FLOWSESS_STAT_MAX];
 	struct nlattr *nest;
 	int i;
@@ -66,8 +105,9 @@ static int flowsess_put_stats(struct sk_buff *skb, struct flowsess_net *fn)
 	return 0;
 }
 
-static int flowsess_put_config(struct sk_buff *skb, struct flowsess_net *fn)
+static int flowsess_put_config(struct sk_buff *skb, const void *data)
 {
+	const struct flowsess_net *fn = data;
 	const struct flowsess_config *cfg = &fn->cfg;
 	struct nlattr *nest;
 
@@ -92,11 +132,79 @@ static int flowsess_put_config(struct sk_buff *skb, struct flowsess_net *fn)
 	return 0;
 }
 
-/* A reply to @info carrying what @put writes. */
-static int flowsess_nl_reply(struct genl_info *info,
-			     int (*put)(struct sk_buff *skb, struct flowsess_net *fn))
+static int flowsess_put_count(struct sk_buff *skb, const void *data)
 {
-	struct flowsess_net *fn = flowsess_pernet(genl_info_net(info));
+	const unsigned int *count = data;
+
+	return nla_put_u32(skb, FLOWSESS_A_COUNT, *count) ? -EMSGSIZE : 0;
+}
+
+/* The original tuple; addresses are 4 or 16 bytes by family. */
+static int flowsess_put_tuple(struct sk_buff *skb, const struct flowsess_tuple *t)
+{
+	int alen = t->l3num == NFPROTO_IPV4 ? sizeof(struct in_addr) :
+					      sizeof(struct in6_addr);
+
+	if (nla_put_u8(skb, FLOWSESS_SA_FAMILY, t->l3num) ||
+	    nla_put_u8(skb, FLOWSESS_SA_PROTO, t->protonum) ||
+	    nla_put(skb, FLOWSESS_SA_SRC, alen, &t->src) ||
+	    nla_put(skb, FLOWSESS_SA_DST, alen, &t->dst) ||
+	    nla_put_be16(skb, FLOWSESS_SA_SPORT, t->sport) ||
+	    nla_put_be16(skb, FLOWSESS_SA_DPORT, t->dport))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * FLOWSESS_A_SESSION for @s: a live session (@reason NONE), or one just
+ * invalidated. Reads the fields of a live session without its lock.
+ */
+static int flowsess_put_session(struct sk_buff *skb,
+				const struct flowsess_session *s,
+				enum flowsess_reason reason, bool live_kill)
+{
+	struct nlattr *nest = nla_nest_start(skb, FLOWSESS_A_SESSION);
+	s64 expires;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (flowsess_put_tuple(skb, &s->th[FLOWSESS_DIR_ORIGINAL].tuple) ||
+	    nla_put_u8(skb, FLOWSESS_SA_STATE, READ_ONCE(s->tcp_state)))
+		goto err;
+	if (reason == FLOWSESS_REASON_NONE) {
+		expires = ktime_ms_delta(flowsess_session_deadline(s), ktime_get());
+		if (nla_put_u32(skb, FLOWSESS_SA_EXPIRES_MS,
+				clamp_t(s64, expires, 0, U32_MAX)))
+			goto err;
+	} else if (nla_put_u8(skb, FLOWSESS_SA_REASON, reason) ||
+		   (live_kill && nla_put_flag(skb, FLOWSESS_SA_LIVE_KILL))) {
+		goto err;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+
+err:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static size_t flowsess_session_msg_size(void)
+{
+	return nla_total_size(0) +			/* FLOWSESS_A_SESSION */
+	       2 * nla_total_size(sizeof(u8)) +		/* family, proto */
+	       2 * nla_total_size(sizeof(struct in6_addr)) +
+	       2 * nla_total_size(sizeof(__be16)) +
+	       nla_total_size(sizeof(u8)) +		/* state */
+	       nla_total_size(sizeof(u32)) +		/* expires */
+	       nla_total_size(sizeof(u8)) +		/* reason */
+	       nla_total_size(0);			/* live kill */
+}
+
+/* A reply to @info carrying what @put writes from @data. */
+static int flowsess_nl_reply(struct genl_info *info,
+			     int (*put)(struct sk_buff *skb, const void *data),
+			     const void *data)
+{
 	struct sk_buff *msg;
 	void *hdr;
 	int err;
@@ -110,7 +218,7 @@ static int flowsess_nl_reply(struct genl_info *info,
 		err = -EMSGSIZE;
 		goto err_free;
 	}
-	err = put(msg, fn);
+	err = put(msg, data);
 	if (err)
 		goto err_free;
 	genlmsg_end(msg, hdr);
@@ -123,12 +231,14 @@ err_free:
 
 static int flowsess_nl_get_stats(struct sk_buff *skb, struct genl_info *info)
 {
-	return flowsess_nl_reply(info, flowsess_put_stats);
+	return flowsess_nl_reply(info, flowsess_put_stats,
+				 flowsess_pernet(genl_info_net(info)));
 }
 
 static int flowsess_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 {
-	return flowsess_nl_reply(info, flowsess_put_config);
+	return flowsess_nl_reply(info, flowsess_put_config,
+				 flowsess_pernet(genl_info_net(info)));
 }
 
 /* The policy has checked every type and range: nothing below can fail. */
@@ -185,19 +295,300 @@ static int flowsess_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* A prefix: the address, masked, and its mask. */
+static int flowsess_nl_parse_prefix(const struct nlattr *addr,
+				    const struct nlattr *plen,
+				    struct flowsess_filter *f,
+				    union nf_inet_addr *want,
+				    union nf_inet_addr *mask,
+				    struct netlink_ext_ack *extack)
+{
+	unsigned int i, len, bits;
+	u8 l3num;
+
+	if (!addr) {
+		if (!plen)
+			return 0;
+		NL_SET_ERR_MSG_ATTR(extack, plen, "a prefix length needs an address");
+		return -EINVAL;
+	}
+	len = nla_len(addr);
+	if (len != sizeof(struct in_addr) && len != sizeof(struct in6_addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, addr, "an address is 4 or 16 bytes");
+		return -EINVAL;
+	}
+	l3num = len == sizeof(struct in_addr) ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	if (f->l3num && f->l3num != l3num) {
+		NL_SET_ERR_MSG_ATTR(extack, addr, "address family mismatch");
+		return -EINVAL;
+	}
+	f->l3num = l3num;
+	bits = plen ? nla_get_u8(plen) : len * BITS_PER_BYTE;
+	if (bits > len * BITS_PER_BYTE) {
+		NL_SET_ERR_MSG_ATTR(extack, plen, "prefix length longer than the address");
+		return -EINVAL;
+	}
+	memset(want, 0, sizeof(*want));
+	memcpy(want, nla_data(addr), len);
+	for (i = 0; i < ARRAY_SIZE(mask->all); i++, bits -= min(bits, 32U)) {
+		mask->all[i] = bits >= 32 ? htonl(~0U) :
+			       bits ? htonl(~0U << (32 - bits)) : 0;
+		want->all[i] &= mask->all[i];
+	}
+	return 0;
+}
+
+/* FLOWSESS_A_FILTER (optional) into @f, which the caller zeroed. */
+static int flowsess_nl_parse_filter(const struct nlattr *nest,
+				    struct flowsess_filter *f,
+				    struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[FLOWSESS_FILTER_MAX + 1];
+	struct nlattr *a;
+	int err;
+
+	if (!nest)
+		return 0;
+	err = nla_parse_nested(tb, FLOWSESS_FILTER_MAX, nest,
+			       flowsess_filter_policy, extack);
+	if (err)
+		return err;
+
+	a = tb[FLOWSESS_FILTER_FAMILY];
+	if (a) {
+		if (nla_get_u8(a) != AF_INET && nla_get_u8(a) != AF_INET6) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "family is AF_INET or AF_INET6");
+			return -EINVAL;
+		}
+		/* NFPROTO_IPV4 and NFPROTO_IPV6 are AF_INET and AF_INET6. */
+		f->l3num = nla_get_u8(a);
+	}
+	err = flowsess_nl_parse_prefix(tb[FLOWSESS_FILTER_SRC],
+				       tb[FLOWSESS_FILTER_SRC_PREFIXLEN], f,
+				       &f->src, &f->src_mask, extack) ?:
+	      flowsess_nl_parse_prefix(tb[FLOWSESS_FILTER_DST],
+				       tb[FLOWSESS_FILTER_DST_PREFIXLEN], f,
+				       &f->dst, &f->dst_mask, extack);
+	if (err)
+		return err;
+
+	a = tb[FLOWSESS_FILTER_PROTO];
+	f->has_proto = !!a;
+	if (a)
+		f->protonum = nla_get_u8(a);
+	a = tb[FLOWSESS_FILTER_SPORT];
+	f->has_sport = !!a;
+	if (a)
+		f->sport = nla_get_be16(a);
+	a = tb[FLOWSESS_FILTER_DPORT];
+	f->has_dport = !!a;
+	if (a)
+		f->dport = nla_get_be16(a);
+	a = tb[FLOWSESS_FILTER_STATE];
+	f->has_state = !!a;
+	if (a)
+		f->tcp_state = nla_get_u8(a);
+	return 0;
+}
+
+/* A session dump's state, over netlink_callback::ctx. */
+struct flowsess_dump {
+	struct flowsess_filter *filter;
+	struct flowsess_cursor cursor;
+	bool intr;
+};
+
+struct flowsess_dump_batch {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	bool changed;
+};
+
+/*
+ * NLM_F_DUMP_INTR, the standard way: a message is flagged when cb->seq
+ * differs from the previous message's, and the dump stays at 2 once it
+ * lost consistency.
+ */
+static void flowsess_dump_check(struct flowsess_dump_batch *batch)
+{
+	struct flowsess_dump *d = (void *)batch->cb->ctx;
+
+	if (batch->changed)
+		d->intr = true;
+	batch->cb->seq = d->intr ? 2 : 1;
+}
+
+/* Under the bucket lock (table.c): no sleeping, nothing but the skb. */
+static int flowsess_dump_emit(struct flowsess_session *s, void *arg)
+{
+	struct flowsess_dump_batch *batch = arg;
+	struct netlink_callback *cb = batch->cb;
+	struct flowsess_dump *d = (void *)cb->ctx;
+	void *hdr;
+
+	if (!flowsess_filter_match(d->filter, s))
+		return 0;
+	flowsess_dump_check(batch);
+	hdr = genlmsg_put(batch->skb, NETLINK_CB(cb->skb).portid,
+			  cb->nlh->nlmsg_seq, &flowsess_genl_family,
+			  NLM_F_MULTI, FLOWSESS_CMD_GET_SESSIONS);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (flowsess_put_session(batch->skb, s, FLOWSESS_REASON_NONE, false)) {
+		genlmsg_cancel(batch->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(batch->skb, hdr);
+	return 0;
+}
+
+static int flowsess_nl_dump_start(struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct flowsess_dump *d = (void *)cb->ctx;
+	int err;
+
+	BUILD_BUG_ON(sizeof(*d) > sizeof(cb->ctx));
+	d->filter = kzalloc(sizeof(*d->filter), GFP_KERNEL);
+	if (!d->filter)
+		return -ENOMEM;
+	err = flowsess_nl_parse_filter(info->attrs[FLOWSESS_A_FILTER],
+				       d->filter, cb->extack);
+	if (err) {
+		kfree(d->filter);
+		d->filter = NULL;
+	}
+	return err;
+}
+
+static int flowsess_nl_dump_done(struct netlink_callback *cb)
+{
+	struct flowsess_dump *d = (void *)cb->ctx;
+
+	kfree(d->filter);
+	return 0;
+}
+
+/*
+ * One batch of a session dump. A bucket goes whole into one batch when it
+ * can: if it does not fit after other buckets, it is taken back and opens
+ * the next batch. Only a bucket too big for a batch of its own is split;
+ * the cursor then resumes inside it, and if the bucket changed meanwhile
+ * the dump is flagged NLM_F_DUMP_INTR.
+ */
+static int flowsess_nl_dump_sessions(struct sk_buff *skb,
+				     struct netlink_callback *cb)
+{
+	struct flowsess_table *t = &flowsess_pernet(sock_net(skb->sk))->table;
+	struct flowsess_dump_batch batch = { .skb = skb, .cb = cb };
+	struct flowsess_dump *d = (void *)cb->ctx;
+	struct flowsess_cursor *c = &d->cursor;
+	int err;
+
+	for (; c->bucket <= t->mask; c->bucket++, c->pos = 0) {
+		unsigned char *mark = skb_tail_pointer(skb);
+		unsigned int before = skb->len;
+		bool resumed = c->pos;
+
+		err = flowsess_table_walk_bucket(t, c, &batch.changed,
+						 flowsess_dump_emit, &batch);
+		flowsess_dump_check(&batch);
+		if (err) {
+			if (!skb->len)
+				return err;
+			if (!resumed && before) {
+				nlmsg_trim(skb, mark);
+				c->pos = 0;
+			}
+			return skb->len;
+		}
+		cond_resched();
+	}
+	return skb->len;
+}
+
+static int flowsess_nl_clear_sessions(struct sk_buff *skb, struct genl_info *info)
+{
+	struct flowsess_net *fn = flowsess_pernet(genl_info_net(info));
+	struct flowsess_filter filter = {};
+	unsigned int count;
+	int err;
+
+	err = flowsess_nl_parse_filter(info->attrs[FLOWSESS_A_FILTER], &filter,
+				       info->extack);
+	if (err)
+		return err;
+	count = flowsess_table_clear(&fn->table, &filter);
+	return flowsess_nl_reply(info, flowsess_put_count, &count);
+}
+
+/*
+ * Tell the namespace's "events" listeners that @s was created (@cmd
+ * SESSION_NEW) or invalidated (SESSION_DEL, with @reason). Any context;
+ * costs one check when nobody listens. A message that cannot be allocated
+ * is lost, as a listener that reads too slowly loses them (ENOBUFS).
+ */
+void flowsess_nl_event(struct flowsess_session *s, u8 cmd,
+		       enum flowsess_reason reason, bool live_kill)
+{
+	struct net *net = s->table->fn->net;
+	struct sk_buff *msg;
+	void *hdr;
+
+	rcu_read_lock();
+	if (!READ_ONCE(flowsess_events_on) ||
+	    !genl_has_listeners(&flowsess_genl_family, net,
+				FLOWSESS_MCGRP_EVENTS_ID))
+		goto out;
+	msg = genlmsg_new(flowsess_session_msg_size(), GFP_ATOMIC);
+	if (!msg)
+		goto out;
+	hdr = genlmsg_put(msg, 0, 0, &flowsess_genl_family, 0, cmd);
+	if (!hdr || flowsess_put_session(msg, s, reason, live_kill)) {
+		nlmsg_free(msg);
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&flowsess_genl_family, net, msg, 0,
+				FLOWSESS_MCGRP_EVENTS_ID, GFP_ATOMIC);
+out:
+	rcu_read_unlock();
+}
+
 static const struct genl_ops flowsess_genl_ops[] = {
 	{
 		.cmd	= FLOWSESS_CMD_GET_STATS,
 		.doit	= flowsess_nl_get_stats,
+		.policy	= flowsess_empty_policy,
+		.maxattr = FLOWSESS_A_MAX,
 	},
 	{
 		.cmd	= FLOWSESS_CMD_GET_CONFIG,
 		.doit	= flowsess_nl_get_config,
+		.policy	= flowsess_empty_policy,
+		.maxattr = FLOWSESS_A_MAX,
 	},
 	{
 		.cmd	= FLOWSESS_CMD_SET_CONFIG,
 		.doit	= flowsess_nl_set_config,
 		.policy	= flowsess_set_config_policy,
+		.maxattr = FLOWSESS_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= FLOWSESS_CMD_GET_SESSIONS,
+		.start	= flowsess_nl_dump_start,
+		.dumpit	= flowsess_nl_dump_sessions,
+		.done	= flowsess_nl_dump_done,
+		.policy	= flowsess_filter_request_policy,
+		.maxattr = FLOWSESS_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= FLOWSESS_CMD_CLEAR_SESSIONS,
+		.doit	= flowsess_nl_clear_sessions,
+		.policy	= flowsess_filter_request_policy,
 		.maxattr = FLOWSESS_A_MAX,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
@@ -211,14 +602,23 @@ static struct genl_family flowsess_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= flowsess_genl_ops,
 	.n_ops		= ARRAY_SIZE(flowsess_genl_ops),
+	.mcgrps		= flowsess_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(flowsess_mcgrps),
 };
 
 int __init flowsess_genl_init(void)
 {
-	return genl_register_family(&flowsess_genl_family);
+	int err = genl_register_family(&flowsess_genl_family);
+
+	if (!err)
+		WRITE_ONCE(flowsess_events_on, true);
+	return err;
 }
 
+/* No event may be on its way when the group id is released. */
 void flowsess_genl_exit(void)
 {
+	WRITE_ONCE(flowsess_events_on, false);
+	synchronize_rcu();
 	genl_unregister_family(&flowsess_genl_family);
 }

@@ -5,13 +5,16 @@
  *
  * Locking and lifetime rules
  * --------------------------
- * 1. Readers (the packet path, dumps) walk buckets under rcu_read_lock()
+ * 1. Readers (the packet path, clear) walk buckets under rcu_read_lock()
  *    without locks. A session they find stays in memory until they leave
  *    the RCU read-side section; they must skip it if ->dead is set.
- * 2. Writers link and unlink under the bucket spinlocks. A session sits in
- *    two buckets (original and reply tuple); both locks are taken, lower
- *    index first. Bucket locks are taken with BH disabled and nest inside
- *    nothing; no other lock is taken under them.
+ * 2. Writers link and unlink under the bucket spinlocks and bump the
+ *    bucket's ->gen. A session sits in two buckets (original and reply
+ *    tuple); both locks are taken, lower index first. Bucket locks are
+ *    taken with BH disabled and nest inside nothing; no other lock is taken
+ *    under them. Session dumps read one bucket at a time under its lock, so
+ *    that a bucket is seen whole, and read the fields of rule 3 with
+ *    READ_ONCE() only.
  * 3. session->lock protects ->dead, ->reason, ->tcp_state, ->timeout,
  *    ->rst_deadline, ->traffic_after_rst and every hrtimer_start() of the
  *    session's timer. ->last_seen is written without it (WRITE_ONCE) by
@@ -207,6 +210,14 @@ static void flowsess_unlock_buckets(struct flowsess_table *t, u32 h0, u32 h1)
 	spin_unlock_bh(&t->buckets[min(h0, h1)].lock);
 }
 
+/* Both bucket locks held. */
+static void flowsess_bucket_changed(struct flowsess_table *t, u32 h0, u32 h1)
+{
+	t->buckets[h0].gen++;
+	if (h1 != h0)
+		t->buckets[h1].gen++;
+}
+
 static struct flowsess_session *
 flowsess_find_locked(struct flowsess_table *t, u32 h,
 		     const struct flowsess_tuple *tuple)
@@ -250,6 +261,7 @@ int flowsess_session_insert(struct flowsess_session *s,
 	}
 	hlist_add_head_rcu(&s->th[0].node, &t->buckets[h0].head);
 	hlist_add_head_rcu(&s->th[1].node, &t->buckets[h1].head);
+	flowsess_bucket_changed(t, h0, h1);
 	flowsess_unlock_buckets(t, h0, h1);
 
 	/* Rule 5: from here on the timer owns the table's reference. */
@@ -267,28 +279,114 @@ void flowsess_session_unlink(struct flowsess_session *s)
 	flowsess_lock_buckets(t, h0, h1);
 	hlist_del_rcu(&s->th[0].node);
 	hlist_del_rcu(&s->th[1].node);
+	flowsess_bucket_changed(t, h0, h1);
 	atomic_dec(&t->count);
 	flowsess_unlock_buckets(t, h0, h1);
 }
 
-/* Invalidate every session. Returns how many this call invalidated. */
-unsigned int flowsess_table_flush(struct flowsess_table *t)
+static bool flowsess_addr_match(const union nf_inet_addr *addr,
+				const union nf_inet_addr *want,
+				const union nf_inet_addr *mask)
 {
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(addr->all); i++) {
+		if ((addr->all[i] & mask->all[i]) != want->all[i])
+			return false;
+	}
+	return true;
+}
+
+/* Does @s match @f? A NULL filter matches everything. */
+bool flowsess_filter_match(const struct flowsess_filter *f,
+			   const struct flowsess_session *s)
+{
+	const struct flowsess_tuple *t = &s->th[FLOWSESS_DIR_ORIGINAL].tuple;
+
+	if (!f)
+		return true;
+	return (!f->l3num || t->l3num == f->l3num) &&
+	       (!f->has_proto || t->protonum == f->protonum) &&
+	       (!f->has_sport || t->sport == f->sport) &&
+	       (!f->has_dport || t->dport == f->dport) &&
+	       (!f->has_state || READ_ONCE(s->tcp_state) == f->tcp_state) &&
+	       flowsess_addr_match(&t->src, &f->src, &f->src_mask) &&
+	       flowsess_addr_match(&t->dst, &f->dst, &f->dst_mask);
+}
+
+/*
+ * Invalidate every session @f matches (reason FLUSH). Returns how many this
+ * call invalidated. Sessions created meanwhile may or may not be seen.
+ */
+unsigned int flowsess_table_clear(struct flowsess_table *t,
+				  const struct flowsess_filter *f)
+{
+	struct flowsess_session *s;
 	struct flowsess_tuplehash *th;
 	unsigned int i, n = 0;
 
 	for (i = 0; i <= t->mask; i++) {
 		rcu_read_lock();
 		hlist_for_each_entry_rcu(th, &t->buckets[i].head, node) {
-			if (th->tuple.dir == FLOWSESS_DIR_ORIGINAL &&
-			    flowsess_session_invalidate(flowsess_th_session(th),
-							FLOWSESS_REASON_FLUSH))
+			if (th->tuple.dir != FLOWSESS_DIR_ORIGINAL)
+				continue;
+			s = flowsess_th_session(th);
+			if (flowsess_filter_match(f, s) &&
+			    flowsess_session_invalidate(s, FLOWSESS_REASON_FLUSH))
 				n++;
 		}
 		rcu_read_unlock();
 		cond_resched();
 	}
 	return n;
+}
+
+/* Invalidate every session. Returns how many this call invalidated. */
+unsigned int flowsess_table_flush(struct flowsess_table *t)
+{
+	return flowsess_table_clear(t, NULL);
+}
+
+/*
+ * Dumps (rule 2): pass each live session of bucket c->bucket to @emit, under
+ * the bucket lock, from position c->pos on. Each session is passed from the
+ * bucket of its original tuple, so once per dump. When @emit fails, the
+ * cursor keeps the failed session's position and the bucket's generation,
+ * and its error is returned. *@changed tells whether the bucket changed
+ * since the cursor last stopped inside it: positions are then unreliable.
+ */
+int flowsess_table_walk_bucket(struct flowsess_table *t,
+			       struct flowsess_cursor *c, bool *changed,
+			       int (*emit)(struct flowsess_session *s, void *arg),
+			       void *arg)
+{
+	struct flowsess_bucket *b = &t->buckets[c->bucket];
+	struct flowsess_tuplehash *th;
+	unsigned int pos = 0;
+	int err = 0;
+
+	*changed = false;
+	if (hlist_empty(&b->head) && !c->pos)
+		return 0;
+
+	spin_lock_bh(&b->lock);
+	*changed = c->pos && b->gen != c->gen;
+	hlist_for_each_entry(th, &b->head, node) {
+		if (th->tuple.dir != FLOWSESS_DIR_ORIGINAL)
+			continue;
+		if (pos++ < c->pos)
+			continue;
+		if (READ_ONCE(flowsess_th_session(th)->dead))
+			continue;
+		err = emit(flowsess_th_session(th), arg);
+		if (err) {
+			c->pos = pos - 1;
+			c->gen = b->gen;
+			break;
+		}
+	}
+	spin_unlock_bh(&b->lock);
+	return err;
 }
 
 #ifdef FLOWSESS_KUNIT

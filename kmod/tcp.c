@@ -93,11 +93,13 @@ void flowsess_tcp_session_init(struct flowsess_session *s)
 static void flowsess_tcp_rst_grace(struct flowsess_session *s)
 {
 	u32 grace_ms = READ_ONCE(s->table->cfg->rst_grace_ms);
+	ktime_t deadline;
 
 	/* The precise clock: the grace delay is a promise in milliseconds. */
-	s->tcp_state = FLOWSESS_TCP_CLOSE;
-	s->rst_deadline = ktime_add(ktime_get(), flowsess_ms(grace_ms));
-	flowsess_timer_arm_locked(s, s->rst_deadline);
+	deadline = ktime_add(ktime_get(), flowsess_ms(grace_ms));
+	WRITE_ONCE(s->tcp_state, FLOWSESS_TCP_CLOSE);
+	WRITE_ONCE(s->rst_deadline, deadline);
+	flowsess_timer_arm_locked(s, deadline);
 }
 
 /*
@@ -139,10 +141,13 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_session *s,
 	} else if (next == T_RO) {
 		action = FLOWSESS_TCP_REOPEN;
 	} else if (next != s->tcp_state) {
-		s->tcp_state = next;
-		s->timeout = flowsess_tcp_timeout(s, next);
+		ktime_t timeout = flowsess_tcp_timeout(s, next);
+
+		/* Dumps read these without the lock (table.c, rule 2). */
+		WRITE_ONCE(s->tcp_state, next);
+		WRITE_ONCE(s->timeout, timeout);
 		/* A shorter timeout must not wait for a later expiry. */
-		flowsess_timer_arm_locked(s, ktime_add(now, s->timeout));
+		flowsess_timer_arm_locked(s, ktime_add(now, timeout));
 	}
 out:
 	spin_unlock_bh(&s->lock);

@@ -29,11 +29,17 @@ void flowsess_timer_arm_locked(struct flowsess_session *s, ktime_t deadline)
 		hrtimer_start(&s->timer, deadline, HRTIMER_MODE_ABS_SOFT);
 }
 
-static ktime_t flowsess_deadline(const struct flowsess_session *s)
+/*
+ * When the session's timer must next look at it. Exact under session->lock;
+ * without it (dumps) a snapshot, as the fields are written with WRITE_ONCE().
+ */
+ktime_t flowsess_session_deadline(const struct flowsess_session *s)
 {
-	if (s->rst_deadline)
-		return s->rst_deadline;
-	return ktime_add(READ_ONCE(s->last_seen), s->timeout);
+	ktime_t rst_deadline = READ_ONCE(s->rst_deadline);
+
+	if (rst_deadline)
+		return rst_deadline;
+	return ktime_add(READ_ONCE(s->last_seen), READ_ONCE(s->timeout));
 }
 
 /* The first arming, right after insertion (table.c). */
@@ -41,7 +47,7 @@ void flowsess_timer_start(struct flowsess_session *s)
 {
 	spin_lock_bh(&s->lock);
 	if (!s->dead)
-		flowsess_timer_arm_locked(s, flowsess_deadline(s));
+		flowsess_timer_arm_locked(s, flowsess_session_deadline(s));
 	spin_unlock_bh(&s->lock);
 }
 
@@ -64,6 +70,7 @@ void flowsess_session_invalidated(struct flowsess_session *s,
 	flowsess_stat_inc(fn, flowsess_reason_stat[reason]);
 	if (live_kill)
 		flowsess_stat_inc(fn, FLOWSESS_STAT_RST_TIMER_LIVE_KILLS);
+	flowsess_nl_event(s, FLOWSESS_CMD_SESSION_DEL, reason, live_kill);
 }
 
 /*
@@ -79,7 +86,7 @@ bool flowsess_session_invalidate(struct flowsess_session *s,
 		spin_unlock_bh(&s->lock);
 		return false;
 	}
-	s->dead = true;
+	WRITE_ONCE(s->dead, true);
 	s->reason = reason;
 	flowsess_timer_arm_locked(s, 0);
 	spin_unlock_bh(&s->lock);
@@ -123,7 +130,7 @@ static enum hrtimer_restart flowsess_timer_fn(struct hrtimer *timer)
 		return HRTIMER_NORESTART;
 	}
 	if (!s->dead) {
-		deadline = flowsess_deadline(s);
+		deadline = flowsess_session_deadline(s);
 		if (ktime_after(deadline, ktime_get())) {
 			hrtimer_set_expires(timer, deadline);
 			spin_unlock(&s->lock);
@@ -132,7 +139,7 @@ static enum hrtimer_restart flowsess_timer_fn(struct hrtimer *timer)
 		}
 		reason = flowsess_expiry_reason(s);
 		live_kill = reason == FLOWSESS_REASON_RST_TIMER && s->traffic_after_rst;
-		s->dead = true;
+		WRITE_ONCE(s->dead, true);
 		s->reason = reason;
 		spin_unlock(&s->lock);
 		flowsess_session_invalidated(s, reason, live_kill);

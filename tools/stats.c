@@ -5,26 +5,7 @@
 
 #include "tool.h"
 
-static const char *const stat_names[__FLOWSESS_STAT_MAX] = {
-	[FLOWSESS_STAT_PACKETS_IPV4] = "packets_ipv4",
-	[FLOWSESS_STAT_PACKETS_IPV6] = "packets_ipv6",
-	[FLOWSESS_STAT_SESSIONS_ACTIVE] = "sessions_active",
-	[FLOWSESS_STAT_SESSIONS_CREATED] = "sessions_created",
-	[FLOWSESS_STAT_INVALIDATED_IDLE] = "invalidated_idle",
-	[FLOWSESS_STAT_INVALIDATED_RST] = "invalidated_rst",
-	[FLOWSESS_STAT_INVALIDATED_RST_TIMER] = "invalidated_rst_timer",
-	[FLOWSESS_STAT_INVALIDATED_CLOSE] = "invalidated_close",
-	[FLOWSESS_STAT_INVALIDATED_FLUSH] = "invalidated_flush",
-	[FLOWSESS_STAT_INVALIDATED_REOPEN] = "invalidated_reopen",
-	[FLOWSESS_STAT_DROP_NO_SESSION] = "drop_no_session",
-	[FLOWSESS_STAT_DROP_BAD_HEADER] = "drop_bad_header",
-	[FLOWSESS_STAT_DROP_TABLE_FULL] = "drop_table_full",
-	[FLOWSESS_STAT_DROP_NOMEM] = "drop_nomem",
-	[FLOWSESS_STAT_DROP_TCP_STATE] = "drop_tcp_state",
-	[FLOWSESS_STAT_FRAGMENTS] = "fragments",
-	[FLOWSESS_STAT_UNTRACKED] = "untracked",
-	[FLOWSESS_STAT_RST_TIMER_LIVE_KILLS] = "rst_timer_live_kills",
-};
+static const char *const stat_names[__FLOWSESS_STAT_MAX] = FLOWSESS_STAT_NAMES;
 
 const char *fs_stat_name(unsigned int stat)
 {

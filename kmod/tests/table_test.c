@@ -159,6 +159,192 @@ static void flowsess_test_many_collisions(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.allocated), 0);
 }
 
+/* Two /24 prefixes, TCP and UDP, so that filters select known subsets. */
+static void flowsess_test_fill_filter_net(struct kunit *test,
+					  struct flowsess_net *fn)
+{
+	struct flowsess_tuple t;
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		flowsess_test_tuple4(&t, i < 4 ? IPPROTO_UDP : IPPROTO_TCP,
+				     (i < 6 ? 0x0a000100 : 0x0a000200) + i,
+				     0x0a000902, 30000 + i, i == 9 ? 22 : 80);
+		KUNIT_ASSERT_NOT_NULL(test, flowsess_test_insert(test, fn, &t, TEST_TIMEOUT));
+	}
+}
+
+static unsigned int flowsess_test_count_matches(struct flowsess_net *fn,
+						const struct flowsess_filter *f)
+{
+	struct flowsess_tuplehash *th;
+	unsigned int i, n = 0;
+
+	rcu_read_lock();
+	for (i = 0; i <= fn->table.mask; i++) {
+		hlist_for_each_entry_rcu(th, &fn->table.buckets[i].head, node)
+			n += th->tuple.dir == FLOWSESS_DIR_ORIGINAL &&
+			     flowsess_filter_match(f, flowsess_th_session(th));
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+static void flowsess_test_filter_match(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 64, 64);
+	struct flowsess_filter f = {};
+
+	flowsess_test_fill_filter_net(test, fn);
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, NULL), 10);
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 10);
+
+	f.has_proto = true;
+	f.protonum = IPPROTO_UDP;
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 4);
+	f.protonum = IPPROTO_TCP;
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 6);
+
+	/* 10.0.2.0/24: the last four, all TCP */
+	f.src.ip = htonl(0x0a000200);
+	f.src_mask.ip = htonl(0xffffff00);
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 4);
+	f.has_dport = true;
+	f.dport = htons(22);
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 1);
+	f.has_sport = true;
+	f.sport = htons(30008);
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 0);
+
+	memset(&f, 0, sizeof(f));
+	f.has_state = true;
+	f.tcp_state = FLOWSESS_TCP_SYN_SENT;
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 6);
+	f.tcp_state = FLOWSESS_TCP_NONE;
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 4);
+
+	memset(&f, 0, sizeof(f));
+	f.l3num = NFPROTO_IPV6;
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 0);
+	f.l3num = NFPROTO_IPV4;
+	f.dst.ip = htonl(0x0a000902);
+	f.dst_mask.ip = htonl(0xffffffff);
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 10);
+	flowsess_test_net_destroy(fn);
+}
+
+static void flowsess_test_clear_filter(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 64, 64);
+	struct flowsess_filter f = { .has_proto = true, .protonum = IPPROTO_UDP };
+
+	flowsess_test_fill_filter_net(test, fn);
+	KUNIT_EXPECT_EQ(test, flowsess_table_clear(&fn->table, &f), 4);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 6);
+	KUNIT_EXPECT_EQ(test, flowsess_table_clear(&fn->table, &f), 0);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_FLUSH), 4);
+	KUNIT_EXPECT_EQ(test, flowsess_table_flush(&fn->table), 6);
+	KUNIT_EXPECT_TRUE(test, flowsess_test_wait_empty(fn, 5000));
+	flowsess_test_net_destroy(fn);
+}
+
+#define WALK_SESSIONS 300
+
+/* An emit callback that takes @budget sessions, then reports "full". */
+struct flowsess_test_walk {
+	struct flowsess_session *seen[WALK_SESSIONS];
+	unsigned int n;
+	unsigned int budget;
+	unsigned int dups;
+};
+
+static int flowsess_test_walk_emit(struct flowsess_session *s, void *arg)
+{
+	struct flowsess_test_walk *w = arg;
+	unsigned int i;
+
+	if (!w->budget)
+		return -EMSGSIZE;
+	w->budget--;
+	for (i = 0; i < w->n; i++)
+		w->dups += w->seen[i] == s;
+	if (w->n < WALK_SESSIONS)
+		w->seen[w->n++] = s;
+	return 0;
+}
+
+/* Batches of 7 split every bucket (about 19 sessions each) several times. */
+static void flowsess_test_walk_resumes(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16, WALK_SESSIONS);
+	struct flowsess_test_walk *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	struct flowsess_cursor c = {};
+	struct flowsess_tuple t;
+	bool changed, any_changed = false;
+	int i, err, batches = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	for (i = 0; i < WALK_SESSIONS; i++) {
+		flowsess_test_tuple4(&t, IPPROTO_UDP, 0x0a000001, 0x0a000002, 1000 + i, 53);
+		KUNIT_ASSERT_NOT_NULL(test, flowsess_test_insert(test, fn, &t, TEST_TIMEOUT));
+	}
+	while (c.bucket <= fn->table.mask) {
+		w->budget = 7;
+		batches++;
+		err = flowsess_table_walk_bucket(&fn->table, &c, &changed,
+						 flowsess_test_walk_emit, w);
+		any_changed |= changed;
+		if (err)
+			continue;	/* "full": resume inside the bucket */
+		c.bucket++;
+		c.pos = 0;
+	}
+	KUNIT_EXPECT_EQ(test, w->n, WALK_SESSIONS);
+	KUNIT_EXPECT_EQ(test, w->dups, 0);
+	KUNIT_EXPECT_FALSE(test, any_changed);
+	KUNIT_EXPECT_GT(test, batches, WALK_SESSIONS / 7);
+	flowsess_test_net_destroy(fn);
+}
+
+/* A bucket that changes between two batches is reported as changed. */
+static void flowsess_test_walk_detects_change(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16, WALK_SESSIONS);
+	struct flowsess_test_walk *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	struct flowsess_cursor c = {};
+	struct flowsess_tuple t;
+	bool changed;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	for (i = 0; i < 64; i++) {
+		flowsess_test_tuple4(&t, IPPROTO_UDP, 0x0a000001, 0x0a000002, 1000 + i, 53);
+		KUNIT_ASSERT_NOT_NULL(test, flowsess_test_insert(test, fn, &t, TEST_TIMEOUT));
+	}
+	/* Find a bucket with two sessions and stop after its first. */
+	for (c.bucket = 0; c.bucket <= fn->table.mask; c.bucket++) {
+		c.pos = 0;
+		w->n = 0;
+		w->budget = 1;
+		if (flowsess_table_walk_bucket(&fn->table, &c, &changed,
+					       flowsess_test_walk_emit, w))
+			break;
+	}
+	KUNIT_ASSERT_LE(test, c.bucket, fn->table.mask);
+	KUNIT_EXPECT_EQ(test, c.pos, 1);
+
+	/* Unchanged: resuming is fine. Then the other session goes. */
+	w->budget = 0;
+	flowsess_table_walk_bucket(&fn->table, &c, &changed, flowsess_test_walk_emit, w);
+	KUNIT_EXPECT_FALSE(test, changed);
+	flowsess_session_invalidate(w->seen[0], FLOWSESS_REASON_FLUSH);
+	w->budget = 100;
+	KUNIT_EXPECT_EQ(test, flowsess_table_walk_bucket(&fn->table, &c, &changed,
+							 flowsess_test_walk_emit, w), 0);
+	KUNIT_EXPECT_TRUE(test, changed);
+	flowsess_test_net_destroy(fn);
+}
+
 static struct kunit_case flowsess_table_cases[] = {
 	KUNIT_CASE(flowsess_test_hash_stable),
 	KUNIT_CASE(flowsess_test_invert),
@@ -166,6 +352,10 @@ static struct kunit_case flowsess_table_cases[] = {
 	KUNIT_CASE(flowsess_test_insert_duplicate),
 	KUNIT_CASE(flowsess_test_table_full),
 	KUNIT_CASE(flowsess_test_many_collisions),
+	KUNIT_CASE(flowsess_test_filter_match),
+	KUNIT_CASE(flowsess_test_clear_filter),
+	KUNIT_CASE(flowsess_test_walk_resumes),
+	KUNIT_CASE(flowsess_test_walk_detects_change),
 	{}
 };
 

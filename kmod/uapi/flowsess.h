@@ -13,18 +13,41 @@
  *   reply: FLOWSESS_A_CONFIG, a nest of every enum flowsess_config_attr.
  * FLOWSESS_CMD_SET_CONFIG (doit, CAP_NET_ADMIN over the namespace)
  *   request: FLOWSESS_A_CONFIG with the knobs to change; all or nothing.
+ * FLOWSESS_CMD_GET_SESSIONS (dumpit, CAP_NET_ADMIN over the namespace)
+ *   request: optional FLOWSESS_A_FILTER; every attribute given must match.
+ *   reply: one message per session, each with a FLOWSESS_A_SESSION nest.
+ *   Each hash bucket is read whole under its lock, so a session that lives
+ *   through the dump is reported exactly once. Only when one bucket is too
+ *   big for a message batch and changes between two batches is the dump
+ *   flagged NLM_F_DUMP_INTR: the reader should then dump again.
+ * FLOWSESS_CMD_CLEAR_SESSIONS (doit, CAP_NET_ADMIN over the namespace)
+ *   request: optional FLOWSESS_A_FILTER; reply: FLOWSESS_A_COUNT, how many
+ *   sessions were invalidated (reason FLOWSESS_REASON_FLUSH).
+ * FLOWSESS_CMD_SESSION_NEW, FLOWSESS_CMD_SESSION_DEL (events)
+ *   multicast to group FLOWSESS_MCGRP_EVENTS (CAP_NET_ADMIN to join) when a
+ *   session is created or invalidated: FLOWSESS_A_SESSION, with
+ *   FLOWSESS_SA_REASON and FLOWSESS_SA_LIVE_KILL on SESSION_DEL.
+ *
+ * Addresses are in network byte order, 4 bytes for AF_INET and 16 for
+ * AF_INET6; ports are big-endian u16 attributes; a session is described in
+ * its original direction (source = the side that opened it).
  */
 #ifndef _UAPI_LINUX_FLOWSESS_H
 #define _UAPI_LINUX_FLOWSESS_H
 
 #define FLOWSESS_GENL_NAME	"flowsess"
 #define FLOWSESS_GENL_VERSION	1
+#define FLOWSESS_MCGRP_EVENTS	"events"
 
 enum flowsess_cmd {
 	FLOWSESS_CMD_UNSPEC,
 	FLOWSESS_CMD_GET_STATS,
 	FLOWSESS_CMD_GET_CONFIG,
 	FLOWSESS_CMD_SET_CONFIG,
+	FLOWSESS_CMD_GET_SESSIONS,
+	FLOWSESS_CMD_CLEAR_SESSIONS,
+	FLOWSESS_CMD_SESSION_NEW,
+	FLOWSESS_CMD_SESSION_DEL,
 	__FLOWSESS_CMD_MAX
 };
 
@@ -35,6 +58,9 @@ enum flowsess_attr {
 	FLOWSESS_A_PAD,
 	FLOWSESS_A_STATS,		/* nest of enum flowsess_stat */
 	FLOWSESS_A_CONFIG,		/* nest of enum flowsess_config_attr */
+	FLOWSESS_A_FILTER,		/* nest of enum flowsess_filter_attr */
+	FLOWSESS_A_SESSION,		/* nest of enum flowsess_session_attr */
+	FLOWSESS_A_COUNT,		/* u32 */
 	__FLOWSESS_A_MAX
 };
 
@@ -74,6 +100,31 @@ enum flowsess_stat {
 
 #define FLOWSESS_STAT_MAX (__FLOWSESS_STAT_MAX - 1)
 
+/*
+ * The counters' names: the file names under /sys/kernel/flowsess/ and the
+ * flowsess tool's labels. An initializer for const char *[].
+ */
+#define FLOWSESS_STAT_NAMES {						\
+	[FLOWSESS_STAT_PACKETS_IPV4] = "packets_ipv4",			\
+	[FLOWSESS_STAT_PACKETS_IPV6] = "packets_ipv6",			\
+	[FLOWSESS_STAT_SESSIONS_ACTIVE] = "sessions_active",		\
+	[FLOWSESS_STAT_SESSIONS_CREATED] = "sessions_created",		\
+	[FLOWSESS_STAT_INVALIDATED_IDLE] = "invalidated_idle",		\
+	[FLOWSESS_STAT_INVALIDATED_RST] = "invalidated_rst",		\
+	[FLOWSESS_STAT_INVALIDATED_RST_TIMER] = "invalidated_rst_timer", \
+	[FLOWSESS_STAT_INVALIDATED_CLOSE] = "invalidated_close",	\
+	[FLOWSESS_STAT_INVALIDATED_FLUSH] = "invalidated_flush",	\
+	[FLOWSESS_STAT_INVALIDATED_REOPEN] = "invalidated_reopen",	\
+	[FLOWSESS_STAT_DROP_NO_SESSION] = "drop_no_session",		\
+	[FLOWSESS_STAT_DROP_BAD_HEADER] = "drop_bad_header",		\
+	[FLOWSESS_STAT_DROP_TABLE_FULL] = "drop_table_full",		\
+	[FLOWSESS_STAT_DROP_NOMEM] = "drop_nomem",			\
+	[FLOWSESS_STAT_DROP_TCP_STATE] = "drop_tcp_state",		\
+	[FLOWSESS_STAT_FRAGMENTS] = "fragments",			\
+	[FLOWSESS_STAT_UNTRACKED] = "untracked",			\
+	[FLOWSESS_STAT_RST_TIMER_LIVE_KILLS] = "rst_timer_live_kills",	\
+}
+
 /* The knobs of a namespace, inside FLOWSESS_A_CONFIG. Times in ms. */
 enum flowsess_config_attr {
 	FLOWSESS_CFG_UNSPEC,
@@ -94,6 +145,45 @@ enum flowsess_config_attr {
 #define FLOWSESS_TIMEOUT_MS_MAX		604800000U	/* 7 days */
 #define FLOWSESS_MAX_SESSIONS_MAX	16777216U
 
+/* One session, inside FLOWSESS_A_SESSION. */
+enum flowsess_session_attr {
+	FLOWSESS_SA_UNSPEC,
+	FLOWSESS_SA_FAMILY,		/* u8, AF_INET or AF_INET6 */
+	FLOWSESS_SA_PROTO,		/* u8, IPPROTO_* */
+	FLOWSESS_SA_SRC,		/* binary, the address */
+	FLOWSESS_SA_DST,		/* binary, the address */
+	FLOWSESS_SA_SPORT,		/* be16; the echo identifier for ICMP */
+	FLOWSESS_SA_DPORT,		/* be16; the echo identifier for ICMP */
+	FLOWSESS_SA_STATE,		/* u8, enum flowsess_tcp_state */
+	FLOWSESS_SA_EXPIRES_MS,		/* u32, until the timer is due */
+	FLOWSESS_SA_REASON,		/* u8, enum flowsess_reason */
+	FLOWSESS_SA_LIVE_KILL,		/* flag: traffic after the RST */
+	__FLOWSESS_SA_MAX
+};
+
+#define FLOWSESS_SA_MAX (__FLOWSESS_SA_MAX - 1)
+
+/*
+ * Which sessions a dump or a clear selects, inside FLOWSESS_A_FILTER. The
+ * attributes match the original direction. An address needs no family
+ * attribute: its length gives the family.
+ */
+enum flowsess_filter_attr {
+	FLOWSESS_FILTER_UNSPEC,
+	FLOWSESS_FILTER_FAMILY,		/* u8, AF_INET or AF_INET6 */
+	FLOWSESS_FILTER_PROTO,		/* u8, IPPROTO_* */
+	FLOWSESS_FILTER_SRC,		/* binary, 4 or 16 bytes */
+	FLOWSESS_FILTER_SRC_PREFIXLEN,	/* u8; without it the whole address */
+	FLOWSESS_FILTER_DST,		/* binary, 4 or 16 bytes */
+	FLOWSESS_FILTER_DST_PREFIXLEN,	/* u8 */
+	FLOWSESS_FILTER_SPORT,		/* be16 */
+	FLOWSESS_FILTER_DPORT,		/* be16 */
+	FLOWSESS_FILTER_STATE,		/* u8, enum flowsess_tcp_state */
+	__FLOWSESS_FILTER_MAX
+};
+
+#define FLOWSESS_FILTER_MAX (__FLOWSESS_FILTER_MAX - 1)
+
 /* Why a session was invalidated (events, session dumps). */
 enum flowsess_reason {
 	FLOWSESS_REASON_NONE,
@@ -101,7 +191,7 @@ enum flowsess_reason {
 	FLOWSESS_REASON_RST,
 	FLOWSESS_REASON_RST_TIMER,
 	FLOWSESS_REASON_CLOSE,
-	FLOWSESS_REASON_FLUSH,
+	FLOWSESS_REASON_FLUSH,		/* cleared, namespace or module gone */
 	FLOWSESS_REASON_REOPEN,
 	__FLOWSESS_REASON_MAX
 };

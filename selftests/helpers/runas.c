@@ -3,6 +3,7 @@
  * runas UID COMMAND...: run COMMAND as UID (and GID UID) with no
  * supplementary groups and, as for any non-root user, no capabilities.
  */
+#define _GNU_SOURCE	/* setresuid() */
 #include <grp.h>
 
 #include "common.h"
