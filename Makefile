@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make            build kmod/flowsess.ko and tools/flowsess
+# make demo       boot a router VM and show the SCENARIO, its fix and the counters
 # make check      the whole test suite (host tests, KUnit and selftests in QEMU)
 # make clean      remove everything the build made
 
@@ -29,8 +30,11 @@ check-debug:
 vm-shell:
 	selftests/vm/check.sh --shell
 
+demo:
+	selftests/vm/check.sh --demo
+
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	$(MAKE) -C tools clean
 
-.PHONY: all module tools check check-debug vm-shell clean
+.PHONY: all module tools check check-debug vm-shell demo clean

@@ -64,13 +64,38 @@ static const struct nla_policy flowsess_set_config_policy[FLOWSESS_A_MAX + 1] = 
 	[FLOWSESS_A_CONFIG] = NLA_POLICY_NESTED(flowsess_config_policy),
 };
 
-/* Addresses are checked by flowsess_nl_parse_addr(): 4 or 16 bytes. */
+static int flowsess_nl_validate_family(const struct nlattr *attr,
+				       struct netlink_ext_ack *extack)
+{
+	if (nla_get_u8(attr) == AF_INET || nla_get_u8(attr) == AF_INET6)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr, "family is AF_INET or AF_INET6");
+	return -EINVAL;
+}
+
+static int flowsess_nl_validate_addr(const struct nlattr *attr,
+				     struct netlink_ext_ack *extack)
+{
+	if (nla_len(attr) == sizeof(struct in_addr) ||
+	    nla_len(attr) == sizeof(struct in6_addr))
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr, "an address is 4 or 16 bytes");
+	return -EINVAL;
+}
+
+/*
+ * The policy checks each attribute; flowsess_nl_parse_filter() checks how
+ * they go together.
+ */
 static const struct nla_policy flowsess_filter_policy[FLOWSESS_FILTER_MAX + 1] = {
-	[FLOWSESS_FILTER_FAMILY]	= { .type = NLA_U8 },
+	[FLOWSESS_FILTER_FAMILY] =
+		NLA_POLICY_VALIDATE_FN(NLA_U8, flowsess_nl_validate_family),
 	[FLOWSESS_FILTER_PROTO]		= { .type = NLA_U8 },
-	[FLOWSESS_FILTER_SRC]		= { .type = NLA_BINARY, .len = 16 },
+	[FLOWSESS_FILTER_SRC] =
+		NLA_POLICY_VALIDATE_FN(NLA_BINARY, flowsess_nl_validate_addr),
 	[FLOWSESS_FILTER_SRC_PREFIXLEN]	= NLA_POLICY_MAX(NLA_U8, 128),
-	[FLOWSESS_FILTER_DST]		= { .type = NLA_BINARY, .len = 16 },
+	[FLOWSESS_FILTER_DST] =
+		NLA_POLICY_VALIDATE_FN(NLA_BINARY, flowsess_nl_validate_addr),
 	[FLOWSESS_FILTER_DST_PREFIXLEN]	= NLA_POLICY_MAX(NLA_U8, 128),
 	[FLOWSESS_FILTER_SPORT]		= { .type = NLA_BE16 },
 	[FLOWSESS_FILTER_DPORT]		= { .type = NLA_BE16 },
@@ -313,10 +338,6 @@ static int flowsess_nl_parse_prefix(const struct nlattr *addr,
 		return -EINVAL;
 	}
 	len = nla_len(addr);
-	if (len != sizeof(struct in_addr) && len != sizeof(struct in6_addr)) {
-		NL_SET_ERR_MSG_ATTR(extack, addr, "an address is 4 or 16 bytes");
-		return -EINVAL;
-	}
 	l3num = len == sizeof(struct in_addr) ? NFPROTO_IPV4 : NFPROTO_IPV6;
 	if (f->l3num && f->l3num != l3num) {
 		NL_SET_ERR_MSG_ATTR(extack, addr, "address family mismatch");
@@ -330,10 +351,11 @@ static int flowsess_nl_parse_prefix(const struct nlattr *addr,
 	}
 	memset(want, 0, sizeof(*want));
 	memcpy(want, nla_data(addr), len);
-	for (i = 0; i < ARRAY_SIZE(mask->all); i++, bits -= min(bits, 32U)) {
-		mask->all[i] = bits >= 32 ? htonl(~0U) :
-			       bits ? htonl(~0U << (32 - bits)) : 0;
-		want->all[i] &= mask->all[i];
+	for (i = 0; i < ARRAY_SIZE(mask->ip6); i++, bits -= min(bits, 32U)) {
+		u32 word = bits >= 32 ? ~0U : bits ? ~0U << (32 - bits) : 0;
+
+		mask->ip6[i] = htonl(word);
+		want->ip6[i] &= mask->ip6[i];
 	}
 	return 0;
 }
@@ -354,15 +376,10 @@ static int flowsess_nl_parse_filter(const struct nlattr *nest,
 	if (err)
 		return err;
 
+	/* NFPROTO_IPV4 and NFPROTO_IPV6 are AF_INET and AF_INET6. */
 	a = tb[FLOWSESS_FILTER_FAMILY];
-	if (a) {
-		if (nla_get_u8(a) != AF_INET && nla_get_u8(a) != AF_INET6) {
-			NL_SET_ERR_MSG_ATTR(extack, a, "family is AF_INET or AF_INET6");
-			return -EINVAL;
-		}
-		/* NFPROTO_IPV4 and NFPROTO_IPV6 are AF_INET and AF_INET6. */
+	if (a)
 		f->l3num = nla_get_u8(a);
-	}
 	err = flowsess_nl_parse_prefix(tb[FLOWSESS_FILTER_SRC],
 				       tb[FLOWSESS_FILTER_SRC_PREFIXLEN], f,
 				       &f->src, &f->src_mask, extack) ?:
@@ -443,13 +460,17 @@ static int flowsess_dump_emit(struct flowsess_session *s, void *arg)
 	return 0;
 }
 
-static int flowsess_nl_dump_start(struct netlink_callback *cb)
+/*
+ * The filter is parsed at the first batch, not in a .start callback: in
+ * 6.1 only dumpit calls have an extack, and errors about how attributes go
+ * together deserve one. The error then ends the dump in its NLMSG_DONE.
+ */
+static int flowsess_dump_init(struct netlink_callback *cb,
+			      struct flowsess_dump *d)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct flowsess_dump *d = (void *)cb->ctx;
 	int err;
 
-	BUILD_BUG_ON(sizeof(*d) > sizeof(cb->ctx));
 	d->filter = kzalloc(sizeof(*d->filter), GFP_KERNEL);
 	if (!d->filter)
 		return -ENOMEM;
@@ -486,6 +507,12 @@ static int flowsess_nl_dump_sessions(struct sk_buff *skb,
 	struct flowsess_cursor *c = &d->cursor;
 	int err;
 
+	BUILD_BUG_ON(sizeof(*d) > sizeof(cb->ctx));
+	if (!d->filter) {
+		err = flowsess_dump_init(cb, d);
+		if (err)
+			return err;
+	}
 	for (; c->bucket <= t->mask; c->bucket++, c->pos = 0) {
 		unsigned char *mark = skb_tail_pointer(skb);
 		unsigned int before = skb->len;
@@ -578,7 +605,6 @@ static const struct genl_ops flowsess_genl_ops[] = {
 	},
 	{
 		.cmd	= FLOWSESS_CMD_GET_SESSIONS,
-		.start	= flowsess_nl_dump_start,
 		.dumpit	= flowsess_nl_dump_sessions,
 		.done	= flowsess_nl_dump_done,
 		.policy	= flowsess_filter_request_policy,

@@ -7,6 +7,8 @@
 #   fd00:1::2     fd00:1::1 | fd00:2::1     fd00:2::2
 #
 # The router forwards between the two links; flowsess hooks its FORWARD path.
+# With ROUTER_IN_INIT=1 the router is the initial namespace (named "router"
+# all the same), the one /sys/kernel/flowsess/ reports on.
 
 # Busybox prefers its own applets; call iproute2 by its full path.
 ip() { /opt/iproute2/ip "$@"; }
@@ -74,7 +76,11 @@ topology_up() {
 	local ns
 	modload veth || return 1
 	for ns in client router server; do
-		ip netns add "$ns" || return 1
+		if [ "$ns" = router ] && [ "${ROUTER_IN_INIT:-0}" = 1 ]; then
+			ip netns attach router 1 || return 1
+		else
+			ip netns add "$ns" || return 1
+		fi
 		ip -n "$ns" link set lo up
 		# No duplicate address detection: links are usable at once.
 		in_ns "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0
@@ -137,14 +143,16 @@ wait_for() {
 	done
 }
 
-# kb_run SERVER_ADDR: the SCENARIO's sequence (kbflow) from the client port
-# 12340 to SERVER_ADDR port 1234; prints the client's key=value lines.
+# kb_run SERVER_ADDR [CLIENT_PORT]: the SCENARIO's sequence (kbflow) from the
+# client port (default 12340) to SERVER_ADDR port 1234; prints the client's
+# key=value lines. A second run in one topology needs another client port:
+# the first one's connection is in TIME_WAIT.
 kb_run() {
 	local sync spid
 	sync=$(mktemp -d)
 	in_ns server kbflow server "$1" 1234 "$sync" &
 	spid=$!
-	in_ns client kbflow client 12340 "$1" 1234 "$sync"
+	in_ns client kbflow client "${2:-12340}" "$1" 1234 "$sync"
 	kill "$spid" 2>/dev/null
 	wait "$spid" 2>/dev/null
 	rm -rf "$sync"

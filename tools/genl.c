@@ -18,21 +18,91 @@ struct fs_reply_ctx {
 	void *data;
 };
 
+/* A dump that lost consistency says so on a message: fail with EINTR. */
+static int dump_intr(const struct nlmsghdr *nlh)
+{
+	if (!(nlh->nlmsg_flags & NLM_F_DUMP_INTR))
+		return 0;
+	errno = EINTR;
+	return 1;
+}
+
 static int fs_reply_dispatch(const struct nlmsghdr *nlh, void *data)
 {
 	struct fs_reply_ctx *ctx = data;
 
+	if (dump_intr(nlh))
+		return MNL_CB_ERROR;
 	return ctx->cb ? ctx->cb(nlh, ctx->data) : MNL_CB_OK;
 }
 
-static int family_id_cb(const struct nlmsghdr *nlh, void *data)
+/* The kernel's message for an error, from the TLVs at @off, if any. */
+static void extack_parse(const struct nlmsghdr *nlh, unsigned int off,
+			 struct fs_genl *g)
 {
+	const struct nlattr *attr;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	mnl_attr_for_each(attr, nlh, off) {
+		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
+			snprintf(g->extack, sizeof(g->extack), "%s",
+				 mnl_attr_get_str(attr));
+	}
+}
+
+/* The end of a dump, which carries the error of a dump that failed. */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct fs_genl *g = ((struct fs_reply_ctx *)data)->g;
+	int err;
+
+	if (dump_intr(nlh))
+		return MNL_CB_ERROR;
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(err)))
+		return MNL_CB_STOP;
+	memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	if (err >= 0)
+		return MNL_CB_STOP;
+	errno = -err;
+	extack_parse(nlh, sizeof(err), g);
+	return MNL_CB_ERROR;
+}
+
+/* CTRL_ATTR_MCAST_GROUPS: the id of the "events" group. */
+static void mcast_groups_parse(const struct nlattr *groups, struct fs_genl *g)
+{
+	const struct nlattr *grp, *a;
+
+	mnl_attr_for_each_nested(grp, groups) {
+		const char *name = NULL;
+		uint32_t id = 0;
+
+		mnl_attr_for_each_nested(a, grp) {
+			if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
+			    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
+				name = mnl_attr_get_str(a);
+			else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
+				 mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
+				id = mnl_attr_get_u32(a);
+		}
+		if (name && !strcmp(name, FLOWSESS_MCGRP_EVENTS))
+			g->events_group = id;
+	}
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct fs_genl *g = data;
 	struct nlattr *attr;
 
 	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
 		    mnl_attr_validate(attr, MNL_TYPE_U16) >= 0)
-			*(uint16_t *)data = mnl_attr_get_u16(attr);
+			g->family_id = mnl_attr_get_u16(attr);
+		else if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GROUPS)
+			mcast_groups_parse(attr, g);
 	}
 	return MNL_CB_OK;
 }
@@ -63,7 +133,6 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
 	struct fs_genl *g = ((struct fs_reply_ctx *)data)->g;
-	const struct nlattr *attr;
 	unsigned int off;
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
@@ -73,24 +142,20 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	if (!err->error)
 		return MNL_CB_STOP;
 	errno = -err->error;
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		off = sizeof(*err);
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-			off += err->msg.nlmsg_len - sizeof(err->msg);
-		mnl_attr_for_each(attr, nlh, off) {
-			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-			    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
-				snprintf(g->extack, sizeof(g->extack), "%s",
-					 mnl_attr_get_str(attr));
-		}
-	}
+	off = sizeof(*err);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += err->msg.nlmsg_len - sizeof(err->msg);
+	extack_parse(nlh, off, g);
 	return MNL_CB_ERROR;
 }
 
 int fs_genl_talk(struct fs_genl *g, struct nlmsghdr *nlh, fs_reply_cb cb,
 		 void *data)
 {
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb };
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = error_cb,
+		[NLMSG_DONE] = done_cb,
+	};
 	char buf[32768];
 	unsigned int seq = nlh->nlmsg_seq;
 	struct fs_reply_ctx ctx = { .g = g, .cb = cb, .data = data };
@@ -129,7 +194,7 @@ int fs_genl_open(struct fs_genl *g)
 
 	nlh = genl_msg(g, buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, FLOWSESS_GENL_NAME);
-	if (fs_genl_talk(g, nlh, family_id_cb, &g->family_id) < 0)
+	if (fs_genl_talk(g, nlh, family_cb, g) < 0)
 		goto err;
 	if (!g->family_id) {
 		errno = ENOENT;
@@ -144,6 +209,17 @@ err:
 		g->nl = NULL;
 		return err;
 	}
+}
+
+/* Receive the namespace's session events on this socket. */
+int fs_genl_join_events(struct fs_genl *g)
+{
+	if (!g->events_group)
+		return -ENOENT;
+	if (mnl_socket_setsockopt(g->nl, NETLINK_ADD_MEMBERSHIP, &g->events_group,
+				  sizeof(g->events_group)) < 0)
+		return -errno;
+	return 0;
 }
 
 void fs_genl_close(struct fs_genl *g)

@@ -5,6 +5,9 @@
  *   flowsess [-j] show
  *   flowsess set KNOB VALUE [KNOB VALUE ...]
  *   flowsess [-j] stats
+ *   flowsess [-j] sessions [FILTER ...] [summary]
+ *   flowsess [-j] clear [FILTER ...]
+ *   flowsess [-j] monitor
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,10 +24,16 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: flowsess [-j] COMMAND\n"
 		"\n"
-		"Commands:\n"
-		"  show                    the configuration of this network namespace\n"
-		"  set KNOB VALUE ...      change knobs (rst-invalidate-session on, ...)\n"
-		"  stats                   the counters of this network namespace\n"
+		"Commands (each acts on this network namespace):\n"
+		"  show                         the configuration\n"
+		"  set KNOB VALUE ...           change knobs (rst-invalidate-session on, ...)\n"
+		"  stats                        the counters\n"
+		"  sessions [FILTER] [summary]  list the sessions, or count them\n"
+		"  clear [FILTER]               invalidate the sessions selected\n"
+		"  monitor                      print sessions as they come and go\n"
+		"\n"
+		"FILTER: family inet|inet6, proto P, src PREFIX, dst PREFIX,\n"
+		"        sport N, dport N, state S (see flowsess(8))\n"
 		"\n"
 		"Options:\n"
 		"  -j, --json  print JSON\n"
@@ -121,6 +130,203 @@ static int cmd_set(int argc, char **argv)
 	return err ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/* The sessions of one dump, kept until the dump is known to be whole. */
+struct session_list {
+	struct fs_session *s;
+	size_t n, cap;
+};
+
+static int session_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct session_list *l = data;
+	struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(attr) != FLOWSESS_A_SESSION)
+			continue;
+		if (l->n == l->cap) {
+			size_t cap = l->cap ? 2 * l->cap : 1024;
+			struct fs_session *s = realloc(l->s, cap * sizeof(*s));
+
+			if (!s)
+				return MNL_CB_ERROR;
+			l->s = s;
+			l->cap = cap;
+		}
+		if (fs_session_parse(attr, &l->s[l->n]) < 0) {
+			errno = EBADMSG;
+			return MNL_CB_ERROR;
+		}
+		l->n++;
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * Dump the sessions @f selects into @l. A dump the kernel flags as
+ * interrupted (a hash bucket changed while it was split over several
+ * batches) is thrown away and taken again.
+ */
+static int dump_sessions(const struct fs_filter *f, struct session_list *l)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct fs_genl g;
+	int attempt, err = -EINTR;
+
+	for (attempt = 0; attempt < 5 && err == -EINTR; attempt++) {
+		if (attempt)
+			fprintf(stderr, "flowsess: sessions: the table changed during the dump, dumping again\n");
+		if (fs_genl_open_or_explain(&g))
+			return EXIT_FAILURE;
+		l->n = 0;
+		nlh = fs_genl_msg(&g, buf, FLOWSESS_CMD_GET_SESSIONS, NLM_F_DUMP);
+		fs_filter_put(nlh, f);
+		err = fs_genl_talk(&g, nlh, session_cb, l);
+		if (err && err != -EINTR)
+			fs_genl_explain(&g, "sessions", err);
+		fs_genl_close(&g);
+	}
+	if (err == -EINTR)
+		fprintf(stderr, "flowsess: sessions: the table kept changing; try again\n");
+	return err ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+static int cmd_sessions(int argc, char **argv)
+{
+	struct session_list l = {};
+	struct fs_summary *sum;
+	bool summary = false;
+	struct fs_filter f;
+	size_t i;
+	int ret;
+
+	if (fs_filter_parse_args(argc - 1, argv + 1, &f, &summary, stderr))
+		return EXIT_USAGE;
+	ret = dump_sessions(&f, &l);
+	if (ret == EXIT_SUCCESS && summary) {
+		sum = calloc(1, sizeof(*sum));
+		if (!sum) {
+			fprintf(stderr, "flowsess: out of memory\n");
+			ret = EXIT_FAILURE;
+		} else {
+			for (i = 0; i < l.n; i++)
+				fs_summary_add(sum, &l.s[i]);
+			fs_summary_print(stdout, sum, json_output);
+			free(sum);
+		}
+	} else if (ret == EXIT_SUCCESS) {
+		if (json_output)
+			putchar('[');
+		else
+			fs_session_header(stdout);
+		for (i = 0; i < l.n; i++) {
+			if (json_output && i)
+				putchar(',');
+			fs_session_print(stdout, &l.s[i], json_output);
+		}
+		if (json_output)
+			puts("]");
+	}
+	free(l.s);
+	return ret;
+}
+
+static int count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(attr) == FLOWSESS_A_COUNT &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+			*(uint32_t *)data = mnl_attr_get_u32(attr);
+	}
+	return MNL_CB_OK;
+}
+
+static int cmd_clear(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	uint32_t count = 0;
+	struct fs_filter f;
+	struct fs_genl g;
+	int err;
+
+	if (fs_filter_parse_args(argc - 1, argv + 1, &f, NULL, stderr))
+		return EXIT_USAGE;
+	if (fs_genl_open_or_explain(&g))
+		return EXIT_FAILURE;
+	nlh = fs_genl_msg(&g, buf, FLOWSESS_CMD_CLEAR_SESSIONS, 0);
+	fs_filter_put(nlh, &f);
+	err = fs_genl_talk(&g, nlh, count_cb, &count);
+	if (err)
+		fs_genl_explain(&g, "clear", err);
+	else if (json_output)
+		printf("{\"cleared\":%u}\n", count);
+	else
+		printf("cleared %u session%s\n", count, count == 1 ? "" : "s");
+	fs_genl_close(&g);
+	return err ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+static int event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	struct fs_session s;
+	struct nlattr *attr;
+
+	(void)data;
+	if (genl->cmd != FLOWSESS_CMD_SESSION_NEW && genl->cmd != FLOWSESS_CMD_SESSION_DEL)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, nlh, sizeof(*genl)) {
+		if (mnl_attr_get_type(attr) == FLOWSESS_A_SESSION &&
+		    fs_session_parse(attr, &s) == 0)
+			fs_event_print(stdout, genl->cmd, &s, json_output);
+	}
+	return MNL_CB_OK;
+}
+
+/* Until interrupted; a reader too slow for the kernel is told it lost events. */
+static int cmd_monitor(int argc, char **argv)
+{
+	char buf[32768];
+	struct fs_genl g;
+	ssize_t n;
+	int err;
+
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "flowsess: monitor takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	if (fs_genl_open_or_explain(&g))
+		return EXIT_FAILURE;
+	err = fs_genl_join_events(&g);
+	if (err) {
+		fs_genl_explain(&g, "monitor", err);
+		fs_genl_close(&g);
+		return EXIT_FAILURE;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (;;) {
+		n = mnl_socket_recvfrom(g.nl, buf, sizeof(buf));
+		if (n < 0 && errno == ENOBUFS) {
+			fprintf(stderr, "flowsess: monitor: events were lost (the reader was too slow)\n");
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		if (mnl_cb_run(buf, n, 0, 0, event_cb, NULL) < 0)
+			break;
+	}
+	fprintf(stderr, "flowsess: monitor: %s\n", strerror(errno));
+	fs_genl_close(&g);
+	return EXIT_FAILURE;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -128,6 +334,9 @@ static const struct {
 	{ "show", cmd_show },
 	{ "set", cmd_set },
 	{ "stats", cmd_stats },
+	{ "sessions", cmd_sessions },
+	{ "clear", cmd_clear },
+	{ "monitor", cmd_monitor },
 };
 
 int main(int argc, char **argv)

@@ -18,6 +18,7 @@ struct fs_genl {
 	uint16_t family_id;
 	unsigned int seq;
 	unsigned int portid;
+	uint32_t events_group;	/* FLOWSESS_MCGRP_EVENTS's id */
 	char extack[256];	/* the kernel's message for the last error */
 };
 
@@ -29,6 +30,8 @@ struct nlmsghdr *fs_genl_msg(struct fs_genl *g, char *buf, uint8_t cmd,
 			     uint16_t flags);
 int fs_genl_talk(struct fs_genl *g, struct nlmsghdr *nlh, fs_reply_cb cb,
 		 void *data);
+
+int fs_genl_join_events(struct fs_genl *g);
 
 int fs_genl_open_or_explain(struct fs_genl *g);
 void fs_genl_explain(const struct fs_genl *g, const char *what, int err);
@@ -53,5 +56,52 @@ void fs_config_print(FILE *out, const struct fs_config *cfg, bool json);
 int fs_config_parse_args(int argc, char **argv, struct fs_config *cfg,
 			 FILE *err);
 void fs_config_put(struct nlmsghdr *nlh, const struct fs_config *cfg);
+
+/* Sessions: filters, dumps, events. */
+struct fs_prefix {
+	bool set;
+	uint8_t family;
+	uint8_t prefixlen;
+	uint8_t addr[16];
+};
+
+struct fs_filter {
+	uint8_t family;		/* AF_INET, AF_INET6, 0: any */
+	bool has_proto, has_sport, has_dport, has_state;
+	uint8_t proto;
+	uint8_t state;
+	uint16_t sport, dport;
+	struct fs_prefix src, dst;
+};
+
+struct fs_session {
+	uint8_t family;
+	uint8_t proto;
+	uint8_t state;
+	uint8_t reason;
+	bool live_kill;
+	bool has_expires;
+	uint16_t sport, dport;
+	uint32_t expires_ms;
+	uint8_t src[16], dst[16];
+};
+
+struct fs_summary {
+	uint64_t count[256][__FLOWSESS_TCP_MAX];
+	uint64_t total;
+};
+
+const char *fs_state_name(unsigned int state);
+const char *fs_reason_name(unsigned int reason);
+int fs_filter_parse_args(int argc, char **argv, struct fs_filter *f,
+			 bool *summary, FILE *err);
+void fs_filter_put(struct nlmsghdr *nlh, const struct fs_filter *f);
+int fs_session_parse(const struct nlattr *nest, struct fs_session *s);
+void fs_session_header(FILE *out);
+void fs_session_print(FILE *out, const struct fs_session *s, bool json);
+void fs_event_print(FILE *out, uint8_t cmd, const struct fs_session *s,
+		    bool json);
+void fs_summary_add(struct fs_summary *sum, const struct fs_session *s);
+void fs_summary_print(FILE *out, const struct fs_summary *sum, bool json);
 
 #endif

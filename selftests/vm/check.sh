@@ -8,6 +8,7 @@
 #   check.sh --debug [NAME...]  the selftests on the debug test kernel
 #                            (KASAN, lockdep, kmemleak), and KUnit
 #   check.sh --shell         boot the selftest VM to a shell on this terminal
+#   check.sh --demo          the demo selftest, its console on this terminal
 #
 # Ends with "N passed, N failed"; exits non-zero on any failure. The VM log
 # of a failed run is kept under $FLOWSESS_CACHE/logs.
@@ -69,10 +70,11 @@ build_copy() {
 }
 
 selftests=()
-run_kunit=1 run_selftests=1 shell=0 debug=0
+run_kunit=1 run_selftests=1 shell=0 debug=0 demo=0
 case "${1:-}" in
 --shell) shell=1 run_kunit=0; shift ;;
 --debug) debug=1; shift ;;
+--demo) demo=1; set -- demo ;;
 esac
 if [ $shell -eq 0 ] && [ $# -gt 0 ]; then
 	run_kunit=$debug run_selftests=0
@@ -86,10 +88,12 @@ if [ ${#selftests[@]} -eq 0 ]; then
 	done
 fi
 
-say "host unit tests (tools/)"
-make -s -C "$FLOWSESS_TOP/tools" check >"$run/host.tap" 2>&1 ||
-	fail "host unit tests exited with an error"
-tally <"$run/host.tap"
+if [ $demo -eq 0 ]; then
+	say "host unit tests (tools/)"
+	make -s -C "$FLOWSESS_TOP/tools" check >"$run/host.tap" 2>&1 ||
+		fail "host unit tests exited with an error"
+	tally <"$run/host.tap"
+fi
 
 say "building the module, the tool and the test helpers"
 kver=$(debian_kver)
@@ -139,9 +143,24 @@ if [ $run_selftests -eq 1 ]; then
 		exec "$vm/run.sh" "$image" "$run/selftests.cpio.gz" - 0 "flowsess_mode=shell"
 	fi
 	list=$(IFS=,; echo "${selftests[*]}")
+	if [ $demo -eq 1 ]; then
+		say "booting the router VM (Debian's $kver under QEMU, about 20 s)"
+		# The console as it comes, without the markers and the kernel log.
+		: >"$run/selftests.log"
+		tail -n +1 -F "$run/selftests.log" 2>/dev/null |
+			awk '/^### flowsess-(kmemleak|dmesg)/ { exit }
+			     !/^###/ && !/^\[ *[0-9]+\.[0-9]+\]/ && !/^(ok|not ok|1\.\.)/ { print; fflush() }' &
+		follow=$!
+	fi
 	"$vm/run.sh" "$image" "$run/selftests.cpio.gz" "$run/selftests.log" \
 		$((120 + per_test * ${#selftests[@]})) \
 		"flowsess_mode=selftests flowsess_tests=$list flowsess_timeout=$per_test" || true
+	if [ $demo -eq 1 ]; then
+		sleep 1
+		kill "$follow" 2>/dev/null || true
+		pkill -f "tail -n +1 -F $run/selftests.log" 2>/dev/null || true
+		echo
+	fi
 	judge selftests "$run/selftests.log" "${selftests[@]}"
 fi
 

@@ -11,13 +11,10 @@
 static int parse(const char *line, struct fs_config *cfg, char *err, size_t errlen)
 {
 	char copy[256], *argv[16];
-	int argc = 0;
+	int argc = split_words(line, copy, argv);
 	FILE *f = fmemopen(err, errlen, "w");
 	int ret;
 
-	snprintf(copy, sizeof(copy), "%s", line);
-	for (char *t = strtok(copy, " "); t && argc < 16; t = strtok(NULL, " "))
-		argv[argc++] = t;
 	ret = fs_config_parse_args(argc, argv, cfg, f);
 	fclose(f);
 	return ret;

@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# flowsess monitor: sessions created and invalidated, each with the reason
+# (rst-timer with the live kill, rst, clear, idle), as text and JSON lines,
+# only to CAP_NET_ADMIN, and only the namespace's own.
+. ./lib.sh
+
+plan 14
+check "the module loads" flowsess_load
+check "the topology comes up" topology_up
+
+mon=/tmp/monitor
+in_ns router flowsess monitor >$mon.txt 2>$mon.err &
+pids=$!
+in_ns router flowsess -j monitor >$mon.json &
+pids="$pids $!"
+in_ns client flowsess monitor >$mon.client &
+pids="$pids $!"
+
+# The monitors listen once they report a probe: a new UDP session each try.
+probe_port=39000
+probe() {
+	probe_port=$((probe_port + 1))
+	in_ns client udpflood "$SERVER4" $probe_port 1 9 1 >/dev/null
+	grep -q "^new  *udp  *10.0.1.2:$probe_port -> 10.0.2.2:9 -$" $mon.txt &&
+		grep -q "\"event\":\"new\",.*\"sport\":$probe_port," $mon.json
+}
+check "both monitors report a new UDP session" wait_for 10 probe
+
+# seen PATTERN: poll the text monitor's output for an event.
+seen() { grep -q "$1" $mon.txt; }
+kb="tcp  *10.0.1.2:12340 -> 10.0.2.2:1234"
+
+kb_run "$SERVER4" | sed 's/^/# /'
+check "a SYN is reported as a new session" seen "^new  *$kb syn-sent$"
+check "the RST grace timer's kill is reported, a live kill" \
+	wait_for 10 seen "^invalidated $kb close reason rst-timer live-kill$"
+check "... and as JSON" wait_for 5 grep -q \
+	'"event":"invalidated",.*"sport":12340,.*"reason":"rst-timer","live_kill":true}' $mon.json
+
+# A connection refused: the server's RST ends the session at once.
+in_ns router flowsess set rst-invalidate-session on
+in_ns client nc -w 2 "$SERVER4" 9 </dev/null 2>/dev/null
+check "rst-invalidate-session on: reason rst" \
+	wait_for 5 seen "^invalidated tcp  *10.0.1.2:[0-9]* -> 10.0.2.2:9 syn-sent reason rst$"
+
+in_ns client udpflood "$SERVER4" 38000 1 7 1 >/dev/null
+in_ns router flowsess clear sport 38000 >/dev/null
+check "clear: reason clear" wait_for 5 seen "^invalidated udp  *10.0.1.2:38000 -> 10.0.2.2:7 - reason clear$"
+
+in_ns router flowsess set udp-timeout 1s
+in_ns client udpflood "$SERVER4" 38001 1 7 1 >/dev/null
+check "the idle timeout: reason idle" \
+	wait_for 10 seen "^invalidated udp  *10.0.1.2:38001 -> 10.0.2.2:7 - reason idle$"
+
+in_ns client ping -q -c 1 -W 2 "$SERVER4" >/dev/null
+check "an ICMP echo session, with its id" wait_for 5 seen "^new  *icmp  *10.0.1.2 -> 10.0.2.2 id [0-9]*$"
+
+check "the client namespace's monitor saw none of it" [ ! -s $mon.client ]
+check "no events were lost" [ ! -s $mon.err ]
+err=$(in_ns router runas 65534 flowsess monitor 2>&1)
+check "without CAP_NET_ADMIN, monitor fails with EPERM" \
+	[ $? -eq 1 -a -n "$(echo "$err" | grep 'Operation not permitted')" ]
+
+kill $pids 2>/dev/null
+wait $pids 2>/dev/null
+topology_down
+check "rmmod" flowsess_unload
+tap_done

@@ -1,0 +1,86 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# flowsess sessions and flowsess clear, end to end: one session of each
+# kind, every filter, the summary, JSON, CAP_NET_ADMIN, and namespaces that
+# never see each other's sessions.
+. ./lib.sh
+
+plan 28
+check "the module loads" flowsess_load
+check "the topology comes up" topology_up
+in_ns router flowsess set udp-timeout 3600 icmp-timeout 3600
+
+# An established TCP connection held open (both nc read a silent pipe, so
+# neither closes), UDP over both families, a ping.
+# listening t|u PORT N: N server sockets listen on PORT.
+listening() { [ "$(in_ns server netstat -l"$1"n | grep -c ":$2 ")" -ge "$3" ]; }
+in_ns server sh -c "sleep 60 | nc -l -p 8080 >/dev/null" &
+in_ns server udpecho server "$SERVER4" 5353 &
+in_ns server udpecho server "$SERVER6" 5353 &
+wait_for 5 listening t 8080 1
+wait_for 5 listening u 5353 2
+in_ns client sh -c "sleep 60 | nc $SERVER4 8080" &
+in_ns client udpecho client "$SERVER4" 5353 1 >/dev/null
+in_ns client udpecho client "$SERVER6" 5353 1 >/dev/null
+in_ns client ping -q -c 1 -W 2 "$SERVER4" >/dev/null
+
+sessions() { in_ns router flowsess sessions "$@"; }
+# rows FILTER...: how many sessions the filter lists (the header aside).
+rows() { sessions "$@" | awk 'NR > 1' | wc -l; }
+established() { sessions state established | grep -q "^tcp .* 10.0.2.2:8080 .* established "; }
+check "the TCP connection is listed as established" wait_for 5 established
+
+out=$(sessions)
+echo "$out" | sed 's/^/# /'
+check "the header" [ "$(echo "$out" | head -n 1 | awk '{ print $1, $2, $3, $4, $5 }')" = \
+	"PROTO SOURCE DESTINATION STATE EXPIRES" ]
+check_num "four sessions" "$(echo "$out" | awk 'NR > 1' | wc -l)" -eq 4
+check "UDP over IPv6 with its ports" \
+	sh -c "echo '$out' | grep -q '^udp .*\[fd00:1::2\]:[0-9]* .*\[fd00:2::2\]:5353 .* -  '"
+check "ICMP with its echo id" sh -c "echo '$out' | grep -q '^icmp  *10.0.1.2  *10.0.2.2  *id [0-9]'"
+check_num "filter proto udp" "$(rows proto udp)" -eq 2
+check_num "filter family inet6" "$(rows family inet6)" -eq 1
+check_num "filter src 10.0.1.0/24" "$(rows src 10.0.1.0/24)" -eq 3
+check_num "filter dst fd00:2::/64" "$(rows dst fd00:2::/64)" -eq 1
+check_num "filter dport 8080 and proto tcp" "$(rows dport 8080 proto tcp)" -eq 1
+check_num "filter src 10.0.9.0/24: nothing" "$(rows src 10.0.9.0/24)" -eq 0
+sport=$(sessions proto tcp | awk 'NR == 2 { n = split($2, a, ":"); print a[n] }')
+check_num "filter sport $sport" "$(rows sport "$sport")" -eq 1
+# prints PATTERN FLOWSESS-ARGS...: the router's flowsess output matches.
+prints() {
+	local pattern=$1
+	shift
+	in_ns router flowsess "$@" | grep -q "$pattern"
+}
+check "summary" prints '^total  *4$' sessions summary
+check "summary as JSON" prints '^{"total":4,' -j sessions summary
+check "sessions as JSON" \
+	prints '"dport":8080,"state":"established","expires_ms":' -j sessions proto tcp
+
+err=$(sessions src 10.0.1.0/24 dst fd00::/64 2>&1)
+check "a filter the kernel rejects: its extack text, exit 1" \
+	[ $? -eq 1 -a "$err" = "flowsess: sessions: Invalid argument: address family mismatch" ]
+sessions src 10.0.0.0/33 2>/dev/null
+check "a malformed prefix is a usage error" [ $? -eq 2 ]
+
+err=$(in_ns router runas 65534 flowsess sessions 2>&1)
+check "without CAP_NET_ADMIN, sessions fails with EPERM" \
+	[ $? -eq 1 -a -n "$(echo "$err" | grep 'Operation not permitted')" ]
+err=$(in_ns router runas 65534 flowsess clear 2>&1)
+check "without CAP_NET_ADMIN, clear fails with EPERM" \
+	[ $? -eq 1 -a -n "$(echo "$err" | grep 'Operation not permitted')" ]
+
+check_num "the client namespace has no session" \
+	"$(in_ns client flowsess sessions | awk 'NR > 1' | wc -l)" -eq 0
+check "... and clearing it clears none of the router's" \
+	[ "$(in_ns client flowsess clear)" = "cleared 0 sessions" ]
+check "clear proto udp" [ "$(in_ns router flowsess clear proto udp)" = "cleared 2 sessions" ]
+check_num "... two sessions left" "$(rows)" -eq 2
+check_num "... counted as invalidated_flush" "$(flowsess_stat router invalidated_flush)" -eq 2
+check "clear, as JSON" [ "$(in_ns router flowsess -j clear)" = '{"cleared":2}' ]
+
+pkill -f "nc -l -p 8080"
+pkill -f "nc $SERVER4 8080"
+topology_down
+check "rmmod" flowsess_unload
+tap_done

@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Sessions: filter arguments, parsing, and the table, summary and event output. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "tool.h"
+
+static const char *const state_names[__FLOWSESS_TCP_MAX] = {
+	[FLOWSESS_TCP_NONE] = "none",
+	[FLOWSESS_TCP_SYN_SENT] = "syn-sent",
+	[FLOWSESS_TCP_SYN_RECV] = "syn-recv",
+	[FLOWSESS_TCP_ESTABLISHED] = "established",
+	[FLOWSESS_TCP_FIN_WAIT] = "fin-wait",
+	[FLOWSESS_TCP_CLOSE_WAIT] = "close-wait",
+	[FLOWSESS_TCP_LAST_ACK] = "last-ack",
+	[FLOWSESS_TCP_TIME_WAIT] = "time-wait",
+	[FLOWSESS_TCP_CLOSE] = "close",
+};
+
+static const char *const reason_names[__FLOWSESS_REASON_MAX] = {
+	[FLOWSESS_REASON_NONE] = "none",
+	[FLOWSESS_REASON_IDLE] = "idle",
+	[FLOWSESS_REASON_RST] = "rst",
+	[FLOWSESS_REASON_RST_TIMER] = "rst-timer",
+	[FLOWSESS_REASON_CLOSE] = "close",
+	[FLOWSESS_REASON_FLUSH] = "clear",
+	[FLOWSESS_REASON_REOPEN] = "reopen",
+};
+
+static const struct {
+	const char *name;
+	uint8_t proto;
+} protos[] = {
+	{ "tcp", IPPROTO_TCP },
+	{ "udp", IPPROTO_UDP },
+	{ "icmp", IPPROTO_ICMP },
+	{ "icmpv6", IPPROTO_ICMPV6 },
+	{ "sctp", IPPROTO_SCTP },
+	{ "udplite", IPPROTO_UDPLITE },
+	{ "gre", IPPROTO_GRE },
+	{ "esp", IPPROTO_ESP },
+};
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *fs_state_name(unsigned int state)
+{
+	return state < __FLOWSESS_TCP_MAX ? state_names[state] : "?";
+}
+
+const char *fs_reason_name(unsigned int reason)
+{
+	return reason < __FLOWSESS_REASON_MAX ? reason_names[reason] : "?";
+}
+
+/* Into @buf: the protocol's name, or its number. */
+static const char *proto_name(uint8_t proto, char buf[8])
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(protos); i++)
+		if (protos[i].proto == proto)
+			return protos[i].name;
+	snprintf(buf, 8, "%u", proto);
+	return buf;
+}
+
+static int parse_number(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return errno || *end || *out > max ? -1 : 0;
+}
+
+static int parse_proto(const char *s, uint8_t *proto)
+{
+	unsigned long n;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(protos); i++) {
+		if (!strcmp(s, protos[i].name)) {
+			*proto = protos[i].proto;
+			return 0;
+		}
+	}
+	if (parse_number(s, 255, &n))
+		return -1;
+	*proto = n;
+	return 0;
+}
+
+static int parse_state(const char *s, uint8_t *state)
+{
+	unsigned int i;
+
+	for (i = 0; i < __FLOWSESS_TCP_MAX; i++) {
+		if (!strcmp(s, state_names[i])) {
+			*state = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* "ADDR" or "ADDR/LEN", IPv4 or IPv6. */
+static int parse_prefix(const char *s, struct fs_prefix *p)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	size_t len = slash ? (size_t)(slash - s) : strlen(s);
+	unsigned long plen;
+
+	if (len >= sizeof(addr))
+		return -1;
+	memcpy(addr, s, len);
+	addr[len] = 0;
+	if (inet_pton(AF_INET, addr, p->addr) == 1)
+		p->family = AF_INET;
+	else if (inet_pton(AF_INET6, addr, p->addr) == 1)
+		p->family = AF_INET6;
+	else
+		return -1;
+	p->prefixlen = p->family == AF_INET ? 32 : 128;
+	if (slash) {
+		if (parse_number(slash + 1, p->prefixlen, &plen))
+			return -1;
+		p->prefixlen = plen;
+	}
+	p->set = true;
+	return 0;
+}
+
+static void filter_help(FILE *err)
+{
+	fprintf(err,
+		"filters:\n"
+		"  family inet | inet6\n"
+		"  proto tcp | udp | icmp | icmpv6 | NUMBER\n"
+		"  src PREFIX          dst PREFIX       (10.0.1.0/24, fd00::/64, 10.0.1.2)\n"
+		"  sport PORT          dport PORT       (the ICMP echo id for ICMP)\n"
+		"  state none | syn-sent | syn-recv | established | fin-wait |\n"
+		"        close-wait | last-ack | time-wait | close\n");
+}
+
+static bool is_filter_word(const char *s)
+{
+	static const char *const words[] = {
+		"family", "proto", "src", "dst", "sport", "dport", "state",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(words); i++)
+		if (!strcmp(s, words[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Filter words into @f: "proto tcp dport 22 ...". @summary, when not NULL,
+ * also accepts the word "summary". Returns 0, or -1 after a usage message
+ * on @err. Family conflicts are left to the kernel, which explains them.
+ */
+int fs_filter_parse_args(int argc, char **argv, struct fs_filter *f,
+			 bool *summary, FILE *err)
+{
+	const char *key, *val;
+	unsigned long n;
+	int i, bad;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < argc; i++) {
+		key = argv[i];
+		if (summary && !strcmp(key, "summary")) {
+			*summary = true;
+			continue;
+		}
+		if (!is_filter_word(key)) {
+			fprintf(err, "flowsess: unknown filter \"%s\"\n", key);
+			filter_help(err);
+			return -1;
+		}
+		if (i + 1 >= argc) {
+			fprintf(err, "flowsess: \"%s\" wants a value\n", key);
+			filter_help(err);
+			return -1;
+		}
+		val = argv[++i];
+		bad = 0;
+		if (!strcmp(key, "family")) {
+			if (!strcmp(val, "inet"))
+				f->family = AF_INET;
+			else if (!strcmp(val, "inet6"))
+				f->family = AF_INET6;
+			else
+				bad = 1;
+		} else if (!strcmp(key, "proto")) {
+			bad = parse_proto(val, &f->proto);
+			f->has_proto = true;
+		} else if (!strcmp(key, "src")) {
+			bad = parse_prefix(val, &f->src);
+		} else if (!strcmp(key, "dst")) {
+			bad = parse_prefix(val, &f->dst);
+		} else if (!strcmp(key, "sport") || !strcmp(key, "dport")) {
+			bad = parse_number(val, 65535, &n);
+			if (key[0] == 's') {
+				f->sport = n;
+				f->has_sport = true;
+			} else {
+				f->dport = n;
+				f->has_dport = true;
+			}
+		} else {
+			bad = parse_state(val, &f->state);
+			f->has_state = true;
+		}
+		if (bad) {
+			fprintf(err, "flowsess: bad %s \"%s\"\n", key, val);
+			filter_help(err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void put_prefix(struct nlmsghdr *nlh, const struct fs_prefix *p,
+		       uint16_t addr_attr, uint16_t plen_attr)
+{
+	if (!p->set)
+		return;
+	mnl_attr_put(nlh, addr_attr, p->family == AF_INET ? 4 : 16, p->addr);
+	mnl_attr_put_u8(nlh, plen_attr, p->prefixlen);
+}
+
+/* FLOWSESS_A_FILTER, if @f selects anything less than every session. */
+void fs_filter_put(struct nlmsghdr *nlh, const struct fs_filter *f)
+{
+	struct nlattr *nest;
+
+	if (!f->family && !f->has_proto && !f->src.set && !f->dst.set &&
+	    !f->has_sport && !f->has_dport && !f->has_state)
+		return;
+	nest = mnl_attr_nest_start(nlh, FLOWSESS_A_FILTER);
+	if (f->family)
+		mnl_attr_put_u8(nlh, FLOWSESS_FILTER_FAMILY, f->family);
+	if (f->has_proto)
+		mnl_attr_put_u8(nlh, FLOWSESS_FILTER_PROTO, f->proto);
+	put_prefix(nlh, &f->src, FLOWSESS_FILTER_SRC, FLOWSESS_FILTER_SRC_PREFIXLEN);
+	put_prefix(nlh, &f->dst, FLOWSESS_FILTER_DST, FLOWSESS_FILTER_DST_PREFIXLEN);
+	if (f->has_sport)
+		mnl_attr_put_u16(nlh, FLOWSESS_FILTER_SPORT, htons(f->sport));
+	if (f->has_dport)
+		mnl_attr_put_u16(nlh, FLOWSESS_FILTER_DPORT, htons(f->dport));
+	if (f->has_state)
+		mnl_attr_put_u8(nlh, FLOWSESS_FILTER_STATE, f->state);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* FLOWSESS_A_SESSION into @s; unknown attributes (a newer module) are skipped. */
+int fs_session_parse(const struct nlattr *nest, struct fs_session *s)
+{
+	const struct nlattr *a;
+
+	memset(s, 0, sizeof(*s));
+	mnl_attr_for_each_nested(a, nest) {
+		uint16_t len = mnl_attr_get_payload_len(a);
+
+		switch (mnl_attr_get_type(a)) {
+		case FLOWSESS_SA_FAMILY:
+			if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+				return -1;
+			s->family = mnl_attr_get_u8(a);
+			break;
+		case FLOWSESS_SA_PROTO:
+			if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+				return -1;
+			s->proto = mnl_attr_get_u8(a);
+			break;
+		case FLOWSESS_SA_SRC:
+		case FLOWSESS_SA_DST:
+			if (len != 4 && len != 16)
+				return -1;
+			memcpy(mnl_attr_get_type(a) == FLOWSESS_SA_SRC ? s->src : s->dst,
+			       mnl_attr_get_payload(a), len);
+			break;
+		case FLOWSESS_SA_SPORT:
+		case FLOWSESS_SA_DPORT:
+			if (mnl_attr_validate(a, MNL_TYPE_U16) < 0)
+				return -1;
+			if (mnl_attr_get_type(a) == FLOWSESS_SA_SPORT)
+				s->sport = ntohs(mnl_attr_get_u16(a));
+			else
+				s->dport = ntohs(mnl_attr_get_u16(a));
+			break;
+		case FLOWSESS_SA_STATE:
+			if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+				return -1;
+			s->state = mnl_attr_get_u8(a);
+			break;
+		case FLOWSESS_SA_EXPIRES_MS:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+				return -1;
+			s->expires_ms = mnl_attr_get_u32(a);
+			s->has_expires = true;
+			break;
+		case FLOWSESS_SA_REASON:
+			if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+				return -1;
+			s->reason = mnl_attr_get_u8(a);
+			break;
+		case FLOWSESS_SA_LIVE_KILL:
+			s->live_kill = true;
+			break;
+		}
+	}
+	return s->family == AF_INET || s->family == AF_INET6 ? 0 : -1;
+}
+
+static bool is_icmp(const struct fs_session *s)
+{
+	return s->proto == IPPROTO_ICMP || s->proto == IPPROTO_ICMPV6;
+}
+
+/* "10.0.1.2:80", "[fd00::2]:80", or "10.0.1.2" and the echo id for ICMP. */
+static const char *endpoint(const struct fs_session *s, const uint8_t *addr,
+			    uint16_t port, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(s->family, addr, a, sizeof(a));
+	if (is_icmp(s))
+		snprintf(buf, len, "%s", a);
+	else if (s->family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", a, port);
+	else
+		snprintf(buf, len, "%s:%u", a, port);
+	return buf;
+}
+
+static const char *duration(uint32_t ms, char buf[16])
+{
+	if (ms < 10000)
+		snprintf(buf, 16, "%u.%us", ms / 1000, ms % 1000 / 100);
+	else
+		snprintf(buf, 16, "%us", ms / 1000);
+	return buf;
+}
+
+void fs_session_header(FILE *out)
+{
+	fprintf(out, "%-7s %-24s %-24s %-12s %s\n", "PROTO", "SOURCE",
+		"DESTINATION", "STATE", "EXPIRES");
+}
+
+/* The state column: the TCP state, the echo id for ICMP, else "-". */
+static const char *state_column(const struct fs_session *s, char buf[24])
+{
+	if (s->proto == IPPROTO_TCP)
+		return fs_state_name(s->state);
+	if (is_icmp(s)) {
+		snprintf(buf, 24, "id %u", s->sport);
+		return buf;
+	}
+	return "-";
+}
+
+static void session_json(FILE *out, const struct fs_session *s)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], pb[8];
+
+	inet_ntop(s->family, s->src, src, sizeof(src));
+	inet_ntop(s->family, s->dst, dst, sizeof(dst));
+	fprintf(out, "\"family\":\"%s\",\"proto\":\"%s\",\"src\":\"%s\",\"sport\":%u,"
+		"\"dst\":\"%s\",\"dport\":%u,\"state\":\"%s\"",
+		s->family == AF_INET ? "inet" : "inet6", proto_name(s->proto, pb),
+		src, s->sport, dst, s->dport, fs_state_name(s->state));
+	if (s->has_expires)
+		fprintf(out, ",\"expires_ms\":%u", s->expires_ms);
+}
+
+/* One session: a table row, or a JSON object. */
+void fs_session_print(FILE *out, const struct fs_session *s, bool json)
+{
+	char src[64], dst[64], pb[8], sb[24], db[16];
+
+	if (json) {
+		fputc('{', out);
+		session_json(out, s);
+		fputc('}', out);
+		return;
+	}
+	fprintf(out, "%-7s %-24s %-24s %-12s %s\n", proto_name(s->proto, pb),
+		endpoint(s, s->src, s->sport, src, sizeof(src)),
+		endpoint(s, s->dst, s->dport, dst, sizeof(dst)),
+		state_column(s, sb), s->has_expires ? duration(s->expires_ms, db) : "-");
+}
+
+/* One event: "new tcp 10.0.1.2:4000 -> 10.0.2.2:80 syn-sent". */
+void fs_event_print(FILE *out, uint8_t cmd, const struct fs_session *s, bool json)
+{
+	const char *what = cmd == FLOWSESS_CMD_SESSION_NEW ? "new" : "invalidated";
+	char src[64], dst[64], pb[8], sb[24];
+
+	if (json) {
+		fprintf(out, "{\"event\":\"%s\",", what);
+		session_json(out, s);
+		if (cmd == FLOWSESS_CMD_SESSION_DEL)
+			fprintf(out, ",\"reason\":\"%s\",\"live_kill\":%s",
+				fs_reason_name(s->reason), s->live_kill ? "true" : "false");
+		fputs("}\n", out);
+		return;
+	}
+	fprintf(out, "%-11s %-7s %s -> %s %s", what, proto_name(s->proto, pb),
+		endpoint(s, s->src, s->sport, src, sizeof(src)),
+		endpoint(s, s->dst, s->dport, dst, sizeof(dst)), state_column(s, sb));
+	if (cmd == FLOWSESS_CMD_SESSION_DEL)
+		fprintf(out, " reason %s%s", fs_reason_name(s->reason),
+			s->live_kill ? " live-kill" : "");
+	fputc('\n', out);
+}
+
+void fs_summary_add(struct fs_summary *sum, const struct fs_session *s)
+{
+	sum->count[s->proto][s->state < __FLOWSESS_TCP_MAX ? s->state : 0]++;
+	sum->total++;
+}
+
+/* Sessions per protocol and state, then the total. */
+void fs_summary_print(FILE *out, const struct fs_summary *sum, bool json)
+{
+	const char *sep = "";
+	unsigned int p, st;
+	char pb[8];
+
+	if (json)
+		fprintf(out, "{\"total\":%" PRIu64 ",\"groups\":[", sum->total);
+	else
+		fprintf(out, "%-7s %-12s %s\n", "PROTO", "STATE", "SESSIONS");
+	for (p = 0; p < 256; p++) {
+		for (st = 0; st < __FLOWSESS_TCP_MAX; st++) {
+			uint64_t n = sum->count[p][st];
+
+			if (!n)
+				continue;
+			if (json)
+				fprintf(out, "%s{\"proto\":\"%s\",\"state\":\"%s\",\"sessions\":%" PRIu64 "}",
+					sep, proto_name(p, pb), state_names[st], n);
+			else
+				fprintf(out, "%-7s %-12s %" PRIu64 "\n", proto_name(p, pb),
+					p == IPPROTO_TCP ? state_names[st] : "-", n);
+			sep = ",";
+		}
+	}
+	if (json)
+		fputs("]}\n", out);
+	else
+		fprintf(out, "%-20s %" PRIu64 "\n", "total", sum->total);
+}

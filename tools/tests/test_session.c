@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Host tests of session filters, session parsing and output. Prints TAP. */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+#include "tap.h"
+
+static char err[2048];
+
+static int parse(const char *line, struct fs_filter *f, bool *summary)
+{
+	char copy[256], *argv[16];
+	int argc = split_words(line, copy, argv);
+	FILE *e = fmemopen(err, sizeof(err), "w");
+	int ret = fs_filter_parse_args(argc, argv, f, summary, e);
+
+	fclose(e);
+	return ret;
+}
+
+/* A FLOWSESS_A_SESSION nest as the kernel builds it, parsed back. */
+static int kernel_session(struct fs_session *s, int family, uint8_t proto,
+			  const char *src, uint16_t sport, const char *dst,
+			  uint16_t dport, uint8_t state, uint8_t reason)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	int alen = family == AF_INET ? 4 : 16;
+	uint8_t a[16];
+	struct nlattr *nest = mnl_attr_nest_start(nlh, FLOWSESS_A_SESSION);
+
+	mnl_attr_put_u8(nlh, FLOWSESS_SA_FAMILY, family);
+	mnl_attr_put_u8(nlh, FLOWSESS_SA_PROTO, proto);
+	inet_pton(family, src, a);
+	mnl_attr_put(nlh, FLOWSESS_SA_SRC, alen, a);
+	inet_pton(family, dst, a);
+	mnl_attr_put(nlh, FLOWSESS_SA_DST, alen, a);
+	mnl_attr_put_u16(nlh, FLOWSESS_SA_SPORT, htons(sport));
+	mnl_attr_put_u16(nlh, FLOWSESS_SA_DPORT, htons(dport));
+	mnl_attr_put_u8(nlh, FLOWSESS_SA_STATE, state);
+	if (reason) {
+		mnl_attr_put_u8(nlh, FLOWSESS_SA_REASON, reason);
+		mnl_attr_put(nlh, FLOWSESS_SA_LIVE_KILL, 0, NULL);
+	} else {
+		mnl_attr_put_u32(nlh, FLOWSESS_SA_EXPIRES_MS, 1799500);
+	}
+	mnl_attr_put_u8(nlh, 200, 1);	/* from a newer module */
+	mnl_attr_nest_end(nlh, nest);
+	return fs_session_parse(nest, s);
+}
+
+static void print_row(FILE *f, const struct fs_session *s, bool json)
+{
+	fs_session_print(f, s, json);
+}
+
+static void print_header(FILE *f, const void *unused, bool json)
+{
+	(void)unused;
+	(void)json;
+	fs_session_header(f);
+}
+
+static void print_del(FILE *f, const struct fs_session *s, bool json)
+{
+	fs_event_print(f, FLOWSESS_CMD_SESSION_DEL, s, json);
+}
+
+static void print_summary(FILE *f, const struct fs_summary *sum, bool json)
+{
+	fs_summary_print(f, sum, json);
+}
+
+/* The nested filter attribute @type of @nlh, or NULL. */
+static const struct nlattr *filter_attr(const struct nlmsghdr *nlh, uint16_t type)
+{
+	const struct nlattr *nest = mnl_nlmsg_get_payload(nlh), *a;
+
+	if (nlh->nlmsg_len <= MNL_NLMSG_HDRLEN)
+		return NULL;
+	mnl_attr_for_each_nested(a, nest)
+		if (mnl_attr_get_type(a) == type)
+			return a;
+	return NULL;
+}
+
+int main(void)
+{
+	static struct fs_summary sum;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	const struct nlattr *a;
+	struct nlmsghdr *nlh;
+	bool summary = false;
+	struct fs_session s;
+	struct fs_filter f;
+	const char *out;
+
+	printf("1..22\n");
+	check(!parse("", &f, NULL) && !f.family && !f.has_proto && !f.src.set,
+	      "no filter");
+	check(!parse("proto tcp dport 22 state established", &f, NULL) &&
+	      f.has_proto && f.proto == IPPROTO_TCP && f.has_dport && f.dport == 22 &&
+	      f.has_state && f.state == FLOWSESS_TCP_ESTABLISHED && !f.has_sport,
+	      "proto, dport, state");
+	check(!parse("src 10.0.1.0/24 dst fd00:2::/64", &f, NULL) &&
+	      f.src.family == AF_INET && f.src.prefixlen == 24 &&
+	      f.dst.family == AF_INET6 && f.dst.prefixlen == 64,
+	      "prefixes of both families (the kernel rejects the mix)");
+	check(!parse("src 10.0.1.2 proto 47 family inet6", &f, NULL) &&
+	      f.src.prefixlen == 32 && f.proto == 47 && f.family == AF_INET6,
+	      "a host address, a protocol number, a family");
+	check(!parse("summary proto udp", &f, &summary) && summary,
+	      "summary with sessions");
+	check(parse("summary", &f, NULL) == -1 && strstr(err, "unknown filter \"summary\""),
+	      "no summary for clear");
+	check(parse("proto", &f, NULL) == -1 && strstr(err, "\"proto\" wants a value"),
+	      "a filter without its value");
+	check(parse("port 22", &f, NULL) == -1 && strstr(err, "unknown filter \"port\"") &&
+	      strstr(err, "sport PORT"), "an unknown filter lists the filters");
+	check(parse("src 10.0.0.0/33", &f, NULL) == -1 &&
+	      parse("dst fd00::/129", &f, NULL) == -1 &&
+	      parse("src 10.0.0.300", &f, NULL) == -1 &&
+	      parse("sport 65536", &f, NULL) == -1 &&
+	      parse("proto 256", &f, NULL) == -1 &&
+	      parse("state open", &f, NULL) == -1 &&
+	      parse("family ipv4", &f, NULL) == -1 && strstr(err, "bad family"),
+	      "bad values are usage errors");
+
+	nlh = mnl_nlmsg_put_header(buf);
+	parse("", &f, NULL);
+	fs_filter_put(nlh, &f);
+	check(nlh->nlmsg_len == MNL_NLMSG_HDRLEN, "no filter, no attribute");
+	nlh = mnl_nlmsg_put_header(buf);
+	parse("src 10.0.1.0/24 sport 443 proto udp", &f, NULL);
+	fs_filter_put(nlh, &f);
+	a = filter_attr(nlh, FLOWSESS_FILTER_SRC);
+	check(a && mnl_attr_get_payload_len(a) == 4 &&
+	      !memcmp(mnl_attr_get_payload(a), "\x0a\x00\x01\x00", 4) &&
+	      mnl_attr_get_u8(filter_attr(nlh, FLOWSESS_FILTER_SRC_PREFIXLEN)) == 24 &&
+	      ntohs(mnl_attr_get_u16(filter_attr(nlh, FLOWSESS_FILTER_SPORT))) == 443 &&
+	      mnl_attr_get_u8(filter_attr(nlh, FLOWSESS_FILTER_PROTO)) == IPPROTO_UDP &&
+	      !filter_attr(nlh, FLOWSESS_FILTER_DPORT),
+	      "filter attributes on the wire");
+
+	check(!kernel_session(&s, AF_INET, IPPROTO_TCP, "10.0.1.2", 40000, "10.0.2.2",
+			      8080, FLOWSESS_TCP_ESTABLISHED, 0) &&
+	      s.sport == 40000 && s.dport == 8080 && s.has_expires &&
+	      s.expires_ms == 1799500, "a session parsed, unknown attribute skipped");
+	out = CAPTURE(print_row, &s, false);
+	check(!strcmp(out, "tcp     10.0.1.2:40000           10.0.2.2:8080            "
+		      "established  1799s\n"), "a table row");
+	check(strlen(out) <= 80, "an IPv4 row fits 80 columns");
+	out = CAPTURE(print_header, NULL, false);
+	check(!strncmp(out, "PROTO   SOURCE", 14) && strlen(out) <= 80, "the header");
+	out = CAPTURE(print_row, &s, true);
+	check(!strcmp(out, "{\"family\":\"inet\",\"proto\":\"tcp\",\"src\":\"10.0.1.2\","
+		      "\"sport\":40000,\"dst\":\"10.0.2.2\",\"dport\":8080,"
+		      "\"state\":\"established\",\"expires_ms\":1799500}"), "JSON");
+
+	kernel_session(&s, AF_INET6, IPPROTO_UDP, "fd00:1::2", 5353, "fd00:2::2", 53, 0, 0);
+	out = CAPTURE(print_row, &s, false);
+	check(strstr(out, "[fd00:1::2]:5353") && strstr(out, " - "), "IPv6 and UDP");
+	kernel_session(&s, AF_INET, IPPROTO_ICMP, "10.0.1.2", 77, "10.0.2.2", 77, 0, 0);
+	s.expires_ms = 1234;
+	out = CAPTURE(print_row, &s, false);
+	check(strstr(out, "icmp    10.0.1.2   ") && strstr(out, "id 77") &&
+	      strstr(out, " 1.2s"), "ICMP shows the echo id; short expiry to 0.1 s");
+
+	kernel_session(&s, AF_INET, IPPROTO_TCP, "10.0.1.2", 40000, "10.0.2.2", 8080,
+		       FLOWSESS_TCP_CLOSE, FLOWSESS_REASON_RST_TIMER);
+	out = CAPTURE(print_del, &s, false);
+	check(!strcmp(out, "invalidated tcp     10.0.1.2:40000 -> 10.0.2.2:8080 close "
+		      "reason rst-timer live-kill\n"), "an invalidation event");
+	out = CAPTURE(print_del, &s, true);
+	check(strstr(out, "{\"event\":\"invalidated\",") &&
+	      strstr(out, "\"reason\":\"rst-timer\",\"live_kill\":true}\n"),
+	      "an event as a JSON line");
+
+	fs_summary_add(&sum, &s);
+	kernel_session(&s, AF_INET, IPPROTO_UDP, "10.0.1.2", 1, "10.0.2.2", 2, 0, 0);
+	fs_summary_add(&sum, &s);
+	fs_summary_add(&sum, &s);
+	out = CAPTURE(print_summary, &sum, false);
+	check(strstr(out, "tcp     close        1\n") && strstr(out, "udp     -            2\n") &&
+	      strstr(out, "total                3\n"), "summary");
+	out = CAPTURE(print_summary, &sum, true);
+	check(!strcmp(out, "{\"total\":3,\"groups\":[{\"proto\":\"tcp\",\"state\":\"close\","
+		      "\"sessions\":1},{\"proto\":\"udp\",\"state\":\"none\",\"sessions\":2}]}\n"),
+	      "summary as JSON");
+	return tests_failed ? 1 : 0;
+}
