@@ -64,15 +64,6 @@ static const struct nla_policy flowsess_set_config_policy[FLOWSESS_A_MAX + 1] = 
 	[FLOWSESS_A_CONFIG] = NLA_POLICY_NESTED(flowsess_config_policy),
 };
 
-static int flowsess_nl_validate_family(const struct nlattr *attr,
-				       struct netlink_ext_ack *extack)
-{
-	if (nla_get_u8(attr) == AF_INET || nla_get_u8(attr) == AF_INET6)
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr, "family is AF_INET or AF_INET6");
-	return -EINVAL;
-}
-
 static int flowsess_nl_validate_addr(const struct nlattr *attr,
 				     struct netlink_ext_ack *extack)
 {
@@ -85,11 +76,12 @@ static int flowsess_nl_validate_addr(const struct nlattr *attr,
 
 /*
  * The policy checks each attribute; flowsess_nl_parse_filter() checks how
- * they go together.
+ * they go together. No validation function on an integer attribute: 6.1
+ * warns when it writes such a policy into an extack (nla_get_range_unsigned),
+ * so the family's exact values are checked when parsing.
  */
 static const struct nla_policy flowsess_filter_policy[FLOWSESS_FILTER_MAX + 1] = {
-	[FLOWSESS_FILTER_FAMILY] =
-		NLA_POLICY_VALIDATE_FN(NLA_U8, flowsess_nl_validate_family),
+	[FLOWSESS_FILTER_FAMILY]	= NLA_POLICY_RANGE(NLA_U8, AF_INET, AF_INET6),
 	[FLOWSESS_FILTER_PROTO]		= { .type = NLA_U8 },
 	[FLOWSESS_FILTER_SRC] =
 		NLA_POLICY_VALIDATE_FN(NLA_BINARY, flowsess_nl_validate_addr),
@@ -378,8 +370,13 @@ static int flowsess_nl_parse_filter(const struct nlattr *nest,
 
 	/* NFPROTO_IPV4 and NFPROTO_IPV6 are AF_INET and AF_INET6. */
 	a = tb[FLOWSESS_FILTER_FAMILY];
-	if (a)
+	if (a) {
+		if (nla_get_u8(a) != AF_INET && nla_get_u8(a) != AF_INET6) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "family is AF_INET or AF_INET6");
+			return -EINVAL;
+		}
 		f->l3num = nla_get_u8(a);
+	}
 	err = flowsess_nl_parse_prefix(tb[FLOWSESS_FILTER_SRC],
 				       tb[FLOWSESS_FILTER_SRC_PREFIXLEN], f,
 				       &f->src, &f->src_mask, extack) ?:

@@ -14,7 +14,7 @@ expect() {
 		echo "# got: $got"
 }
 
-plan 29
+plan 30
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 
@@ -35,6 +35,7 @@ expect filter_addr17		EINVAL	"an address is 4 or 16 bytes"
 expect filter_plen33		EINVAL	"prefix length longer than the address"
 expect filter_plen_only		EINVAL	"a prefix length needs an address"
 expect filter_family		EINVAL	"family is AF_INET or AF_INET6"
+expect filter_family_u32	EINVAL	"invalid attribute length"
 expect filter_mix		EINVAL	"address family mismatch"
 expect filter_family_conflict	EINVAL	"address family mismatch"
 expect filter_state		ERANGE	"integer out of range"

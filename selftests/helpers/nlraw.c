@@ -5,6 +5,10 @@
  *
  *   nlraw CASE     send one request; print "errno=NAME extack=TEXT"
  *   nlraw list     the cases
+ *   nlraw fuzz N SEED
+ *                  N random requests: random commands, flags, attribute
+ *                  types, lengths, values and nesting, some truncated or
+ *                  corrupted; print how many got which answer
  *
  * errno=0 means the kernel accepted the request (and a dump's messages
  * are counted: "errno=0 messages=N").
@@ -160,7 +164,7 @@ static const char *const cases[] = {
 	"cfg_missing", "cfg_empty", "cfg_unknown", "cfg_short", "cfg_range",
 	"cfg_not_nested", "cfg_partial",
 	"filter_addr5", "filter_addr17", "filter_plen33", "filter_plen_only",
-	"filter_family", "filter_mix", "filter_family_conflict", "filter_state",
+	"filter_family", "filter_family_u32", "filter_mix", "filter_family_conflict", "filter_state",
 	"filter_port_u32", "clear_bad", "dump_valid",
 };
 
@@ -199,6 +203,8 @@ static int build(struct msg *m, const char *name, unsigned short fam)
 			put_u8(m, FLOWSESS_FILTER_DST_PREFIXLEN, 24);
 		else if (IS("filter_family"))
 			put_u8(m, FLOWSESS_FILTER_FAMILY, 7);
+		else if (IS("filter_family_u32"))	/* 6.1 warned on this policy */
+			put_u32(m, FLOWSESS_FILTER_FAMILY, AF_INET);
 		else if (IS("filter_mix")) {
 			put_attr(m, FLOWSESS_FILTER_SRC, v4, 4);
 			put_attr(m, FLOWSESS_FILTER_DST, v6, 16);
@@ -255,6 +261,130 @@ static int build(struct msg *m, const char *name, unsigned short fam)
 #undef IS
 }
 
+static unsigned int rnd_state;
+
+static unsigned int rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return rnd_state;
+}
+
+/* A value a policy may care about: a bound, or anything. */
+static unsigned long long fuzz_value(void)
+{
+	static const unsigned long long edges[] = {
+		0, 1, 2, 10, 32, 33, 128, 129, 255, 256, 600000, 600001,
+		604800000, 604800001, 16777216, 16777217, 0xffffffffULL, ~0ULL,
+	};
+
+	if (rnd() % 2)
+		return edges[rnd() % (sizeof(edges) / sizeof(edges[0]))];
+	return (unsigned long long)rnd() << 32 | rnd();
+}
+
+/* Up to four random attributes, nested up to @depth more levels. */
+static void fuzz_attrs(struct msg *m, int depth)
+{
+	unsigned char bytes[40];
+	unsigned long long v;
+	int i, n = rnd() % 5;
+	unsigned short type;
+	struct nlattr *nest;
+	size_t j, len;
+
+	for (i = 0; i < n && m->nlh->nlmsg_len < sizeof(m->buf) - 256; i++) {
+		type = rnd() % 8 ? rnd() % 14 : rnd() % 0x4000;
+		v = fuzz_value();
+		/* At the top, mostly the nests the commands take. */
+		if (depth == 3 && rnd() % 2) {
+			nest = nest_start(m, rnd() % 2 ? FLOWSESS_A_CONFIG : FLOWSESS_A_FILTER);
+			fuzz_attrs(m, 1);
+			nest_end(m, nest);
+			continue;
+		}
+		switch (rnd() % 7) {
+		case 0: put_attr(m, type, &v, 1); break;
+		case 1: put_attr(m, type, &v, 2); break;
+		case 2: put_attr(m, type, &v, 4); break;
+		case 3: put_attr(m, type, &v, 8); break;
+		case 4:
+			len = rnd() % sizeof(bytes);
+			for (j = 0; j < len; j++)
+				bytes[j] = rnd();
+			put_attr(m, type, bytes, len);
+			break;
+		default:
+			if (depth <= 0)
+				break;
+			nest = rnd() % 4 ? nest_start(m, type) : put_attr(m, type, NULL, 0);
+			fuzz_attrs(m, depth - 1);
+			nest_end(m, nest);
+		}
+	}
+}
+
+struct fuzz_tally {
+	unsigned long sent, accepted, by_errno[256];
+};
+
+static void fuzz_one(int fd, unsigned short fam, struct fuzz_tally *t)
+{
+	static const unsigned char cmds[] = {
+		FLOWSESS_CMD_GET_STATS, FLOWSESS_CMD_GET_CONFIG,
+		FLOWSESS_CMD_SET_CONFIG, FLOWSESS_CMD_GET_SESSIONS,
+		FLOWSESS_CMD_CLEAR_SESSIONS,
+	};
+	unsigned char cmd = rnd() % 5 ? cmds[rnd() % sizeof(cmds)] : rnd() % 256;
+	unsigned int len;
+	struct result r;
+	struct msg m;
+
+	/* Mostly a dump when the command is one, and the other way round. */
+	msg_init(&m, fam, cmd, (cmd == FLOWSESS_CMD_GET_SESSIONS) == !!(rnd() % 8) ?
+		 NLM_F_DUMP : 0);
+	((struct genlmsghdr *)NLMSG_DATA(m.nlh))->version = rnd() % 3;
+	fuzz_attrs(&m, 3);
+	len = m.nlh->nlmsg_len;
+	switch (rnd() % 20) {
+	case 0:		/* cut inside the attributes */
+		if (len > NLMSG_HDRLEN + GENL_HDRLEN)
+			m.nlh->nlmsg_len -= 1 + rnd() % (len - NLMSG_HDRLEN - GENL_HDRLEN);
+		break;
+	case 1:		/* no room for the generic-netlink header */
+		m.nlh->nlmsg_len = NLMSG_HDRLEN + rnd() % GENL_HDRLEN;
+		break;
+	case 2:		/* one corrupted byte after the headers */
+		if (len > NLMSG_HDRLEN + GENL_HDRLEN)
+			m.buf[NLMSG_HDRLEN + GENL_HDRLEN +
+			      rnd() % (len - NLMSG_HDRLEN - GENL_HDRLEN)] = rnd();
+		break;
+	}
+	t->sent++;
+	talk(fd, &m, &r);
+	if (!r.error)
+		t->accepted++;
+	else
+		t->by_errno[r.error & 0xff]++;
+}
+
+static int fuzz(int fd, unsigned short fam, unsigned long n, unsigned int seed)
+{
+	struct fuzz_tally t = {};
+	unsigned int e;
+
+	rnd_state = seed ? seed : 1;
+	while (t.sent < n)
+		fuzz_one(fd, fam, &t);
+	printf("sent=%lu accepted=%lu", t.sent, t.accepted);
+	for (e = 0; e < 256; e++)
+		if (t.by_errno[e])
+			printf(" %s=%lu", strerrorname_np(e), t.by_errno[e]);
+	printf("\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
@@ -263,8 +393,8 @@ int main(int argc, char **argv)
 	int fd, one = 1;
 	size_t i;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: nlraw CASE | list\n");
+	if (argc != 2 && !(argc == 4 && !strcmp(argv[1], "fuzz"))) {
+		fprintf(stderr, "usage: nlraw CASE | list | fuzz N SEED\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "list")) {
@@ -284,6 +414,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nlraw: no flowsess family\n");
 		return 1;
 	}
+	if (argc == 4)
+		return fuzz(fd, r.family, strtoul(argv[2], NULL, 10),
+			    strtoul(argv[3], NULL, 10));
 	if (build(&m, argv[1], r.family)) {
 		fprintf(stderr, "nlraw: no case \"%s\"\n", argv[1]);
 		return 2;
