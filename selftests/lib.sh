@@ -81,37 +81,54 @@ topology_up() {
 		else
 			ip netns add "$ns" || return 1
 		fi
-		ip -n "$ns" link set lo up
-		# No duplicate address detection: links are usable at once.
-		in_ns "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0
-		in_ns "$ns" sysctl -qw net.ipv6.conf.default.accept_dad=0
 	done
-	ip link add c0 netns client type veth peer name r0 netns router
-	ip link add s0 netns server type veth peer name r1 netns router
-	ip -n client addr add 10.0.1.2/24 dev c0
-	ip -n client addr add fd00:1::2/64 dev c0 nodad
-	ip -n router addr add 10.0.1.1/24 dev r0
-	ip -n router addr add fd00:1::1/64 dev r0 nodad
-	ip -n router addr add 10.0.2.1/24 dev r1
-	ip -n router addr add fd00:2::1/64 dev r1 nodad
-	ip -n server addr add 10.0.2.2/24 dev s0
-	ip -n server addr add fd00:2::2/64 dev s0 nodad
-	ip -n client link set c0 up
-	ip -n router link set r0 up
-	ip -n router link set r1 up
-	ip -n server link set s0 up
-	ip -n client route add default via 10.0.1.1
-	ip -n client -6 route add default via fd00:1::1
-	ip -n server route add default via 10.0.2.1
-	ip -n server -6 route add default via fd00:2::1
-	in_ns router sysctl -qw net.ipv4.ip_forward=1
-	in_ns router sysctl -qw net.ipv6.conf.all.forwarding=1
+	links_up || return 1
 	# Resolve the neighbours on both links with traffic to the router
 	# itself, which is not forwarded and so leaves no session behind.
 	wait_for 5 in_ns client ping -q -c 1 -W 1 10.0.1.1 >/dev/null &&
 	wait_for 5 in_ns client ping -6 -q -c 1 -W 1 fd00:1::1 >/dev/null &&
 	wait_for 5 in_ns server ping -q -c 1 -W 1 10.0.2.1 >/dev/null &&
 	wait_for 5 in_ns server ping -6 -q -c 1 -W 1 fd00:2::1 >/dev/null
+}
+
+# links_up: the veth pairs, addresses, routes and forwarding between the
+# three namespaces; again after a new router namespace replaced one that
+# was deleted (the client's and server's ends went with it).
+links_up() {
+	local ns
+	for ns in client router server; do
+		# No duplicate address detection: links are usable at once.
+		in_ns "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0
+	done
+	ip link add c0 netns client type veth peer name r0 netns router &&
+	ip link add s0 netns server type veth peer name r1 netns router || return 1
+	ip -n client -batch - <<-EOF || return 1
+		link set lo up
+		addr add 10.0.1.2/24 dev c0
+		addr add fd00:1::2/64 dev c0 nodad
+		link set c0 up
+		route add default via 10.0.1.1
+		route add default via fd00:1::1
+	EOF
+	ip -n server -batch - <<-EOF || return 1
+		link set lo up
+		addr add 10.0.2.2/24 dev s0
+		addr add fd00:2::2/64 dev s0 nodad
+		link set s0 up
+		route add default via 10.0.2.1
+		route add default via fd00:2::1
+	EOF
+	ip -n router -batch - <<-EOF || return 1
+		link set lo up
+		addr add 10.0.1.1/24 dev r0
+		addr add fd00:1::1/64 dev r0 nodad
+		addr add 10.0.2.1/24 dev r1
+		addr add fd00:2::1/64 dev r1 nodad
+		link set r0 up
+		link set r1 up
+	EOF
+	in_ns router sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 }
 
 topology_down() {
@@ -131,6 +148,11 @@ flowsess_param() {
 # kv KEY TEXT: the value of a key=value line.
 kv() {
 	echo "$2" | sed -n "s/^$1=//p"
+}
+
+# listening NS t|u PORT [N]: N (default 1) sockets of NS listen on PORT.
+listening() {
+	[ "$(in_ns "$1" netstat -l"$2"n | grep -c ":$3 ")" -ge "${4:-1}" ]
 }
 
 # wait_for SECONDS COMMAND...: poll every 100 ms until COMMAND succeeds.

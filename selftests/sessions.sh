@@ -10,16 +10,16 @@ check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 in_ns router flowsess set udp-timeout 3600 icmp-timeout 3600
 
-# An established TCP connection held open (both nc read a silent pipe, so
-# neither closes), UDP over both families, a ping.
-# listening t|u PORT N: N server sockets listen on PORT.
-listening() { [ "$(in_ns server netstat -l"$1"n | grep -c ":$2 ")" -ge "$3" ]; }
-in_ns server sh -c "sleep 60 | nc -l -p 8080 >/dev/null" &
+# An established TCP connection that keeps talking, UDP over both
+# families, a ping.
+in_ns server tcpecho server "$SERVER4" 8080 60 &
+tcp_server=$!
 in_ns server udpecho server "$SERVER4" 5353 &
 in_ns server udpecho server "$SERVER6" 5353 &
-wait_for 5 listening t 8080 1
-wait_for 5 listening u 5353 2
-in_ns client sh -c "sleep 60 | nc $SERVER4 8080" &
+wait_for 5 listening server t 8080
+wait_for 5 listening server u 5353 2
+in_ns client tcpecho client "$SERVER4" 8080 30 >/dev/null &
+tcp_client=$!
 in_ns client udpecho client "$SERVER4" 5353 1 >/dev/null
 in_ns client udpecho client "$SERVER6" 5353 1 >/dev/null
 in_ns client ping -q -c 1 -W 2 "$SERVER4" >/dev/null
@@ -79,8 +79,7 @@ check_num "... two sessions left" "$(rows)" -eq 2
 check_num "... counted as invalidated_flush" "$(flowsess_stat router invalidated_flush)" -eq 2
 check "clear, as JSON" [ "$(in_ns router flowsess -j clear)" = '{"cleared":2}' ]
 
-pkill -f "nc -l -p 8080"
-pkill -f "nc $SERVER4 8080"
+kill $tcp_client $tcp_server 2>/dev/null
 topology_down
 check "rmmod" flowsess_unload
 tap_done

@@ -2,12 +2,14 @@
 /*
  * Send one hand-made TCP segment through a raw socket.
  *
- *   rawtcp SRC DST SPORT DPORT FLAGS [DOFF [LEN]]
+ *   rawtcp SRC DST SPORT DPORT FLAGS [DOFF [LEN [COUNT]]]
  *
  * FLAGS is a string of S, A, F, R, P (or "-" for none). DOFF is the data
  * offset in 32-bit words written into the header (default 5), LEN how many
  * bytes of TCP header and payload to send (default 20 + 0), so malformed
- * and truncated headers can be made on purpose.
+ * and truncated headers can be made on purpose. COUNT segments (default 1)
+ * make a flood of distinct tuples: the source port runs from SPORT to
+ * 65535, then starts again at SPORT with the next destination port.
  */
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
@@ -39,10 +41,11 @@ int main(int argc, char **argv)
 	unsigned char seg[128] = { 0 };
 	struct tcphdr *th = (struct tcphdr *)seg;
 	int s, doff = 5, len = 20, family;
+	unsigned long i, count = 1, sport, nsports;
 	const char *f;
 
 	if (argc < 6) {
-		fprintf(stderr, "usage: rawtcp SRC DST SPORT DPORT FLAGS [DOFF [LEN]]\n");
+		fprintf(stderr, "usage: rawtcp SRC DST SPORT DPORT FLAGS [DOFF [LEN [COUNT]]]\n");
 		return 2;
 	}
 	sockaddr_parse(argv[1], "0", &src);
@@ -52,11 +55,13 @@ int main(int argc, char **argv)
 		doff = atoi(argv[6]);
 	if (argc > 7)
 		len = atoi(argv[7]);
+	if (argc > 8)
+		count = strtoul(argv[8], NULL, 10);
+	sport = strtoul(argv[3], NULL, 10);
+	nsports = 65536 - sport;
 	if (len < 0 || len > (int)sizeof(seg) || doff < 0 || doff > 15)
 		return fprintf(stderr, "rawtcp: bad DOFF or LEN\n"), 2;
 
-	th->source = htons(atoi(argv[3]));
-	th->dest = htons(atoi(argv[4]));
 	th->seq = htonl(1000);
 	th->doff = doff;
 	th->window = htons(1024);
@@ -73,32 +78,35 @@ int main(int argc, char **argv)
 	s = socket(family, SOCK_RAW, IPPROTO_TCP);
 	if (s < 0)
 		die("socket");
-	if (family == AF_INET) {
-		unsigned long sum = 0;
-		unsigned char pseudo[12];
-
-		memcpy(pseudo, &((struct sockaddr_in *)&src)->sin_addr, 4);
-		memcpy(pseudo + 4, &((struct sockaddr_in *)&dst)->sin_addr, 4);
-		pseudo[8] = 0;
-		pseudo[9] = IPPROTO_TCP;
-		pseudo[10] = len >> 8;
-		pseudo[11] = len & 0xff;
-		sum = csum_add(csum_add(sum, pseudo, 12), seg, len);
-		th->check = htons(csum_fold(sum));
-		if (bind(s, (struct sockaddr *)&src, sizeof(struct sockaddr_in)))
-			die("bind");
-	} else {
+	if (bind(s, (struct sockaddr *)&src, family == AF_INET ?
+		 sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)))
+		die("bind");
+	if (family == AF_INET6) {
 		int offset = 16;	/* the kernel fills in the checksum */
 
 		if (len >= 18 && setsockopt(s, IPPROTO_IPV6, IPV6_CHECKSUM,
 					    &offset, sizeof(offset)))
 			die("IPV6_CHECKSUM");
-		if (bind(s, (struct sockaddr *)&src, sizeof(struct sockaddr_in6)))
-			die("bind");
 	}
-	if (sendto(s, seg, len, 0, (struct sockaddr *)&dst,
-		   family == AF_INET ? sizeof(struct sockaddr_in) :
-				       sizeof(struct sockaddr_in6)) != len)
-		die("sendto");
+	for (i = 0; i < count; i++) {
+		th->source = htons(sport + i % nsports);
+		th->dest = htons(strtoul(argv[4], NULL, 10) + i / nsports);
+		if (family == AF_INET) {
+			unsigned char pseudo[12];
+
+			memcpy(pseudo, &((struct sockaddr_in *)&src)->sin_addr, 4);
+			memcpy(pseudo + 4, &((struct sockaddr_in *)&dst)->sin_addr, 4);
+			pseudo[8] = 0;
+			pseudo[9] = IPPROTO_TCP;
+			pseudo[10] = len >> 8;
+			pseudo[11] = len & 0xff;
+			th->check = 0;
+			th->check = htons(csum_fold(csum_add(csum_add(0, pseudo, 12), seg, len)));
+		}
+		if (sendto(s, seg, len, 0, (struct sockaddr *)&dst,
+			   family == AF_INET ? sizeof(struct sockaddr_in) :
+					       sizeof(struct sockaddr_in6)) != len)
+			die("sendto");
+	}
 	return 0;
 }

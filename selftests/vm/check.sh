@@ -130,12 +130,12 @@ if [ $run_selftests -eq 1 ]; then
 		say "selftests on the debug test kernel $debug_kver"
 		image="$kbuild/arch/x86/boot/bzImage" kroot="$kbuild/modroot"
 		ko=$(build_copy debug "$kbuild") || die "the module did not build for the debug kernel"
-		initrd_kver=$debug_kver per_test=900
+		initrd_kver=$debug_kver per_test=1800
 	else
 		say "selftests on Debian's stock kernel $kver"
 		kroot=$("$vm/stock-kernel.sh")
 		image="$kroot/boot/vmlinuz-$kver" ko="$FLOWSESS_TOP/kmod/flowsess.ko"
-		initrd_kver=$kver per_test=300
+		initrd_kver=$kver per_test=600
 	fi
 	"$vm/initramfs.sh" "$run/selftests.cpio.gz" "$kroot" "$initrd_kver" \
 		"$ko" "veth" "$run"/bin/*

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot one test VM under QEMU (TCG, no KVM needed) and wait for it to power
 # off. The serial console goes to LOG; with LOG "-" the console is this
-# terminal (for flowsess_mode=shell).
+# terminal (for flowsess_mode=shell). slab_nomerge keeps the session cache
+# apart in /proc/slabinfo.
 #
 #   run.sh KERNEL INITRAMFS LOG TIMEOUT_SECONDS "KERNEL ARGS"
 set -euo pipefail
@@ -10,7 +11,7 @@ set -euo pipefail
 kernel=$1 initrd=$2 log=$3 limit=$4 args=$5
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp "${FLOWSESS_VM_CPUS:-2}"
       -m "${FLOWSESS_VM_MEM:-1024}" -kernel "$kernel" -initrd "$initrd"
-      -append "console=ttyS0 panic=-1 oops=panic quiet $args"
+      -append "console=ttyS0 panic=-1 oops=panic quiet slab_nomerge $args"
       -display none -no-reboot -nic none)
 
 if [ "$log" = - ]; then

@@ -1,0 +1,57 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The control plane while traffic flows: session dumps, clears, knob changes
+# and a monitor, all at once for 15 s, against UDP churn and a TCP
+# connection. Every command succeeds, the connection never notices (clear
+# only touches UDP), and the VM log stays clean.
+. ./lib.sh
+
+SECONDS_RUN=15
+plan 8
+check "the module loads" flowsess_load
+check "the topology comes up" topology_up
+
+in_ns server tcpecho server "$SERVER4" 7000 60 &
+server_pid=$!
+wait_for 5 listening server t 7000
+in_ns client tcpecho client "$SERVER4" 7000 $((SECONDS_RUN + 5)) >/tmp/tcpecho.out &
+client_pid=$!
+in_ns router flowsess monitor >/dev/null 2>/tmp/monitor.err &
+monitor_pid=$!
+
+end=$(($(date +%s) + SECONDS_RUN))
+# loop NAME COMMAND...: run COMMAND until the end; count runs and failures.
+loop() {
+	local name=$1 runs=0 failures=0
+	shift
+	while [ "$(date +%s)" -lt $end ]; do
+		"$@" >/dev/null 2>&1 || failures=$((failures + 1))
+		runs=$((runs + 1))
+	done
+	echo "$runs $failures" >"/tmp/loop.$name"
+}
+toggle_knobs() {
+	in_ns router flowsess set udp-timeout 1s max-sessions 5000 &&
+	in_ns router flowsess set udp-timeout 60s max-sessions 262144
+}
+loop traffic in_ns client udpflood "$SERVER4" 30000 2 1 500 &
+loop dump in_ns router flowsess sessions &
+loop summary in_ns router flowsess -j sessions summary &
+loop clear in_ns router flowsess clear proto udp &
+loop knobs toggle_knobs &
+wait_for $((SECONDS_RUN + 30)) sh -c 'ls /tmp/loop.* | wc -l | grep -qx 5'
+
+ran() { read -r runs failures <"/tmp/loop.$1"; echo "# $1: $runs runs, $failures failed"; [ "$runs" -gt 0 ] && [ "$failures" -eq 0 ]; }
+check "dumps ran and every one succeeded" ran dump
+check "... summaries too" ran summary
+check "... clears too" ran clear
+check "... knob changes too" ran knobs
+ran traffic
+wait $client_pid
+check "the TCP connection talked all along" [ $? -eq 0 ]
+cat /tmp/tcpecho.out | sed 's/^/# /'
+kill $monitor_pid $server_pid 2>/dev/null
+wait $monitor_pid 2>/dev/null
+topology_down
+check "rmmod" flowsess_unload
+tap_done
