@@ -91,6 +91,18 @@ topology_up() {
 	wait_for 5 in_ns server ping -6 -q -c 1 -W 1 fd00:2::1 >/dev/null
 }
 
+# host_link NS DEV ADDR4 ADDR6 GW4 GW6: an end host's side of its link.
+host_link() {
+	ip -n "$1" -batch - <<-EOF
+		link set lo up
+		addr add $3/24 dev $2
+		addr add $4/64 dev $2 nodad
+		link set $2 up
+		route add default via $5
+		route add default via $6
+	EOF
+}
+
 # links_up: the veth pairs, addresses, routes and forwarding between the
 # three namespaces; again after a new router namespace replaced one that
 # was deleted (the client's and server's ends went with it).
@@ -103,22 +115,8 @@ links_up() {
 	done
 	ip link add c0 netns client type veth peer name r0 netns router &&
 	ip link add s0 netns server type veth peer name r1 netns router || return 1
-	ip -n client -batch - <<-EOF || return 1
-		link set lo up
-		addr add 10.0.1.2/24 dev c0
-		addr add fd00:1::2/64 dev c0 nodad
-		link set c0 up
-		route add default via 10.0.1.1
-		route add default via fd00:1::1
-	EOF
-	ip -n server -batch - <<-EOF || return 1
-		link set lo up
-		addr add 10.0.2.2/24 dev s0
-		addr add fd00:2::2/64 dev s0 nodad
-		link set s0 up
-		route add default via 10.0.2.1
-		route add default via fd00:2::1
-	EOF
+	host_link client c0 10.0.1.2 fd00:1::2 10.0.1.1 fd00:1::1 || return 1
+	host_link server s0 10.0.2.2 fd00:2::2 10.0.2.1 fd00:2::1 || return 1
 	ip -n router -batch - <<-EOF || return 1
 		link set lo up
 		addr add 10.0.1.1/24 dev r0

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,21 @@ static inline void sleep_until_ms(long long t)
 	ts.tv_sec = d / 1000;
 	ts.tv_nsec = (d % 1000) * 1000000;
 	nanosleep(&ts, NULL);
+}
+
+/*
+ * Send message number @seq on the stream socket @s and wait up to @wait_ms
+ * for its echo. Returns 1 if it came back, 0 if not, -1 if sending failed.
+ */
+static inline int echo_once(int s, int seq, int wait_ms)
+{
+	struct pollfd pfd = { .fd = s, .events = POLLIN };
+	char msg[32], buf[64];
+	int n = snprintf(msg, sizeof(msg), "msg %d", seq);
+
+	if (send(s, msg, n, MSG_NOSIGNAL) != n)
+		return -1;
+	return poll(&pfd, 1, wait_ms) == 1 && recv(s, buf, sizeof(buf), 0) == n;
 }
 
 #endif

@@ -15,7 +15,6 @@
  * echoed (-1: none). SYNCDIR holds the two handshake files.
  */
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/stat.h>
 
 #include "common.h"
@@ -101,7 +100,6 @@ static int client(char **argv)
 	socklen_t len = sockaddr_parse(argv[1], argv[2], &dst);
 	int sent = 0, echoed = 0, refused, s;
 	long long t_rst, next, stall = -1;
-	char msg[32], buf[64];
 
 	alarm(20);
 	s = client_socket(dst.ss_family, argv[0]);
@@ -122,14 +120,14 @@ static int client(char **argv)
 	printf("connected=1\nconnect_ms=%lld\n", now_ms() - t_rst);
 
 	for (next = now_ms(); next < t_rst + RETRY_AFTER_MS + RUN_MS; next += INTERVAL_MS) {
-		struct pollfd pfd = { .fd = s, .events = POLLIN };
-		int n = snprintf(msg, sizeof(msg), "msg %d", sent);
+		int r;
 
 		sleep_until_ms(next);
-		if (send(s, msg, n, MSG_NOSIGNAL) != n)
+		r = echo_once(s, sent, ECHO_WAIT_MS);
+		if (r < 0)
 			break;
 		sent++;
-		if (poll(&pfd, 1, ECHO_WAIT_MS) == 1 && recv(s, buf, sizeof(buf), 0) == n) {
+		if (r) {
 			echoed++;
 			continue;
 		}

@@ -8,8 +8,6 @@
  *                                      echo; print "sent=N echoed=K";
  *                                      exit 0 if every message came back
  */
-#include <poll.h>
-
 #include "common.h"
 
 static void __attribute__((noreturn)) server(struct sockaddr_storage *ss, socklen_t len)
@@ -39,7 +37,6 @@ static int client(struct sockaddr_storage *ss, socklen_t len, int seconds)
 {
 	long long next, end;
 	int s, sent = 0, echoed = 0;
-	char msg[32], buf[64];
 
 	s = socket(ss->ss_family, SOCK_STREAM, 0);
 	if (s < 0)
@@ -52,15 +49,14 @@ static int client(struct sockaddr_storage *ss, socklen_t len, int seconds)
 	fflush(stdout);
 	end = now_ms() + seconds * 1000LL;
 	for (next = now_ms(); next < end; next += 100) {
-		struct pollfd pfd = { .fd = s, .events = POLLIN };
-		int n = snprintf(msg, sizeof(msg), "msg %d", sent);
+		int r;
 
 		sleep_until_ms(next);
-		if (send(s, msg, n, MSG_NOSIGNAL) != n)
+		r = echo_once(s, sent, 1000);
+		if (r < 0)
 			break;
 		sent++;
-		if (poll(&pfd, 1, 1000) == 1 && recv(s, buf, sizeof(buf), 0) == n)
-			echoed++;
+		echoed += r;
 	}
 	printf("sent=%d echoed=%d\n", sent, echoed);
 	close(s);
