@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The bash completion, as bash runs it, against the tool's own lists: every
+# knob, filter and state the completion offers is one the tool accepts, and
+# none the tool accepts is missing. TAP on stdout.
+set -u
+cd "$(dirname "$0")/.."
+. completion/flowsess
+
+n=0 failed=0
+check() {	# check NAME WANT GOT
+	n=$((n + 1))
+	if [ "$2" = "$3" ]; then
+		echo "ok $n - $1"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $1"
+		echo "#   want: $2"
+		echo "#   got:  $3"
+	fi
+}
+
+# complete WORD...: what the completion offers for the last word.
+complete_words() {
+	COMP_WORDS=(flowsess "$@")
+	COMP_CWORD=$#
+	COMPREPLY=()
+	_flowsess
+	printf '%s\n' "${COMPREPLY[@]}" | sort | xargs
+}
+
+sorted() { printf '%s\n' "$@" | sort | xargs; }
+
+# The tool's own lists, from its usage errors.
+tool_knobs=$(./flowsess set no-such-knob 1 2>&1 | awk '/^  [a-z]/ { print $1 }' | sort | xargs)
+tool_states=$(./flowsess sessions state x 2>&1 |
+	sed -n '/^  state/,$p' | sed 's/^  state//' | tr '|' ' ' | xargs -n1 | sort | xargs)
+tool_filters=$(./flowsess sessions no-such-filter 2>&1 |
+	awk '/^  [a-z]/ { print $1; if ($3 ~ /^[a-z]+$/ && $2 ~ /^[A-Z]+$/) print $3 }' | sort | xargs)
+tool_commands=$(./flowsess --help | awk '/^Commands/ { on = 1; next } on && /^$/ { exit } on { print $1 }' | sort | xargs)
+
+check "the tool lists its knobs" 8 "$(wc -w <<<"$tool_knobs")"
+check "knobs after set" "$tool_knobs" "$(complete_words set '')"
+check "knobs after a knob and its value" "$tool_knobs" "$(complete_words set tcp-timeout 30 '')"
+check "a boolean's values" "off on" "$(complete_words set rst-invalidate-session '')"
+check "a prefix narrows" "rst-grace-delay rst-invalidate-session" "$(complete_words set rst-)"
+check "commands" "$(sorted -h -j --help --json $tool_commands)" "$(complete_words '')"
+check "commands after -j" "$(sorted -h -j --help --json $tool_commands)" "$(complete_words -j '')"
+check "filters of sessions" "$(sorted $tool_filters summary)" "$(complete_words sessions '')"
+check "filters of clear, no summary" "$tool_filters" "$(complete_words clear '')"
+check "filters after a filter and its value" "$tool_filters" "$(complete_words clear dport 80 '')"
+check "states" "$tool_states" "$(complete_words sessions state '')"
+check "families" "inet inet6" "$(complete_words sessions family '')"
+check "no guess for a port" "" "$(complete_words sessions dport '')"
+check "nothing after stats" "" "$(complete_words stats '')"
+
+echo "1..$n"
+[ $failed -eq 0 ]
