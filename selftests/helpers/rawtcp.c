@@ -103,10 +103,14 @@ int main(int argc, char **argv)
 			th->check = 0;
 			th->check = htons(csum_fold(csum_add(csum_add(0, pseudo, 12), seg, len)));
 		}
-		if (sendto(s, seg, len, 0, (struct sockaddr *)&dst,
-			   family == AF_INET ? sizeof(struct sockaddr_in) :
-					       sizeof(struct sockaddr_in6)) != len)
-			die("sendto");
+		/* A flood may fill the socket's buffer: wait, then send again. */
+		while (sendto(s, seg, len, 0, (struct sockaddr *)&dst,
+			      family == AF_INET ? sizeof(struct sockaddr_in) :
+						  sizeof(struct sockaddr_in6)) != len) {
+			if (errno != ENOBUFS)
+				die("sendto");
+			usleep(1000);
+		}
 	}
 	return 0;
 }
