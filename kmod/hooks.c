@@ -30,9 +30,8 @@
 
 struct flowsess_pkt {
 	struct flowsess_tuple tuple;
-	struct tcphdr tcp;		/* a copy: valid when protonum is TCP */
-	unsigned int payload_len;	/* TCP payload */
-	bool may_create;
+	struct flowsess_tcp_seg tcp;	/* valid when protonum is TCP */
+	bool may_create;		/* not TCP: tcp.c decides */
 };
 
 enum flowsess_parse {
@@ -54,6 +53,35 @@ static enum flowsess_parse flowsess_parse_icmp(struct flowsess_pkt *pkt,
 	return FLOWSESS_PARSE_OK;
 }
 
+/*
+ * The TCP header at @thoff, @l4len bytes of IP payload; a SYN's options
+ * for the window scale.
+ */
+static enum flowsess_parse flowsess_parse_tcp(const struct sk_buff *skb,
+					      unsigned int thoff,
+					      unsigned int l4len,
+					      struct flowsess_tcp_seg *seg)
+{
+	u8 opt[MAX_TCP_OPTION_SPACE];
+	unsigned int doff;
+
+	if (l4len < sizeof(struct tcphdr) ||
+	    skb_copy_bits(skb, thoff, &seg->th, sizeof(seg->th)))
+		return FLOWSESS_PARSE_BAD;
+	doff = seg->th.doff * 4;
+	if (doff < sizeof(struct tcphdr) || doff > l4len)
+		return FLOWSESS_PARSE_BAD;
+	seg->payload_len = l4len - doff;
+	seg->wscale = FLOWSESS_TCP_NO_WSCALE;
+	doff -= sizeof(struct tcphdr);	/* now the options' length, <= 40 */
+	if (seg->th.syn && doff) {
+		if (skb_copy_bits(skb, thoff + sizeof(struct tcphdr), opt, doff))
+			return FLOWSESS_PARSE_BAD;
+		seg->wscale = flowsess_tcp_parse_wscale(opt, doff);
+	}
+	return FLOWSESS_PARSE_OK;
+}
+
 /* The L4 header at @thoff, @l4len bytes of IP payload. */
 static enum flowsess_parse flowsess_parse_l4(const struct sk_buff *skb,
 					     unsigned int thoff,
@@ -61,22 +89,12 @@ static enum flowsess_parse flowsess_parse_l4(const struct sk_buff *skb,
 					     struct flowsess_pkt *pkt)
 {
 	switch (pkt->tuple.protonum) {
-	case IPPROTO_TCP: {
-		unsigned int doff;
-
-		if (l4len < sizeof(struct tcphdr) ||
-		    skb_copy_bits(skb, thoff, &pkt->tcp, sizeof(pkt->tcp)))
+	case IPPROTO_TCP:
+		if (flowsess_parse_tcp(skb, thoff, l4len, &pkt->tcp) != FLOWSESS_PARSE_OK)
 			return FLOWSESS_PARSE_BAD;
-		doff = pkt->tcp.doff * 4;
-		if (doff < sizeof(struct tcphdr) || doff > l4len)
-			return FLOWSESS_PARSE_BAD;
-		pkt->tuple.sport = pkt->tcp.source;
-		pkt->tuple.dport = pkt->tcp.dest;
-		pkt->payload_len = l4len - doff;
-		pkt->may_create = pkt->tcp.syn && !pkt->tcp.ack &&
-				  !pkt->tcp.rst && !pkt->tcp.fin;
+		pkt->tuple.sport = pkt->tcp.th.source;
+		pkt->tuple.dport = pkt->tcp.th.dest;
 		return FLOWSESS_PARSE_OK;
-	}
 	case IPPROTO_UDP:
 	case IPPROTO_UDPLITE: {
 		struct udphdr _uh;
@@ -171,9 +189,18 @@ static ktime_t flowsess_new_timeout(const struct flowsess_config *cfg, u8 proto)
 	}
 }
 
+static bool flowsess_may_create(const struct flowsess_net *fn,
+				const struct flowsess_pkt *pkt)
+{
+	if (pkt->tuple.protonum == IPPROTO_TCP)
+		return flowsess_tcp_may_create(&fn->cfg, &pkt->tcp.th);
+	return pkt->may_create;
+}
+
 /*
- * No live session holds the tuple: create one if this packet may. Returns
- * the verdict, or -EEXIST with *found set when another CPU won the race.
+ * No live session holds the tuple: create one if this packet may; when the
+ * table is full, evict one by policy (aging.c). Returns the verdict, or
+ * -EEXIST with *found set when another CPU won the race.
  */
 static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 			   ktime_t now, struct flowsess_session **found)
@@ -181,7 +208,7 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 	struct flowsess_session *s;
 	int err;
 
-	if (!pkt->may_create) {
+	if (!flowsess_may_create(fn, pkt)) {
 		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NO_SESSION);
 		return NF_DROP;
 	}
@@ -192,11 +219,13 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 	}
 	s->last_seen = now;
 	if (pkt->tuple.protonum == IPPROTO_TCP)
-		flowsess_tcp_session_init(s);
+		flowsess_tcp_session_init(s, &pkt->tcp);
 	else
 		s->timeout = flowsess_new_timeout(&fn->cfg, pkt->tuple.protonum);
 
 	err = flowsess_session_insert(s, found);
+	if (err == -ENOSPC && flowsess_evict_one(&fn->table, now))
+		err = flowsess_session_insert(s, found);
 	if (err) {
 		flowsess_session_free_unused(s);
 		if (err == -EEXIST)
@@ -205,6 +234,8 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 		return NF_DROP;
 	}
 	flowsess_stat_inc(fn, FLOWSESS_STAT_SESSIONS_CREATED);
+	if (pkt->tuple.protonum == IPPROTO_TCP && !pkt->tcp.th.syn)
+		flowsess_stat_inc(fn, FLOWSESS_STAT_SESSIONS_MIDSTREAM);
 	flowsess_nl_event(s, FLOWSESS_CMD_SESSION_NEW, FLOWSESS_REASON_NONE, false);
 	return NF_ACCEPT;
 }
@@ -232,15 +263,11 @@ again:
 		     FLOWSESS_TUPLE_KEY_LEN) ? FLOWSESS_DIR_REPLY : FLOWSESS_DIR_ORIGINAL;
 
 	if (pkt->tuple.protonum == IPPROTO_TCP) {
-		switch (flowsess_tcp_track(s, dir, &pkt->tcp, pkt->payload_len, now)) {
+		switch (flowsess_tcp_track(s, dir, &pkt->tcp, now)) {
 		case FLOWSESS_TCP_PASS:
 			break;
 		case FLOWSESS_TCP_DROP:
-			flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_TCP_STATE);
 			return NF_DROP;
-		case FLOWSESS_TCP_INVALIDATE_RST:
-			flowsess_session_invalidate(s, FLOWSESS_REASON_RST);
-			return NF_ACCEPT;
 		case FLOWSESS_TCP_REOPEN:
 			flowsess_session_invalidate(s, FLOWSESS_REASON_REOPEN);
 			fallthrough;
@@ -250,6 +277,10 @@ again:
 			flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NO_SESSION);
 			return NF_DROP;
 		}
+	} else if (dir == FLOWSESS_DIR_REPLY &&
+		   !test_bit(FLOWSESS_S_ESTABLISHED, &s->flags)) {
+		/* A reply: the flow is established (aging.c). */
+		flowsess_session_set_established(s, true);
 	}
 	if (READ_ONCE(s->last_seen) != now)
 		WRITE_ONCE(s->last_seen, now);

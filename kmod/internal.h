@@ -11,7 +11,9 @@
 #include <linux/percpu.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
+#include <linux/tcp.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -52,14 +54,62 @@ struct flowsess_tuplehash {
 	struct flowsess_tuple tuple;
 };
 
-/* The knobs of one namespace. Read with READ_ONCE() on the packet path. */
+/*
+ * The knobs of one namespace (uapi: enum flowsess_config_attr). Written
+ * under genl_mutex with WRITE_ONCE(), read with READ_ONCE() anywhere.
+ */
 struct flowsess_config {
 	bool rst_invalidate_session;
+	bool no_syn_check;
+	bool strict_syn_check;
+	bool no_sequence_check;
+	bool rst_sequence_check;
+	bool fin_invalidate_session;
+	bool syn_reopen;
+	u8 time_wait_state;		/* enum flowsess_time_wait */
+	u8 high_watermark;		/* percent of max_sessions */
+	u8 low_watermark;
 	u32 rst_grace_ms;
+	u32 time_wait_timeout_ms;
+	u32 early_ageout_ms;
 	u32 tcp_timeout_ms[__FLOWSESS_TCP_MAX];
 	u32 udp_timeout_ms;
 	u32 icmp_timeout_ms;
 	u32 other_timeout_ms;
+	u32 max_sessions;
+};
+
+/*
+ * What one side of a TCP session has sent, for sequence checking
+ * (tcp_window.c); all zero until that side is seen.
+ */
+struct flowsess_tcp_peer {
+	u32 end;		/* after the highest sequence number sent */
+	u32 maxend;		/* the right edge the other side allowed */
+	u32 maxwin;		/* the largest window advertised, scaled */
+	u8 scale;		/* window scale announced in the SYN */
+	u8 flags;		/* FLOWSESS_TCP_PEER_* */
+};
+
+#define FLOWSESS_TCP_PEER_WSCALE	BIT(0)	/* sent the window scale option */
+
+/* One TCP segment, as the packet path parsed it. */
+struct flowsess_tcp_seg {
+	struct tcphdr th;		/* a copy of the fixed header */
+	unsigned int payload_len;
+	u8 wscale;			/* a SYN's window scale, or NO_WSCALE */
+};
+
+#define FLOWSESS_TCP_NO_WSCALE	0xff
+
+/* Bits of flowsess_session::flags, atomic bitops. */
+enum {
+	/*
+	 * A TCP session in ESTABLISHED, or another that has seen a reply:
+	 * not an eviction candidate (aging.c). Clear bits are counted in
+	 * flowsess_table::unestablished.
+	 */
+	FLOWSESS_S_ESTABLISHED,
 };
 
 /* See the rules at the top of table.c for what protects each field. */
@@ -67,6 +117,7 @@ struct flowsess_session {
 	struct flowsess_tuplehash th[FLOWSESS_DIR_MAX];
 	struct flowsess_table *table;
 	refcount_t ref;
+	unsigned long flags;
 	spinlock_t lock;		/* the fields below, and the timer */
 	bool dead;
 	bool traffic_after_rst;
@@ -75,6 +126,7 @@ struct flowsess_session {
 	ktime_t last_seen;
 	ktime_t timeout;
 	ktime_t rst_deadline;
+	struct flowsess_tcp_peer peer[FLOWSESS_DIR_MAX];
 	struct hrtimer timer;
 	struct rcu_head rcu;
 };
@@ -89,9 +141,13 @@ struct flowsess_table {
 	struct flowsess_bucket *buckets;
 	unsigned int mask;		/* number of buckets - 1 */
 	u32 seed;
-	unsigned int max_sessions;
 	atomic_t count;			/* sessions linked in the hash */
+	atomic_t unestablished;		/* ... without FLOWSESS_S_ESTABLISHED */
 	atomic_t allocated;		/* sessions not yet freed */
+	unsigned int evict_hand;	/* aging.c: where evictions look next */
+	bool under_pressure;		/* aging.c: early ageout is running */
+	bool stopping;			/* teardown: no more aging work */
+	struct delayed_work aging_work;
 	struct flowsess_net *fn;
 	const struct flowsess_config *cfg;
 };
@@ -165,7 +221,7 @@ static inline void flowsess_stat_inc(struct flowsess_net *fn,
 int flowsess_cache_init(void);
 void flowsess_cache_exit(void);
 int flowsess_table_init(struct flowsess_table *t, struct flowsess_net *fn,
-			unsigned int buckets, unsigned int max_sessions);
+			unsigned int buckets);
 void flowsess_table_destroy(struct flowsess_table *t);
 unsigned int flowsess_table_flush(struct flowsess_table *t);
 unsigned int flowsess_table_clear(struct flowsess_table *t,
@@ -185,6 +241,7 @@ void flowsess_session_free_unused(struct flowsess_session *s);
 int flowsess_session_insert(struct flowsess_session *s,
 			    struct flowsess_session **existing);
 void flowsess_session_unlink(struct flowsess_session *s);
+void flowsess_session_set_established(struct flowsess_session *s, bool est);
 void flowsess_session_put(struct flowsess_session *s);
 bool flowsess_session_get(struct flowsess_session *s);
 void flowsess_tuple_invert(struct flowsess_tuple *dst,
@@ -202,6 +259,8 @@ void flowsess_timer_start(struct flowsess_session *s);
 void flowsess_timer_arm_locked(struct flowsess_session *s, ktime_t deadline);
 bool flowsess_session_invalidate(struct flowsess_session *s,
 				 enum flowsess_reason reason);
+void flowsess_session_kill_locked(struct flowsess_session *s,
+				  enum flowsess_reason reason);
 void flowsess_session_invalidated(struct flowsess_session *s,
 				  enum flowsess_reason reason, bool live_kill);
 ktime_t flowsess_session_deadline(const struct flowsess_session *s);
@@ -220,9 +279,8 @@ enum flowsess_tcp_event {
 /* What a segment does to its session, beyond the verdict. */
 enum flowsess_tcp_action {
 	FLOWSESS_TCP_PASS,
-	FLOWSESS_TCP_DROP,		/* invalid in this state */
+	FLOWSESS_TCP_DROP,		/* invalid here; tcp.c counted why */
 	FLOWSESS_TCP_REOPEN,		/* SYN on TIME_WAIT: replace the session */
-	FLOWSESS_TCP_INVALIDATE_RST,	/* RST with rst-invalidate-session on */
 	FLOWSESS_TCP_GONE,		/* the session died under us */
 };
 
@@ -230,21 +288,39 @@ enum flowsess_tcp_action {
 #define FLOWSESS_TCP_INVALID	0xff
 #define FLOWSESS_TCP_REOPEN_STATE 0xfe
 
-struct tcphdr;
 enum flowsess_tcp_event flowsess_tcp_event(const struct tcphdr *th);
 u8 flowsess_tcp_next(u8 state, enum flowsess_dir dir,
 		     enum flowsess_tcp_event ev);
 enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_session *s,
 					    enum flowsess_dir dir,
-					    const struct tcphdr *th,
-					    unsigned int payload_len,
+					    const struct flowsess_tcp_seg *seg,
 					    ktime_t now);
-void flowsess_tcp_session_init(struct flowsess_session *s);
+bool flowsess_tcp_may_create(const struct flowsess_config *cfg,
+			     const struct tcphdr *th);
+void flowsess_tcp_session_init(struct flowsess_session *s,
+			       const struct flowsess_tcp_seg *seg);
+ktime_t flowsess_tcp_timeout(const struct flowsess_config *cfg, u8 state);
+
+/* tcp_window.c: sequence checking; session->lock held (or not yet seen). */
+void flowsess_tcp_window_init(struct flowsess_session *s,
+			      const struct flowsess_tcp_seg *seg);
+bool flowsess_tcp_in_window(struct flowsess_session *s, enum flowsess_dir dir,
+			    const struct flowsess_tcp_seg *seg);
+bool flowsess_tcp_rst_expected(const struct flowsess_session *s,
+			       enum flowsess_dir dir,
+			       const struct flowsess_tcp_seg *seg);
+u8 flowsess_tcp_parse_wscale(const u8 *opt, unsigned int len);
+
+/* aging.c: eviction and early ageout under pressure. */
+void flowsess_aging_init(struct flowsess_table *t);
+void flowsess_aging_stop(struct flowsess_table *t);
+void flowsess_aging_inserted(struct flowsess_table *t);
+bool flowsess_evict_one(struct flowsess_table *t, ktime_t now);
 
 /* main.c: the defaults for new namespaces, from the module parameters. */
 void flowsess_config_defaults(struct flowsess_config *cfg);
 extern unsigned int flowsess_buckets;
-extern unsigned int flowsess_max_sessions;
+#define FLOWSESS_BUCKETS_MAX	BIT(22)
 
 static inline ktime_t flowsess_ms(u32 ms)
 {

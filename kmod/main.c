@@ -16,55 +16,109 @@
 unsigned int flowsess_net_id __read_mostly;
 
 /*
- * The knobs, as defaults for namespaces created after they are set (each
- * namespace copies them when it is created). They are writable at run time
- * in /sys/module/flowsess/parameters/ until generic netlink sets them per
- * namespace.
+ * Module parameters: the initial knobs of namespaces created after they are
+ * set (each namespace copies them when it is created); the knobs of a
+ * namespace are then changed over generic netlink only. The knobs added
+ * with the SRX feature set have no parameter: they start at the SRX's
+ * defaults. A value out of a knob's range is refused (-ERANGE), at insmod
+ * or when written to /sys/module/flowsess/parameters/.
  */
+struct flowsess_param_range {
+	unsigned int *value;
+	unsigned int min, max;
+};
+
+static int flowsess_param_set(const char *val, const struct kernel_param *kp)
+{
+	const struct flowsess_param_range *r = kp->arg;
+	unsigned int v;
+	int err;
+
+	err = kstrtouint(val, 0, &v);
+	if (err)
+		return err;
+	if (v < r->min || v > r->max)
+		return -ERANGE;
+	WRITE_ONCE(*r->value, v);
+	return 0;
+}
+
+static int flowsess_param_get(char *buf, const struct kernel_param *kp)
+{
+	const struct flowsess_param_range *r = kp->arg;
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*r->value));
+}
+
+static const struct kernel_param_ops flowsess_param_range_ops = {
+	.set = flowsess_param_set,
+	.get = flowsess_param_get,
+};
+
+/* An unsigned int parameter @name, stored in @var, within [@lo, @hi]. */
+#define FLOWSESS_PARAM(name, var, lo, hi, perm, desc)			\
+	static struct flowsess_param_range flowsess_param_##name = {	\
+		.value = &(var), .min = (lo), .max = (hi),		\
+	};								\
+	module_param_cb(name, &flowsess_param_range_ops,		\
+			&flowsess_param_##name, perm);			\
+	MODULE_PARM_DESC(name, desc)
+
 static bool rst_invalidate_session;
 module_param(rst_invalidate_session, bool, 0644);
 MODULE_PARM_DESC(rst_invalidate_session,
 		 "Invalidate a TCP session at once on RST (default: off, wait rst_grace_ms)");
 
 static unsigned int rst_grace_ms = 2000;
-module_param(rst_grace_ms, uint, 0644);
-MODULE_PARM_DESC(rst_grace_ms, "How long a session lives after a RST, in ms (default 2000)");
+FLOWSESS_PARAM(rst_grace_ms, rst_grace_ms, 0, FLOWSESS_RST_GRACE_MS_MAX, 0644,
+	       "How long a session lives after a RST, in ms (default 2000)");
 
 static unsigned int tcp_initial_timeout_ms = 20 * MSEC_PER_SEC;
-module_param(tcp_initial_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(tcp_initial_timeout_ms, "Idle timeout before the handshake completes (default 20 s)");
+FLOWSESS_PARAM(tcp_initial_timeout_ms, tcp_initial_timeout_ms,
+	       FLOWSESS_TCP_INITIAL_TIMEOUT_MS_MIN, FLOWSESS_TCP_INITIAL_TIMEOUT_MS_MAX,
+	       0644, "Idle timeout before the handshake completes, in ms (default 20 s)");
 
 static unsigned int tcp_timeout_ms = 1800 * MSEC_PER_SEC;
-module_param(tcp_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(tcp_timeout_ms, "Idle timeout of established TCP sessions (default 1800 s)");
+FLOWSESS_PARAM(tcp_timeout_ms, tcp_timeout_ms, 1, FLOWSESS_TIMEOUT_MS_MAX, 0644,
+	       "Idle timeout of established TCP sessions, in ms (default 1800 s)");
 
 static unsigned int udp_timeout_ms = 60 * MSEC_PER_SEC;
-module_param(udp_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(udp_timeout_ms, "Idle timeout of UDP sessions (default 60 s)");
+FLOWSESS_PARAM(udp_timeout_ms, udp_timeout_ms, 1, FLOWSESS_TIMEOUT_MS_MAX, 0644,
+	       "Idle timeout of UDP sessions, in ms (default 60 s)");
 
 static unsigned int icmp_timeout_ms = 60 * MSEC_PER_SEC;
-module_param(icmp_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(icmp_timeout_ms, "Idle timeout of ICMP echo sessions (default 60 s)");
+FLOWSESS_PARAM(icmp_timeout_ms, icmp_timeout_ms, 1, FLOWSESS_TIMEOUT_MS_MAX, 0644,
+	       "Idle timeout of ICMP echo sessions, in ms (default 60 s)");
 
 static unsigned int other_timeout_ms = 1800 * MSEC_PER_SEC;
-module_param(other_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(other_timeout_ms, "Idle timeout of other protocols (default 1800 s)");
+FLOWSESS_PARAM(other_timeout_ms, other_timeout_ms, 1, FLOWSESS_TIMEOUT_MS_MAX, 0644,
+	       "Idle timeout of other protocols, in ms (default 1800 s)");
 
 unsigned int flowsess_buckets = 16384;
-module_param_named(buckets, flowsess_buckets, uint, 0444);
-MODULE_PARM_DESC(buckets, "Hash buckets per namespace, a power of two (default 16384)");
+FLOWSESS_PARAM(buckets, flowsess_buckets, 16, FLOWSESS_BUCKETS_MAX, 0444,
+	       "Hash buckets per namespace, rounded up to a power of two (default 16384)");
 
-unsigned int flowsess_max_sessions = 262144;
-module_param_named(max_sessions, flowsess_max_sessions, uint, 0644);
-MODULE_PARM_DESC(max_sessions, "Most sessions per namespace (default 262144)");
+static unsigned int flowsess_max_sessions = 262144;
+FLOWSESS_PARAM(max_sessions, flowsess_max_sessions, 1, FLOWSESS_MAX_SESSIONS_MAX, 0644,
+	       "Most sessions per namespace (default 262144)");
 
-/* The close states age like nf_conntrack's; TIME_WAIT is short, SRX-like. */
+/*
+ * The close states age like nf_conntrack's; TIME_WAIT is short, SRX-like.
+ * The aging knobs are the SRX's defaults: early ageout 20 s, watermarks
+ * 100 % (eviction only, when the table is full).
+ */
 void flowsess_config_defaults(struct flowsess_config *cfg)
 {
 	u32 initial = READ_ONCE(tcp_initial_timeout_ms);
 
+	memset(cfg, 0, sizeof(*cfg));
 	cfg->rst_invalidate_session = READ_ONCE(rst_invalidate_session);
 	cfg->rst_grace_ms = READ_ONCE(rst_grace_ms);
+	cfg->time_wait_state = FLOWSESS_TIME_WAIT_OFF;
+	cfg->time_wait_timeout_ms = 150 * MSEC_PER_SEC;
+	cfg->early_ageout_ms = 20 * MSEC_PER_SEC;
+	cfg->high_watermark = 100;
+	cfg->low_watermark = 100;
 	cfg->tcp_timeout_ms[FLOWSESS_TCP_NONE] = initial;
 	cfg->tcp_timeout_ms[FLOWSESS_TCP_SYN_SENT] = initial;
 	cfg->tcp_timeout_ms[FLOWSESS_TCP_SYN_RECV] = initial;
@@ -73,9 +127,11 @@ void flowsess_config_defaults(struct flowsess_config *cfg)
 	cfg->tcp_timeout_ms[FLOWSESS_TCP_CLOSE_WAIT] = 60 * MSEC_PER_SEC;
 	cfg->tcp_timeout_ms[FLOWSESS_TCP_LAST_ACK] = 30 * MSEC_PER_SEC;
 	cfg->tcp_timeout_ms[FLOWSESS_TCP_TIME_WAIT] = 2 * MSEC_PER_SEC;
+	cfg->tcp_timeout_ms[FLOWSESS_TCP_CLOSE] = initial;	/* unused: a deadline */
 	cfg->udp_timeout_ms = READ_ONCE(udp_timeout_ms);
 	cfg->icmp_timeout_ms = READ_ONCE(icmp_timeout_ms);
 	cfg->other_timeout_ms = READ_ONCE(other_timeout_ms);
+	cfg->max_sessions = READ_ONCE(flowsess_max_sessions);
 }
 
 static int __net_init flowsess_net_init(struct net *net)
@@ -88,8 +144,7 @@ static int __net_init flowsess_net_init(struct net *net)
 	err = flowsess_stats_init(fn);
 	if (err)
 		return err;
-	err = flowsess_table_init(&fn->table, fn, READ_ONCE(flowsess_buckets),
-				  READ_ONCE(flowsess_max_sessions));
+	err = flowsess_table_init(&fn->table, fn, READ_ONCE(flowsess_buckets));
 	if (err)
 		goto err_stats;
 	err = flowsess_hooks_register(net);

@@ -38,27 +38,116 @@ static struct netlink_range_validation flowsess_timeout_range = {
 	.min = 1, .max = FLOWSESS_TIMEOUT_MS_MAX,
 };
 
+static struct netlink_range_validation flowsess_initial_timeout_range = {
+	.min = FLOWSESS_TCP_INITIAL_TIMEOUT_MS_MIN,
+	.max = FLOWSESS_TCP_INITIAL_TIMEOUT_MS_MAX,
+};
+
+static struct netlink_range_validation flowsess_time_wait_timeout_range = {
+	.min = FLOWSESS_TIME_WAIT_TIMEOUT_MS_MIN,
+	.max = FLOWSESS_TIME_WAIT_TIMEOUT_MS_MAX,
+};
+
+static struct netlink_range_validation flowsess_early_ageout_range = {
+	.min = FLOWSESS_EARLY_AGEOUT_MS_MIN, .max = FLOWSESS_EARLY_AGEOUT_MS_MAX,
+};
+
 static struct netlink_range_validation flowsess_max_sessions_range = {
 	.min = 1, .max = FLOWSESS_MAX_SESSIONS_MAX,
 };
 
+#define FLOWSESS_POLICY_BOOL		NLA_POLICY_MAX(NLA_U8, 1)
+#define FLOWSESS_POLICY_U32(range)	NLA_POLICY_FULL_RANGE(NLA_U32, range)
+
 static const struct nla_policy flowsess_config_policy[FLOWSESS_CFG_MAX + 1] = {
-	[FLOWSESS_CFG_RST_INVALIDATE_SESSION] = NLA_POLICY_MAX(NLA_U8, 1),
-	[FLOWSESS_CFG_RST_GRACE_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &flowsess_grace_range),
+	[FLOWSESS_CFG_RST_INVALIDATE_SESSION]	= FLOWSESS_POLICY_BOOL,
+	[FLOWSESS_CFG_RST_GRACE_MS]		= FLOWSESS_POLICY_U32(&flowsess_grace_range),
 	[FLOWSESS_CFG_TCP_INITIAL_TIMEOUT_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &flowsess_timeout_range),
-	[FLOWSESS_CFG_TCP_TIMEOUT_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &flowsess_timeout_range),
-	[FLOWSESS_CFG_UDP_TIMEOUT_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &flowsess_timeout_range),
-	[FLOWSESS_CFG_ICMP_TIMEOUT_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &flowsess_timeout_range),
-	[FLOWSESS_CFG_OTHER_TIMEOUT_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &flowsess_timeout_range),
+		FLOWSESS_POLICY_U32(&flowsess_initial_timeout_range),
+	[FLOWSESS_CFG_TCP_TIMEOUT_MS]		= FLOWSESS_POLICY_U32(&flowsess_timeout_range),
+	[FLOWSESS_CFG_UDP_TIMEOUT_MS]		= FLOWSESS_POLICY_U32(&flowsess_timeout_range),
+	[FLOWSESS_CFG_ICMP_TIMEOUT_MS]		= FLOWSESS_POLICY_U32(&flowsess_timeout_range),
+	[FLOWSESS_CFG_OTHER_TIMEOUT_MS]		= FLOWSESS_POLICY_U32(&flowsess_timeout_range),
 	[FLOWSESS_CFG_MAX_SESSIONS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &flowsess_max_sessions_range),
+		FLOWSESS_POLICY_U32(&flowsess_max_sessions_range),
+	[FLOWSESS_CFG_NO_SYN_CHECK]		= FLOWSESS_POLICY_BOOL,
+	[FLOWSESS_CFG_STRICT_SYN_CHECK]		= FLOWSESS_POLICY_BOOL,
+	[FLOWSESS_CFG_NO_SEQUENCE_CHECK]	= FLOWSESS_POLICY_BOOL,
+	[FLOWSESS_CFG_RST_SEQUENCE_CHECK]	= FLOWSESS_POLICY_BOOL,
+	[FLOWSESS_CFG_FIN_INVALIDATE_SESSION]	= FLOWSESS_POLICY_BOOL,
+	[FLOWSESS_CFG_TIME_WAIT_STATE] =
+		NLA_POLICY_MAX(NLA_U8, __FLOWSESS_TIME_WAIT_MAX - 1),
+	[FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS] =
+		FLOWSESS_POLICY_U32(&flowsess_time_wait_timeout_range),
+	[FLOWSESS_CFG_SYN_REOPEN]		= FLOWSESS_POLICY_BOOL,
+	[FLOWSESS_CFG_EARLY_AGEOUT_MS] =
+		FLOWSESS_POLICY_U32(&flowsess_early_ageout_range),
+	[FLOWSESS_CFG_HIGH_WATERMARK]		= NLA_POLICY_MAX(NLA_U8, 100),
+	[FLOWSESS_CFG_LOW_WATERMARK]		= NLA_POLICY_MAX(NLA_U8, 100),
 };
+
+/*
+ * Where each knob lives in struct flowsess_config: a u8 (or bool) when the
+ * policy says NLA_U8, else a u32. tcp-initial-timeout is the timeout of
+ * both handshake states.
+ */
+#define CFG_AT(field)	offsetof(struct flowsess_config, field)
+
+static const struct flowsess_knob {
+	u16 offset;
+	u16 also;			/* a second copy, or 0 */
+} flowsess_knobs[FLOWSESS_CFG_MAX + 1] = {
+	[FLOWSESS_CFG_RST_INVALIDATE_SESSION]	= { CFG_AT(rst_invalidate_session) },
+	[FLOWSESS_CFG_RST_GRACE_MS]		= { CFG_AT(rst_grace_ms) },
+	[FLOWSESS_CFG_TCP_INITIAL_TIMEOUT_MS]	= {
+		CFG_AT(tcp_timeout_ms[FLOWSESS_TCP_SYN_SENT]),
+		CFG_AT(tcp_timeout_ms[FLOWSESS_TCP_SYN_RECV]),
+	},
+	[FLOWSESS_CFG_TCP_TIMEOUT_MS] = { CFG_AT(tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED]) },
+	[FLOWSESS_CFG_UDP_TIMEOUT_MS]		= { CFG_AT(udp_timeout_ms) },
+	[FLOWSESS_CFG_ICMP_TIMEOUT_MS]		= { CFG_AT(icmp_timeout_ms) },
+	[FLOWSESS_CFG_OTHER_TIMEOUT_MS]		= { CFG_AT(other_timeout_ms) },
+	[FLOWSESS_CFG_MAX_SESSIONS]		= { CFG_AT(max_sessions) },
+	[FLOWSESS_CFG_NO_SYN_CHECK]		= { CFG_AT(no_syn_check) },
+	[FLOWSESS_CFG_STRICT_SYN_CHECK]		= { CFG_AT(strict_syn_check) },
+	[FLOWSESS_CFG_NO_SEQUENCE_CHECK]	= { CFG_AT(no_sequence_check) },
+	[FLOWSESS_CFG_RST_SEQUENCE_CHECK]	= { CFG_AT(rst_sequence_check) },
+	[FLOWSESS_CFG_FIN_INVALIDATE_SESSION]	= { CFG_AT(fin_invalidate_session) },
+	[FLOWSESS_CFG_TIME_WAIT_STATE]		= { CFG_AT(time_wait_state) },
+	[FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS]	= { CFG_AT(time_wait_timeout_ms) },
+	[FLOWSESS_CFG_SYN_REOPEN]		= { CFG_AT(syn_reopen) },
+	[FLOWSESS_CFG_EARLY_AGEOUT_MS]		= { CFG_AT(early_ageout_ms) },
+	[FLOWSESS_CFG_HIGH_WATERMARK]		= { CFG_AT(high_watermark) },
+	[FLOWSESS_CFG_LOW_WATERMARK]		= { CFG_AT(low_watermark) },
+};
+
+static bool flowsess_knob_is_u8(int attr)
+{
+	return flowsess_config_policy[attr].type == NLA_U8;
+}
+
+static u32 flowsess_knob_get(const struct flowsess_config *cfg, int attr)
+{
+	const void *p = (const void *)cfg + flowsess_knobs[attr].offset;
+
+	return flowsess_knob_is_u8(attr) ? READ_ONCE(*(const u8 *)p) :
+					   READ_ONCE(*(const u32 *)p);
+}
+
+static void flowsess_knob_set(struct flowsess_config *cfg, int attr, u32 val)
+{
+	const struct flowsess_knob *k = &flowsess_knobs[attr];
+	void *p = (void *)cfg + k->offset;
+
+	BUILD_BUG_ON(sizeof(bool) != sizeof(u8));
+	if (flowsess_knob_is_u8(attr)) {
+		WRITE_ONCE(*(u8 *)p, val);
+		return;
+	}
+	WRITE_ONCE(*(u32 *)p, val);
+	if (k->also)
+		WRITE_ONCE(*(u32 *)((void *)cfg + k->also), val);
+}
 
 static const struct nla_policy flowsess_set_config_policy[FLOWSESS_A_MAX + 1] = {
 	[FLOWSESS_A_CONFIG] = NLA_POLICY_NESTED(flowsess_config_policy),
@@ -125,24 +214,20 @@ static int flowsess_put_stats(struct sk_buff *skb, const void *data)
 static int flowsess_put_config(struct sk_buff *skb, const void *data)
 {
 	const struct flowsess_net *fn = data;
-	const struct flowsess_config *cfg = &fn->cfg;
 	struct nlattr *nest;
+	int attr, err = 0;
 
 	nest = nla_nest_start(skb, FLOWSESS_A_CONFIG);
-	if (!nest ||
-	    nla_put_u8(skb, FLOWSESS_CFG_RST_INVALIDATE_SESSION,
-		       READ_ONCE(cfg->rst_invalidate_session)) ||
-	    nla_put_u32(skb, FLOWSESS_CFG_RST_GRACE_MS, READ_ONCE(cfg->rst_grace_ms)) ||
-	    nla_put_u32(skb, FLOWSESS_CFG_TCP_INITIAL_TIMEOUT_MS,
-			READ_ONCE(cfg->tcp_timeout_ms[FLOWSESS_TCP_SYN_SENT])) ||
-	    nla_put_u32(skb, FLOWSESS_CFG_TCP_TIMEOUT_MS,
-			READ_ONCE(cfg->tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED])) ||
-	    nla_put_u32(skb, FLOWSESS_CFG_UDP_TIMEOUT_MS, READ_ONCE(cfg->udp_timeout_ms)) ||
-	    nla_put_u32(skb, FLOWSESS_CFG_ICMP_TIMEOUT_MS, READ_ONCE(cfg->icmp_timeout_ms)) ||
-	    nla_put_u32(skb, FLOWSESS_CFG_OTHER_TIMEOUT_MS, READ_ONCE(cfg->other_timeout_ms)) ||
-	    nla_put_u32(skb, FLOWSESS_CFG_MAX_SESSIONS, READ_ONCE(fn->table.max_sessions))) {
-		if (nest)
-			nla_nest_cancel(skb, nest);
+	if (!nest)
+		return -EMSGSIZE;
+	for (attr = FLOWSESS_CFG_UNSPEC + 1; attr <= FLOWSESS_CFG_MAX && !err; attr++) {
+		u32 val = flowsess_knob_get(&fn->cfg, attr);
+
+		err = flowsess_knob_is_u8(attr) ? nla_put_u8(skb, attr, val) :
+						  nla_put_u32(skb, attr, val);
+	}
+	if (err) {
+		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
 	nla_nest_end(skb, nest);
@@ -258,14 +343,47 @@ static int flowsess_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 				 flowsess_pernet(genl_info_net(info)));
 }
 
-/* The policy has checked every type and range: nothing below can fail. */
+/* A knob's value after the request: the new one, or the current one. */
+static u32 flowsess_knob_after(const struct flowsess_config *cfg,
+			       struct nlattr **tb, int attr)
+{
+	if (!tb[attr])
+		return flowsess_knob_get(cfg, attr);
+	return flowsess_knob_is_u8(attr) ? nla_get_u8(tb[attr]) :
+					   nla_get_u32(tb[attr]);
+}
+
+/*
+ * The policy has checked each knob; here, how they go together, on the
+ * configuration the request would leave. Blames the attribute given.
+ */
+static int flowsess_config_check(const struct flowsess_config *cfg,
+				 struct nlattr **tb, struct netlink_ext_ack *extack)
+{
+	if (flowsess_knob_after(cfg, tb, FLOWSESS_CFG_NO_SYN_CHECK) &&
+	    flowsess_knob_after(cfg, tb, FLOWSESS_CFG_STRICT_SYN_CHECK)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWSESS_CFG_STRICT_SYN_CHECK] ?:
+				    tb[FLOWSESS_CFG_NO_SYN_CHECK],
+				    "no-syn-check and strict-syn-check exclude each other");
+		return -EINVAL;
+	}
+	if (flowsess_knob_after(cfg, tb, FLOWSESS_CFG_LOW_WATERMARK) >
+	    flowsess_knob_after(cfg, tb, FLOWSESS_CFG_HIGH_WATERMARK)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWSESS_CFG_LOW_WATERMARK] ?:
+				    tb[FLOWSESS_CFG_HIGH_WATERMARK],
+				    "low-watermark is above high-watermark");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* All or nothing: every check comes before the first write. */
 static int flowsess_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 {
 	struct flowsess_net *fn = flowsess_pernet(genl_info_net(info));
 	struct nlattr *tb[FLOWSESS_CFG_MAX + 1];
 	struct flowsess_config *cfg = &fn->cfg;
-	struct nlattr *a;
-	int err, i, n = 0;
+	int err, attr, n = 0;
 
 	if (!info->attrs[FLOWSESS_A_CONFIG]) {
 		NL_SET_ERR_MSG(info->extack, "FLOWSESS_A_CONFIG is required");
@@ -275,40 +393,20 @@ static int flowsess_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 			       flowsess_config_policy, info->extack);
 	if (err)
 		return err;
-	for (i = 1; i <= FLOWSESS_CFG_MAX; i++)
-		n += !!tb[i];
+	for (attr = 1; attr <= FLOWSESS_CFG_MAX; attr++)
+		n += !!tb[attr];
 	if (!n) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[FLOWSESS_A_CONFIG],
 				    "no knob to set");
 		return -EINVAL;
 	}
-
-	a = tb[FLOWSESS_CFG_RST_INVALIDATE_SESSION];
-	if (a)
-		WRITE_ONCE(cfg->rst_invalidate_session, nla_get_u8(a));
-	a = tb[FLOWSESS_CFG_RST_GRACE_MS];
-	if (a)
-		WRITE_ONCE(cfg->rst_grace_ms, nla_get_u32(a));
-	a = tb[FLOWSESS_CFG_TCP_INITIAL_TIMEOUT_MS];
-	if (a) {
-		WRITE_ONCE(cfg->tcp_timeout_ms[FLOWSESS_TCP_SYN_SENT], nla_get_u32(a));
-		WRITE_ONCE(cfg->tcp_timeout_ms[FLOWSESS_TCP_SYN_RECV], nla_get_u32(a));
+	err = flowsess_config_check(cfg, tb, info->extack);
+	if (err)
+		return err;
+	for (attr = 1; attr <= FLOWSESS_CFG_MAX; attr++) {
+		if (tb[attr])
+			flowsess_knob_set(cfg, attr, flowsess_knob_after(cfg, tb, attr));
 	}
-	a = tb[FLOWSESS_CFG_TCP_TIMEOUT_MS];
-	if (a)
-		WRITE_ONCE(cfg->tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED], nla_get_u32(a));
-	a = tb[FLOWSESS_CFG_UDP_TIMEOUT_MS];
-	if (a)
-		WRITE_ONCE(cfg->udp_timeout_ms, nla_get_u32(a));
-	a = tb[FLOWSESS_CFG_ICMP_TIMEOUT_MS];
-	if (a)
-		WRITE_ONCE(cfg->icmp_timeout_ms, nla_get_u32(a));
-	a = tb[FLOWSESS_CFG_OTHER_TIMEOUT_MS];
-	if (a)
-		WRITE_ONCE(cfg->other_timeout_ms, nla_get_u32(a));
-	a = tb[FLOWSESS_CFG_MAX_SESSIONS];
-	if (a)
-		WRITE_ONCE(fn->table.max_sessions, nla_get_u32(a));
 	return 0;
 }
 

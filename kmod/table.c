@@ -16,10 +16,11 @@
  *    that a bucket is seen whole, and read the fields of rule 3 with
  *    READ_ONCE() only.
  * 3. session->lock protects ->dead, ->reason, ->tcp_state, ->timeout,
- *    ->rst_deadline, ->traffic_after_rst and every hrtimer_start() of the
- *    session's timer. ->last_seen is written without it (WRITE_ONCE) by
- *    the packet path and read by the timer (READ_ONCE). session->lock and
- *    bucket locks are never held together.
+ *    ->rst_deadline, ->traffic_after_rst, ->peer and every hrtimer_start()
+ *    of the session's timer. ->last_seen is written without it
+ *    (WRITE_ONCE) by the packet path and read by the timer (READ_ONCE).
+ *    ->flags are atomic bitops. session->lock and bucket locks are never
+ *    held together.
  * 4. A session is invalidated exactly once: whoever sets ->dead under
  *    session->lock unlinks it from the hash and counts the reason. An
  *    invalidated session never matches again.
@@ -34,9 +35,14 @@
  *    timer is neither queued nor running (rule 5), so no timer outlives
  *    its memory.
  * 7. Teardown (namespace exit, module unload) runs after the hooks are
- *    unregistered: it invalidates every session and sleeps until
- *    ->allocated reaches zero. Module exit then waits for the RCU callbacks
- *    with rcu_barrier() before destroying the kmem_cache.
+ *    unregistered: it stops the aging work (aging.c), invalidates every
+ *    session and sleeps until ->allocated reaches zero. Module exit then
+ *    waits for the RCU callbacks with rcu_barrier() before destroying the
+ *    kmem_cache.
+ * 8. ->unestablished counts the linked sessions whose FLOWSESS_S_ESTABLISHED
+ *    bit is clear. The bit changes only with test_and_set_bit() /
+ *    test_and_clear_bit(), each followed by the matching counter update;
+ *    unlinking sets it, so a dead session is never counted.
  */
 #include <linux/jhash.h>
 #include <linux/mm.h>
@@ -61,7 +67,7 @@ void flowsess_cache_exit(void)
 }
 
 int flowsess_table_init(struct flowsess_table *t, struct flowsess_net *fn,
-			unsigned int buckets, unsigned int max_sessions)
+			unsigned int buckets)
 {
 	unsigned int i, n = roundup_pow_of_two(max(buckets, 16U));
 
@@ -74,17 +80,19 @@ int flowsess_table_init(struct flowsess_table *t, struct flowsess_net *fn,
 	}
 	t->mask = n - 1;
 	t->seed = get_random_u32();
-	t->max_sessions = max_sessions;
 	atomic_set(&t->count, 0);
+	atomic_set(&t->unestablished, 0);
 	atomic_set(&t->allocated, 0);
 	t->fn = fn;
 	t->cfg = &fn->cfg;
+	flowsess_aging_init(t);
 	return 0;
 }
 
 /* Rule 7. The hooks feeding this table are gone; sleeps. */
 void flowsess_table_destroy(struct flowsess_table *t)
 {
+	flowsess_aging_stop(t);
 	flowsess_table_flush(t);
 	wait_var_event(&t->allocated, !atomic_read(&t->allocated));
 	kvfree(t->buckets);
@@ -254,11 +262,13 @@ int flowsess_session_insert(struct flowsess_session *s,
 		*existing = other;
 		return -EEXIST;
 	}
-	if (atomic_inc_return(&t->count) > READ_ONCE(t->max_sessions)) {
+	if (atomic_inc_return(&t->count) > READ_ONCE(t->cfg->max_sessions)) {
 		atomic_dec(&t->count);
 		flowsess_unlock_buckets(t, h0, h1);
 		return -ENOSPC;
 	}
+	if (!test_bit(FLOWSESS_S_ESTABLISHED, &s->flags))
+		atomic_inc(&t->unestablished);
 	hlist_add_head_rcu(&s->th[0].node, &t->buckets[h0].head);
 	hlist_add_head_rcu(&s->th[1].node, &t->buckets[h1].head);
 	flowsess_bucket_changed(t, h0, h1);
@@ -266,6 +276,7 @@ int flowsess_session_insert(struct flowsess_session *s,
 
 	/* Rule 5: from here on the timer owns the table's reference. */
 	flowsess_timer_start(s);
+	flowsess_aging_inserted(t);
 	return 0;
 }
 
@@ -282,6 +293,25 @@ void flowsess_session_unlink(struct flowsess_session *s)
 	flowsess_bucket_changed(t, h0, h1);
 	atomic_dec(&t->count);
 	flowsess_unlock_buckets(t, h0, h1);
+	/* Rule 8. */
+	if (!test_and_set_bit(FLOWSESS_S_ESTABLISHED, &s->flags))
+		atomic_dec(&t->unestablished);
+}
+
+/*
+ * Whether @s counts as established (rule 8): a live session that is
+ * inserted, from the packet path; TCP calls it under session->lock.
+ */
+void flowsess_session_set_established(struct flowsess_session *s, bool est)
+{
+	struct flowsess_table *t = s->table;
+
+	if (est) {
+		if (!test_and_set_bit(FLOWSESS_S_ESTABLISHED, &s->flags))
+			atomic_dec(&t->unestablished);
+	} else if (test_and_clear_bit(FLOWSESS_S_ESTABLISHED, &s->flags)) {
+		atomic_inc(&t->unestablished);
+	}
 }
 
 static bool flowsess_addr_match(const union nf_inet_addr *addr,

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * TCP session tracking: the state machine and the RST policy.
+ * TCP session tracking: the state machine and the SRX `tcp-session` rules.
  *
- * A TCP session is created only by a SYN without ACK (hooks.c). The states
+ * A TCP session is created only by a SYN without ACK, unless no-syn-check
+ * lets a plain ACK segment pick up a connection in mid-stream. The states
  * follow nf_conntrack's, simplified: the close states move on FIN and ACK
- * from either side. A RST is special (SRX semantics):
+ * from either side. Segments must fall inside the window (tcp_window.c)
+ * unless no-sequence-check is set; strict-syn-check drops data sent before
+ * the handshake completes.
+ *
+ * A RST is special (SRX semantics):
  *  - rst-invalidate-session on: the session is invalidated at once, so the
  *    next SYN on the same tuple creates a fresh session;
  *  - off (default): the session goes to CLOSE and is invalidated when the
@@ -13,10 +18,11 @@
  * That second case is the failure flowsess reproduces: a connection that
  * completes its handshake on a CLOSE session dies with it. Segments that
  * carry a SYN or data after the RST are remembered, so the timer can count
- * the death as a live kill.
+ * the death as a live kill. Two other knobs avoid it: syn-reopen makes a
+ * SYN on a CLOSE session start it afresh, and time-wait-state sends a
+ * closed session (RST or FINs) to TIME_WAIT, where a SYN opens a new one.
+ * fin-invalidate-session invalidates a session at its first FIN.
  */
-#include <linux/tcp.h>
-
 #include "internal.h"
 
 #define T_SS FLOWSESS_TCP_SYN_SENT
@@ -77,42 +83,162 @@ u8 flowsess_tcp_next(u8 state, enum flowsess_dir dir, enum flowsess_tcp_event ev
 	return flowsess_tcp_table[dir][ev][state];
 }
 
-static ktime_t flowsess_tcp_timeout(const struct flowsess_session *s, u8 state)
+/* How long a session in @state may stay idle. */
+ktime_t flowsess_tcp_timeout(const struct flowsess_config *cfg, u8 state)
 {
-	return flowsess_ms(READ_ONCE(s->table->cfg->tcp_timeout_ms[state]));
+	if (state == FLOWSESS_TCP_TIME_WAIT) {
+		switch (READ_ONCE(cfg->time_wait_state)) {
+		case FLOWSESS_TIME_WAIT_SESSION_AGEOUT:
+			state = FLOWSESS_TCP_ESTABLISHED;
+			break;
+		case FLOWSESS_TIME_WAIT_SESSION_TIMEOUT:
+			return flowsess_ms(READ_ONCE(cfg->time_wait_timeout_ms));
+		}
+	}
+	return flowsess_ms(READ_ONCE(cfg->tcp_timeout_ms[state]));
 }
 
-/* A new session, created by a SYN: session->lock not needed, not yet seen. */
-void flowsess_tcp_session_init(struct flowsess_session *s)
+/*
+ * May a segment with no session create one? A SYN alone; with
+ * no-syn-check also a segment with only ACK set (nf_conntrack's loose
+ * pickup does the same).
+ */
+bool flowsess_tcp_may_create(const struct flowsess_config *cfg,
+			     const struct tcphdr *th)
 {
-	s->tcp_state = FLOWSESS_TCP_SYN_SENT;
-	s->timeout = flowsess_tcp_timeout(s, FLOWSESS_TCP_SYN_SENT);
+	if (th->rst || th->fin)
+		return false;
+	if (th->syn)
+		return !th->ack;
+	return th->ack && READ_ONCE(cfg->no_syn_check);
 }
 
-/* session->lock held: a RST on a live session, knob off. */
-static void flowsess_tcp_rst_grace(struct flowsess_session *s)
+/* session->lock held, or @s not yet seen: the state and its timeout. */
+static void flowsess_tcp_set_state(struct flowsess_session *s, u8 state)
 {
-	u32 grace_ms = READ_ONCE(s->table->cfg->rst_grace_ms);
+	/* Dumps read these without the lock (table.c, rule 2). */
+	WRITE_ONCE(s->tcp_state, state);
+	WRITE_ONCE(s->timeout, flowsess_tcp_timeout(s->table->cfg, state));
+}
+
+/*
+ * A new session, from the segment that may create it: a SYN, or a segment
+ * picked up in mid-stream. session->lock not needed: not yet seen.
+ */
+void flowsess_tcp_session_init(struct flowsess_session *s,
+			       const struct flowsess_tcp_seg *seg)
+{
+	if (seg->th.syn) {
+		flowsess_tcp_set_state(s, FLOWSESS_TCP_SYN_SENT);
+	} else {
+		flowsess_tcp_set_state(s, FLOWSESS_TCP_ESTABLISHED);
+		__set_bit(FLOWSESS_S_ESTABLISHED, &s->flags);
+	}
+	flowsess_tcp_window_init(s, seg);
+}
+
+/*
+ * session->lock held: the session is closed, by a RST (knob off) or by the
+ * last ACK of the FINs. With time-wait-state it waits in TIME_WAIT, where a
+ * SYN may open a new session; otherwise a RST starts the grace period.
+ */
+static void flowsess_tcp_closed(struct flowsess_session *s, bool rst, ktime_t now)
+{
+	const struct flowsess_config *cfg = s->table->cfg;
 	ktime_t deadline;
 
+	flowsess_session_set_established(s, false);
+	if (!rst || READ_ONCE(cfg->time_wait_state) != FLOWSESS_TIME_WAIT_OFF) {
+		flowsess_tcp_set_state(s, FLOWSESS_TCP_TIME_WAIT);
+		flowsess_timer_arm_locked(s, ktime_add(now, s->timeout));
+		return;
+	}
 	/* The precise clock: the grace delay is a promise in milliseconds. */
-	deadline = ktime_add(ktime_get(), flowsess_ms(grace_ms));
+	deadline = ktime_add(ktime_get(), flowsess_ms(READ_ONCE(cfg->rst_grace_ms)));
 	WRITE_ONCE(s->tcp_state, FLOWSESS_TCP_CLOSE);
 	WRITE_ONCE(s->rst_deadline, deadline);
 	flowsess_timer_arm_locked(s, deadline);
 }
 
 /*
+ * session->lock held, state CLOSE: a segment on a session doomed by a RST.
+ * Everything passes until the grace timer fires; a SYN or data is traffic
+ * the timer will kill (a live kill). With syn-reopen, the client's new SYN
+ * instead starts the session afresh: the grace deadline is gone, so the
+ * timer, when it fires, only re-arms for the idle timeout.
+ */
+static void flowsess_tcp_doomed(struct flowsess_session *s, enum flowsess_dir dir,
+				const struct flowsess_tcp_seg *seg)
+{
+	enum flowsess_tcp_event ev = flowsess_tcp_event(&seg->th);
+
+	if (ev == FLOWSESS_TCP_EV_SYN && dir == FLOWSESS_DIR_ORIGINAL &&
+	    READ_ONCE(s->table->cfg->syn_reopen)) {
+		WRITE_ONCE(s->rst_deadline, 0);
+		s->traffic_after_rst = false;
+		flowsess_tcp_set_state(s, FLOWSESS_TCP_SYN_SENT);
+		flowsess_tcp_window_init(s, seg);
+		flowsess_stat_inc(s->table->fn, FLOWSESS_STAT_SYN_REOPENS);
+		return;
+	}
+	if (ev == FLOWSESS_TCP_EV_SYN || seg->payload_len)
+		s->traffic_after_rst = true;
+}
+
+/*
+ * strict-syn-check: data before the handshake completes. The client's ACK
+ * that completes it may carry data.
+ */
+static bool flowsess_tcp_early_data(const struct flowsess_session *s, u8 next,
+				    const struct flowsess_tcp_seg *seg)
+{
+	return seg->payload_len &&
+	       (s->tcp_state == FLOWSESS_TCP_SYN_SENT ||
+		s->tcp_state == FLOWSESS_TCP_SYN_RECV) &&
+	       next != FLOWSESS_TCP_ESTABLISHED;
+}
+
+/* session->lock held: is @seg acceptable at all? Counts why not. */
+static bool flowsess_tcp_acceptable(struct flowsess_session *s,
+				    enum flowsess_dir dir, u8 next,
+				    const struct flowsess_tcp_seg *seg)
+{
+	const struct flowsess_config *cfg = s->table->cfg;
+	struct flowsess_net *fn = s->table->fn;
+
+	if (next == T_IV) {
+		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_TCP_STATE);
+		return false;
+	}
+	if (READ_ONCE(cfg->strict_syn_check) && flowsess_tcp_early_data(s, next, seg)) {
+		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_STRICT_SYN);
+		return false;
+	}
+	if (seg->th.rst && READ_ONCE(cfg->rst_sequence_check) &&
+	    !flowsess_tcp_rst_expected(s, dir, seg)) {
+		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_RST_SEQUENCE);
+		return false;
+	}
+	if (!READ_ONCE(cfg->no_sequence_check) && !flowsess_tcp_in_window(s, dir, seg)) {
+		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_TCP_WINDOW);
+		return false;
+	}
+	return true;
+}
+
+/*
  * Track one segment of session @s seen in direction @dir. Returns what the
- * caller must do; the caller updates ->last_seen for PASS.
+ * caller must do; the caller updates ->last_seen for PASS. A segment that
+ * invalidates its session (a RST or a FIN, by their knobs) passes.
  */
 enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_session *s,
 					    enum flowsess_dir dir,
-					    const struct tcphdr *th,
-					    unsigned int payload_len,
+					    const struct flowsess_tcp_seg *seg,
 					    ktime_t now)
 {
-	enum flowsess_tcp_event ev = flowsess_tcp_event(th);
+	enum flowsess_tcp_event ev = flowsess_tcp_event(&seg->th);
+	const struct flowsess_config *cfg = s->table->cfg;
+	enum flowsess_reason kill = FLOWSESS_REASON_NONE;
 	enum flowsess_tcp_action action = FLOWSESS_TCP_PASS;
 	u8 next;
 
@@ -122,35 +248,42 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_session *s,
 		goto out;
 	}
 	if (s->tcp_state == FLOWSESS_TCP_CLOSE) {
-		/* Doomed by a RST: everything passes until the timer fires. */
-		if (ev == FLOWSESS_TCP_EV_SYN || payload_len)
-			s->traffic_after_rst = true;
-		goto out;
-	}
-	if (ev == FLOWSESS_TCP_EV_RST) {
-		if (READ_ONCE(s->table->cfg->rst_invalidate_session))
-			action = FLOWSESS_TCP_INVALIDATE_RST;
-		else
-			flowsess_tcp_rst_grace(s);
+		flowsess_tcp_doomed(s, dir, seg);
 		goto out;
 	}
 
-	next = flowsess_tcp_next(s->tcp_state, dir, ev);
-	if (next == T_IV) {
-		action = FLOWSESS_TCP_DROP;
-	} else if (next == T_RO) {
+	next = ev == FLOWSESS_TCP_EV_RST ? s->tcp_state :
+					   flowsess_tcp_next(s->tcp_state, dir, ev);
+	if (next == T_RO) {
 		action = FLOWSESS_TCP_REOPEN;
-	} else if (next != s->tcp_state) {
-		ktime_t timeout = flowsess_tcp_timeout(s, next);
-
-		/* Dumps read these without the lock (table.c, rule 2). */
-		WRITE_ONCE(s->tcp_state, next);
-		WRITE_ONCE(s->timeout, timeout);
-		/* A shorter timeout must not wait for a later expiry. */
-		flowsess_timer_arm_locked(s, ktime_add(now, timeout));
+		goto out;
 	}
+	if (!flowsess_tcp_acceptable(s, dir, next, seg)) {
+		action = FLOWSESS_TCP_DROP;
+		goto out;
+	}
+
+	if (ev == FLOWSESS_TCP_EV_RST) {
+		if (READ_ONCE(cfg->rst_invalidate_session))
+			kill = FLOWSESS_REASON_RST;
+		else
+			flowsess_tcp_closed(s, true, now);
+	} else if (ev == FLOWSESS_TCP_EV_FIN && READ_ONCE(cfg->fin_invalidate_session)) {
+		kill = FLOWSESS_REASON_FIN;
+	} else if (next == FLOWSESS_TCP_TIME_WAIT && next != s->tcp_state) {
+		flowsess_tcp_closed(s, false, now);
+	} else if (next != s->tcp_state) {
+		flowsess_session_set_established(s, next == FLOWSESS_TCP_ESTABLISHED);
+		flowsess_tcp_set_state(s, next);
+		/* A shorter timeout must not wait for a later expiry. */
+		flowsess_timer_arm_locked(s, ktime_add(now, s->timeout));
+	}
+	if (kill)
+		flowsess_session_kill_locked(s, kill);
 out:
 	spin_unlock_bh(&s->lock);
+	if (kill)
+		flowsess_session_invalidated(s, kill, false);
 	return action;
 }
 

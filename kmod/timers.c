@@ -58,6 +58,9 @@ static const enum flowsess_stat flowsess_reason_stat[__FLOWSESS_REASON_MAX] = {
 	[FLOWSESS_REASON_CLOSE]		= FLOWSESS_STAT_INVALIDATED_CLOSE,
 	[FLOWSESS_REASON_FLUSH]		= FLOWSESS_STAT_INVALIDATED_FLUSH,
 	[FLOWSESS_REASON_REOPEN]	= FLOWSESS_STAT_INVALIDATED_REOPEN,
+	[FLOWSESS_REASON_FIN]		= FLOWSESS_STAT_INVALIDATED_FIN,
+	[FLOWSESS_REASON_EARLY_AGEOUT]	= FLOWSESS_STAT_INVALIDATED_EARLY_AGEOUT,
+	/* evictions are counted by class, in aging.c */
 };
 
 /* Rule 4: the one who set ->dead unlinks and counts. */
@@ -67,16 +70,30 @@ void flowsess_session_invalidated(struct flowsess_session *s,
 	struct flowsess_net *fn = s->table->fn;
 
 	flowsess_session_unlink(s);
-	flowsess_stat_inc(fn, flowsess_reason_stat[reason]);
+	if (flowsess_reason_stat[reason])
+		flowsess_stat_inc(fn, flowsess_reason_stat[reason]);
 	if (live_kill)
 		flowsess_stat_inc(fn, FLOWSESS_STAT_RST_TIMER_LIVE_KILLS);
 	flowsess_nl_event(s, FLOWSESS_CMD_SESSION_DEL, reason, live_kill);
 }
 
 /*
+ * session->lock held, @s live: mark it dead (rule 4) and make its timer
+ * expire at once, so that its callback drops the table's reference (rule
+ * 5). The caller then calls flowsess_session_invalidated() without the lock.
+ */
+void flowsess_session_kill_locked(struct flowsess_session *s,
+				  enum flowsess_reason reason)
+{
+	lockdep_assert_held(&s->lock);
+	WRITE_ONCE(s->dead, true);
+	s->reason = reason;
+	flowsess_timer_arm_locked(s, 0);
+}
+
+/*
  * Invalidate @s now, from any context. Returns false if it was already
- * invalidated. The timer is made to expire at once: its callback drops the
- * table's reference (rule 5).
+ * invalidated.
  */
 bool flowsess_session_invalidate(struct flowsess_session *s,
 				 enum flowsess_reason reason)
@@ -86,9 +103,7 @@ bool flowsess_session_invalidate(struct flowsess_session *s,
 		spin_unlock_bh(&s->lock);
 		return false;
 	}
-	WRITE_ONCE(s->dead, true);
-	s->reason = reason;
-	flowsess_timer_arm_locked(s, 0);
+	flowsess_session_kill_locked(s, reason);
 	spin_unlock_bh(&s->lock);
 
 	flowsess_session_invalidated(s, reason, false);

@@ -90,25 +90,34 @@ static void flowsess_test_tcp_event(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_event(&th), FLOWSESS_TCP_EV_NONE);
 }
 
+/*
+ * A segment with @flags and no sequence numbers to speak of: the suites of
+ * this file test the states, so their namespaces run with
+ * no-sequence-check (tcp_window_test.c tests the windows).
+ */
 static enum flowsess_tcp_action track(struct flowsess_session *s,
 				      enum flowsess_dir dir, const char *flags,
 				      unsigned int payload)
 {
-	struct tcphdr th = {};
+	struct flowsess_tcp_seg seg;
 
-	for (; *flags; flags++) {
-		th.syn |= *flags == 'S';
-		th.ack |= *flags == 'A';
-		th.fin |= *flags == 'F';
-		th.rst |= *flags == 'R';
-	}
-	return flowsess_tcp_track(s, dir, &th, payload, ktime_get());
+	flowsess_test_seg(&seg, flags, 0, 0, 65535, payload);
+	return flowsess_tcp_track(s, dir, &seg, ktime_get());
+}
+
+/* A namespace for state tests: defaults, without sequence checking. */
+static struct flowsess_net *flowsess_tcp_test_net(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+
+	fn->cfg.no_sequence_check = true;
+	return fn;
 }
 
 /* Knob off: RST moves to CLOSE with a deadline; everything passes. */
 static void flowsess_test_tcp_rst_grace(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_net *fn = flowsess_tcp_test_net(test);
 	struct flowsess_session *s;
 	struct flowsess_tuple t;
 	ktime_t before;
@@ -140,7 +149,7 @@ static void flowsess_test_tcp_rst_grace(struct kunit *test)
 /* Knob on: the RST asks for immediate invalidation. */
 static void flowsess_test_tcp_rst_invalidate(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_net *fn = flowsess_tcp_test_net(test);
 	struct flowsess_session *s;
 	struct flowsess_tuple t;
 
@@ -148,11 +157,12 @@ static void flowsess_test_tcp_rst_invalidate(struct kunit *test)
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 12340, 1234);
 	s = flowsess_test_insert(test, fn, &t, 0);
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_EXPECT_EQ(test, track(s, R, "RA", 0), FLOWSESS_TCP_INVALIDATE_RST);
+	KUNIT_EXPECT_EQ(test, track(s, R, "RA", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(s->dead));
 	KUNIT_EXPECT_NE(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
 	KUNIT_EXPECT_EQ(test, s->rst_deadline, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_RST), 1ULL);
 	/* After invalidation the session is gone for every segment. */
-	flowsess_session_invalidate(s, FLOWSESS_REASON_RST);
 	KUNIT_EXPECT_EQ(test, track(s, O, "S", 0), FLOWSESS_TCP_GONE);
 	flowsess_test_net_destroy(fn);
 }
@@ -160,7 +170,7 @@ static void flowsess_test_tcp_rst_invalidate(struct kunit *test)
 /* A full connection walks the states; rejected segments change nothing. */
 static void flowsess_test_tcp_lifecycle(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_net *fn = flowsess_tcp_test_net(test);
 	struct flowsess_session *s;
 	struct flowsess_tuple t;
 
@@ -186,12 +196,242 @@ static void flowsess_test_tcp_lifecycle(struct kunit *test)
 	flowsess_test_net_destroy(fn);
 }
 
+/* Which segments may create a session, with and without no-syn-check. */
+static void flowsess_test_tcp_may_create(struct kunit *test)
+{
+	struct flowsess_config cfg = {};
+	struct flowsess_tcp_seg seg;
+	static const struct {
+		const char *flags;
+		bool strict, loose;
+	} cases[] = {
+		{ "S", true, true },
+		{ "SA", false, false },
+		{ "A", false, true },
+		{ "FA", false, false },
+		{ "RA", false, false },
+		{ "SF", false, false },
+		{ "", false, false },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		flowsess_test_seg(&seg, cases[i].flags, 0, 0, 0, 0);
+		cfg.no_syn_check = false;
+		KUNIT_EXPECT_EQ_MSG(test, flowsess_tcp_may_create(&cfg, &seg.th),
+				    cases[i].strict, "flags %s", cases[i].flags);
+		cfg.no_syn_check = true;
+		KUNIT_EXPECT_EQ_MSG(test, flowsess_tcp_may_create(&cfg, &seg.th),
+				    cases[i].loose, "no-syn-check, flags %s", cases[i].flags);
+	}
+}
+
+/* no-syn-check: a session picked up in mid-stream starts established. */
+static void flowsess_test_tcp_midstream(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_session *s;
+	struct flowsess_tcp_seg seg;
+	struct flowsess_tuple t;
+
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
+	s = flowsess_session_alloc(&fn->table, &t, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	flowsess_test_seg(&seg, "A", 5000, 9000, 1000, 100);
+	flowsess_tcp_session_init(s, &seg);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
+	KUNIT_EXPECT_TRUE(test, test_bit(FLOWSESS_S_ESTABLISHED, &s->flags));
+	KUNIT_EXPECT_EQ(test, ktime_to_ms(s->timeout),
+			(s64)fn->cfg.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED]);
+	/* Both sides learnt from the one segment. */
+	KUNIT_EXPECT_EQ(test, s->peer[O].end, 5100U);
+	KUNIT_EXPECT_EQ(test, s->peer[R].end, 9000U);
+	flowsess_session_free_unused(s);
+	flowsess_test_net_destroy(fn);
+}
+
+/* strict-syn-check: data before the handshake completes is dropped. */
+static void flowsess_test_tcp_strict_syn(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_tcp_test_net(test);
+	struct flowsess_session *s;
+	struct flowsess_tuple t;
+
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
+	s = flowsess_test_insert(test, fn, &t, 0);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	/* Off: data before the SYN-ACK passes. */
+	KUNIT_EXPECT_EQ(test, track(s, O, "A", 10), FLOWSESS_TCP_PASS);
+	fn->cfg.strict_syn_check = true;
+	KUNIT_EXPECT_EQ(test, track(s, O, "A", 10), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, track(s, O, "A", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(s, R, "SA", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(s, R, "A", 10), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_STRICT_SYN), 2ULL);
+	/* The ACK that completes the handshake may carry data. */
+	KUNIT_EXPECT_EQ(test, track(s, O, "A", 10), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, track(s, R, "A", 10), FLOWSESS_TCP_PASS);
+	flowsess_test_net_destroy(fn);
+}
+
+/* A session through its handshake, with knobs set by the caller. */
+static struct flowsess_session *established(struct kunit *test,
+					    struct flowsess_net *fn, u16 sport)
+{
+	struct flowsess_session *s;
+	struct flowsess_tuple t;
+
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, sport, 80);
+	s = flowsess_test_insert(test, fn, &t, 0);
+	if (!s)
+		return NULL;
+	KUNIT_EXPECT_FALSE(test, test_bit(FLOWSESS_S_ESTABLISHED, &s->flags));
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 1);
+	KUNIT_EXPECT_EQ(test, track(s, R, "SA", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(s, O, "A", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
+	KUNIT_EXPECT_TRUE(test, test_bit(FLOWSESS_S_ESTABLISHED, &s->flags));
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 0);
+	return s;
+}
+
+/* fin-invalidate-session: the first FIN ends the session, and passes. */
+static void flowsess_test_tcp_fin_invalidate(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_tcp_test_net(test);
+	struct flowsess_session *s;
+
+	fn->cfg.fin_invalidate_session = true;
+	s = established(test, fn, 40000);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, track(s, R, "FA", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(s->dead));
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_FIN), 1ULL);
+	KUNIT_EXPECT_EQ(test, track(s, O, "A", 0), FLOWSESS_TCP_GONE);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 0);
+	flowsess_test_net_destroy(fn);
+}
+
+/*
+ * Closed by FINs (@rst false) or a RST: the state it then waits in, and
+ * for how long (the TIME_WAIT timeout, or the RST grace delay).
+ */
+static void tcp_close_with(struct kunit *test, u8 time_wait, bool rst,
+			   u8 want_state, u32 want_ms)
+{
+	struct flowsess_net *fn = flowsess_tcp_test_net(test);
+	struct flowsess_session *s;
+	ktime_t before = ktime_get();
+
+	fn->cfg.time_wait_state = time_wait;
+	fn->cfg.time_wait_timeout_ms = 30000;
+	s = established(test, fn, 40000);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	if (rst) {
+		KUNIT_EXPECT_EQ(test, track(s, R, "RA", 0), FLOWSESS_TCP_PASS);
+	} else {
+		KUNIT_EXPECT_EQ(test, track(s, O, "FA", 0), FLOWSESS_TCP_PASS);
+		KUNIT_EXPECT_EQ(test, track(s, R, "FA", 0), FLOWSESS_TCP_PASS);
+		KUNIT_EXPECT_EQ(test, track(s, O, "A", 0), FLOWSESS_TCP_PASS);
+	}
+	KUNIT_EXPECT_EQ(test, s->tcp_state, want_state);
+	if (want_state == FLOWSESS_TCP_TIME_WAIT)
+		KUNIT_EXPECT_EQ(test, ktime_to_ms(s->timeout), (s64)want_ms);
+	else
+		KUNIT_EXPECT_EQ(test, ktime_ms_delta(s->rst_deadline, before) / 100,
+				(s64)want_ms / 100);
+	/* The timer fires no later than that. */
+	KUNIT_EXPECT_LE(test, ktime_ms_delta(hrtimer_get_expires(&s->timer), before),
+			(s64)want_ms + 100);
+	KUNIT_EXPECT_FALSE(test, test_bit(FLOWSESS_S_ESTABLISHED, &s->flags));
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 1);
+	/* A SYN on TIME_WAIT replaces the session; on CLOSE it does not. */
+	KUNIT_EXPECT_EQ(test, track(s, O, "S", 0),
+			want_state == FLOWSESS_TCP_TIME_WAIT ? FLOWSESS_TCP_REOPEN :
+							       FLOWSESS_TCP_PASS);
+	flowsess_test_net_destroy(fn);
+}
+
+static void flowsess_test_tcp_time_wait_state(struct kunit *test)
+{
+	u32 tcp_ms = 1800 * MSEC_PER_SEC;
+
+	tcp_close_with(test, FLOWSESS_TIME_WAIT_OFF, false, FLOWSESS_TCP_TIME_WAIT, 2000);
+	tcp_close_with(test, FLOWSESS_TIME_WAIT_OFF, true, FLOWSESS_TCP_CLOSE, 2000);
+	tcp_close_with(test, FLOWSESS_TIME_WAIT_SESSION_AGEOUT, false,
+		       FLOWSESS_TCP_TIME_WAIT, tcp_ms);
+	tcp_close_with(test, FLOWSESS_TIME_WAIT_SESSION_AGEOUT, true,
+		       FLOWSESS_TCP_TIME_WAIT, tcp_ms);
+	tcp_close_with(test, FLOWSESS_TIME_WAIT_SESSION_TIMEOUT, false,
+		       FLOWSESS_TCP_TIME_WAIT, 30000);
+	tcp_close_with(test, FLOWSESS_TIME_WAIT_SESSION_TIMEOUT, true,
+		       FLOWSESS_TCP_TIME_WAIT, 30000);
+}
+
+/*
+ * syn-reopen: the client's SYN on a RST-doomed session starts it afresh,
+ * so the grace timer no longer kills it; without the knob it stays doomed.
+ */
+static void tcp_syn_on_doomed(struct kunit *test, bool syn_reopen)
+{
+	struct flowsess_net *fn = flowsess_tcp_test_net(test);
+	struct flowsess_session *s;
+	struct flowsess_tuple t;
+
+	fn->cfg.syn_reopen = syn_reopen;
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 12340, 1234);
+	s = flowsess_test_insert(test, fn, &t, 0);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, track(s, R, "RA", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
+	KUNIT_EXPECT_NE(test, s->rst_deadline, 0);
+	/* The server may not reopen it: only the client's SYN. */
+	KUNIT_EXPECT_EQ(test, track(s, R, "S", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
+	s->traffic_after_rst = false;
+
+	KUNIT_EXPECT_EQ(test, track(s, O, "S", 0), FLOWSESS_TCP_PASS);
+	if (syn_reopen) {
+		KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_SYN_SENT);
+		KUNIT_EXPECT_EQ(test, s->rst_deadline, 0);
+		KUNIT_EXPECT_FALSE(test, s->traffic_after_rst);
+		KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SYN_REOPENS), 1ULL);
+		/* ... and the handshake establishes it again. */
+		KUNIT_EXPECT_EQ(test, track(s, R, "SA", 0), FLOWSESS_TCP_PASS);
+		KUNIT_EXPECT_EQ(test, track(s, O, "A", 0), FLOWSESS_TCP_PASS);
+		KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
+	} else {
+		KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
+		KUNIT_EXPECT_TRUE(test, s->traffic_after_rst);
+		KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SYN_REOPENS), 0ULL);
+	}
+	flowsess_test_net_destroy(fn);
+}
+
+static void flowsess_test_tcp_syn_reopen(struct kunit *test)
+{
+	tcp_syn_on_doomed(test, true);
+}
+
+static void flowsess_test_tcp_syn_stays_doomed(struct kunit *test)
+{
+	tcp_syn_on_doomed(test, false);
+}
+
 static struct kunit_case flowsess_tcp_test_cases[] = {
 	KUNIT_CASE_PARAM(flowsess_test_tcp_transition, flowsess_tcp_transition_gen_params),
 	KUNIT_CASE(flowsess_test_tcp_event),
 	KUNIT_CASE(flowsess_test_tcp_rst_grace),
 	KUNIT_CASE(flowsess_test_tcp_rst_invalidate),
 	KUNIT_CASE(flowsess_test_tcp_lifecycle),
+	KUNIT_CASE(flowsess_test_tcp_may_create),
+	KUNIT_CASE(flowsess_test_tcp_midstream),
+	KUNIT_CASE(flowsess_test_tcp_strict_syn),
+	KUNIT_CASE(flowsess_test_tcp_fin_invalidate),
+	KUNIT_CASE(flowsess_test_tcp_time_wait_state),
+	KUNIT_CASE(flowsess_test_tcp_syn_reopen),
+	KUNIT_CASE(flowsess_test_tcp_syn_stays_doomed),
 	{}
 };
 

@@ -59,18 +59,20 @@ static void flowsess_test_rst_timer(struct kunit *test, bool traffic)
 	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
 	struct flowsess_session *s;
 	struct flowsess_tuple t;
-	struct tcphdr rst = { .rst = 1, .ack = 1 }, syn = { .syn = 1 };
+	struct flowsess_tcp_seg rst, syn;
 	ktime_t start;
 
 	fn->cfg.rst_grace_ms = 80;
+	flowsess_test_seg(&rst, "RA", 0, 1, 0, 0);	/* the answer to SYN 0 */
+	flowsess_test_seg(&syn, "S", 1000, 0, 65535, 0);
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 12340, 1234);
 	s = flowsess_test_insert(test, fn, &t, 0);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	start = ktime_get();
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, FLOWSESS_DIR_REPLY, &rst, 0, start),
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, FLOWSESS_DIR_REPLY, &rst, start),
 			FLOWSESS_TCP_PASS);
 	if (traffic)
-		KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, FLOWSESS_DIR_ORIGINAL, &syn, 0,
+		KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, FLOWSESS_DIR_ORIGINAL, &syn,
 							 ktime_get()), FLOWSESS_TCP_PASS);
 	KUNIT_ASSERT_TRUE(test, flowsess_test_wait_empty(fn, 80 + SLACK_MS));
 	KUNIT_EXPECT_GE(test, ktime_ms_delta(ktime_get(), start), 80);

@@ -22,9 +22,9 @@ struct flowsess_net *flowsess_test_net(struct kunit *test, unsigned int buckets,
 
 	KUNIT_ASSERT_NOT_NULL(test, fn);
 	flowsess_config_defaults(&fn->cfg);
+	fn->cfg.max_sessions = max_sessions;
 	KUNIT_ASSERT_EQ(test, flowsess_stats_init(fn), 0);
-	KUNIT_ASSERT_EQ(test, flowsess_table_init(&fn->table, fn, buckets,
-						  max_sessions), 0);
+	KUNIT_ASSERT_EQ(test, flowsess_table_init(&fn->table, fn, buckets), 0);
 	return fn;
 }
 
@@ -47,7 +47,29 @@ void flowsess_test_tuple4(struct flowsess_tuple *t, u8 proto, u32 saddr,
 	t->dport = htons(dport);
 }
 
-/* Create and insert a session as the packet path would, at time now. */
+/* A TCP segment with @flags (of "SAFR"), as the packet path parses it. */
+void flowsess_test_seg(struct flowsess_tcp_seg *seg, const char *flags,
+		       u32 seq, u32 ack, u16 win, unsigned int payload)
+{
+	memset(seg, 0, sizeof(*seg));
+	for (; *flags; flags++) {
+		seg->th.syn |= *flags == 'S';
+		seg->th.ack |= *flags == 'A';
+		seg->th.fin |= *flags == 'F';
+		seg->th.rst |= *flags == 'R';
+	}
+	seg->th.seq = htonl(seq);
+	seg->th.ack_seq = htonl(ack);
+	seg->th.window = htons(win);
+	seg->th.doff = 5;
+	seg->payload_len = payload;
+	seg->wscale = FLOWSESS_TCP_NO_WSCALE;
+}
+
+/*
+ * Create and insert a session as the packet path would, at time now. A TCP
+ * session is opened by a SYN with sequence number 0 and a 64 KiB window.
+ */
 struct flowsess_session *flowsess_test_insert(struct kunit *test,
 					      struct flowsess_net *fn,
 					      const struct flowsess_tuple *t,
@@ -58,8 +80,12 @@ struct flowsess_session *flowsess_test_insert(struct kunit *test,
 	s = flowsess_session_alloc(&fn->table, t, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	s->last_seen = ktime_get();
-	if (t->protonum == IPPROTO_TCP)
-		flowsess_tcp_session_init(s);
+	if (t->protonum == IPPROTO_TCP) {
+		struct flowsess_tcp_seg syn;
+
+		flowsess_test_seg(&syn, "S", 0, 0, 65535, 0);
+		flowsess_tcp_session_init(s, &syn);
+	}
 	if (timeout)
 		s->timeout = timeout;
 	rcu_read_lock();

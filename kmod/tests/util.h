@@ -23,6 +23,8 @@ struct flowsess_session *flowsess_test_insert(struct kunit *test,
 					      struct flowsess_net *fn,
 					      const struct flowsess_tuple *t,
 					      ktime_t timeout);
+void flowsess_test_seg(struct flowsess_tcp_seg *seg, const char *flags,
+		       u32 seq, u32 ack, u16 win, unsigned int payload);
 u64 flowsess_test_stat(struct flowsess_net *fn, enum flowsess_stat stat);
 bool flowsess_test_wait_empty(struct flowsess_net *fn, unsigned int ms);
 

@@ -95,6 +95,15 @@ enum flowsess_stat {
 	 * or data that arrived after the RST: a connection killed alive.
 	 */
 	FLOWSESS_STAT_RST_TIMER_LIVE_KILLS,
+	FLOWSESS_STAT_INVALIDATED_FIN,	/* FIN, fin-invalidate-session on */
+	FLOWSESS_STAT_INVALIDATED_EARLY_AGEOUT, /* aged early, table under pressure */
+	FLOWSESS_STAT_EVICTED_UNESTABLISHED, /* replaced by a new session, table full */
+	FLOWSESS_STAT_EVICTED_EARLY_AGEOUT, /* idle past early-ageout, table full */
+	FLOWSESS_STAT_DROP_TCP_WINDOW,	/* a TCP segment outside the window */
+	FLOWSESS_STAT_DROP_RST_SEQUENCE, /* a RST with an unexpected sequence */
+	FLOWSESS_STAT_DROP_STRICT_SYN,	/* data before the handshake completed */
+	FLOWSESS_STAT_SYN_REOPENS,	/* syn-reopen: a SYN revived a RST session */
+	FLOWSESS_STAT_SESSIONS_MIDSTREAM, /* no-syn-check: created by a non-SYN */
 	__FLOWSESS_STAT_MAX
 };
 
@@ -123,6 +132,15 @@ enum flowsess_stat {
 	[FLOWSESS_STAT_FRAGMENTS] = "fragments",			\
 	[FLOWSESS_STAT_UNTRACKED] = "untracked",			\
 	[FLOWSESS_STAT_RST_TIMER_LIVE_KILLS] = "rst_timer_live_kills",	\
+	[FLOWSESS_STAT_INVALIDATED_FIN] = "invalidated_fin",		\
+	[FLOWSESS_STAT_INVALIDATED_EARLY_AGEOUT] = "invalidated_early_ageout", \
+	[FLOWSESS_STAT_EVICTED_UNESTABLISHED] = "evicted_unestablished", \
+	[FLOWSESS_STAT_EVICTED_EARLY_AGEOUT] = "evicted_early_ageout",	\
+	[FLOWSESS_STAT_DROP_TCP_WINDOW] = "drop_tcp_window",		\
+	[FLOWSESS_STAT_DROP_RST_SEQUENCE] = "drop_rst_sequence",	\
+	[FLOWSESS_STAT_DROP_STRICT_SYN] = "drop_strict_syn",		\
+	[FLOWSESS_STAT_SYN_REOPENS] = "syn_reopens",			\
+	[FLOWSESS_STAT_SESSIONS_MIDSTREAM] = "sessions_midstream",	\
 }
 
 /* The knobs of a namespace, inside FLOWSESS_A_CONFIG. Times in ms. */
@@ -130,12 +148,23 @@ enum flowsess_config_attr {
 	FLOWSESS_CFG_UNSPEC,
 	FLOWSESS_CFG_RST_INVALIDATE_SESSION,	/* u8, 0 or 1 */
 	FLOWSESS_CFG_RST_GRACE_MS,		/* u32, 0 .. 600 000 */
-	FLOWSESS_CFG_TCP_INITIAL_TIMEOUT_MS,	/* u32, 1 .. 604 800 000 */
-	FLOWSESS_CFG_TCP_TIMEOUT_MS,		/* u32, established; same range */
+	FLOWSESS_CFG_TCP_INITIAL_TIMEOUT_MS,	/* u32, 20 000 .. 300 000 */
+	FLOWSESS_CFG_TCP_TIMEOUT_MS,		/* u32, established; 1 .. 604 800 000 */
 	FLOWSESS_CFG_UDP_TIMEOUT_MS,		/* u32, same range */
 	FLOWSESS_CFG_ICMP_TIMEOUT_MS,		/* u32, same range */
 	FLOWSESS_CFG_OTHER_TIMEOUT_MS,		/* u32, same range */
 	FLOWSESS_CFG_MAX_SESSIONS,		/* u32, 1 .. 16 777 216 */
+	FLOWSESS_CFG_NO_SYN_CHECK,		/* u8, 0 or 1 */
+	FLOWSESS_CFG_STRICT_SYN_CHECK,		/* u8, 0 or 1; not with the above */
+	FLOWSESS_CFG_NO_SEQUENCE_CHECK,		/* u8, 0 or 1 */
+	FLOWSESS_CFG_RST_SEQUENCE_CHECK,	/* u8, 0 or 1 */
+	FLOWSESS_CFG_FIN_INVALIDATE_SESSION,	/* u8, 0 or 1 */
+	FLOWSESS_CFG_TIME_WAIT_STATE,		/* u8, enum flowsess_time_wait */
+	FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS,	/* u32, 2 000 .. 600 000 */
+	FLOWSESS_CFG_SYN_REOPEN,		/* u8, 0 or 1 */
+	FLOWSESS_CFG_EARLY_AGEOUT_MS,		/* u32, 1 000 .. 65 535 000 */
+	FLOWSESS_CFG_HIGH_WATERMARK,		/* u8, percent of max-sessions */
+	FLOWSESS_CFG_LOW_WATERMARK,		/* u8, percent; at most the high */
 	__FLOWSESS_CFG_MAX
 };
 
@@ -143,7 +172,27 @@ enum flowsess_config_attr {
 
 #define FLOWSESS_RST_GRACE_MS_MAX	600000U
 #define FLOWSESS_TIMEOUT_MS_MAX		604800000U	/* 7 days */
+#define FLOWSESS_TCP_INITIAL_TIMEOUT_MS_MIN 20000U	/* the SRX's range */
+#define FLOWSESS_TCP_INITIAL_TIMEOUT_MS_MAX 300000U
+#define FLOWSESS_TIME_WAIT_TIMEOUT_MS_MIN 2000U
+#define FLOWSESS_TIME_WAIT_TIMEOUT_MS_MAX 600000U
+#define FLOWSESS_EARLY_AGEOUT_MS_MIN	1000U
+#define FLOWSESS_EARLY_AGEOUT_MS_MAX	65535000U
 #define FLOWSESS_MAX_SESSIONS_MAX	16777216U
+
+/*
+ * What a TCP session closed by FINs or by a RST (rst-invalidate-session
+ * off) becomes: with OFF, TIME_WAIT for 2 s after FINs and CLOSE for the
+ * RST grace delay after a RST; otherwise TIME_WAIT, for the TCP idle
+ * timeout (SESSION_AGEOUT) or for FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS
+ * (SESSION_TIMEOUT). A SYN on a TIME_WAIT session opens a new session.
+ */
+enum flowsess_time_wait {
+	FLOWSESS_TIME_WAIT_OFF,
+	FLOWSESS_TIME_WAIT_SESSION_AGEOUT,
+	FLOWSESS_TIME_WAIT_SESSION_TIMEOUT,
+	__FLOWSESS_TIME_WAIT_MAX
+};
 
 /* One session, inside FLOWSESS_A_SESSION. */
 enum flowsess_session_attr {
@@ -193,6 +242,9 @@ enum flowsess_reason {
 	FLOWSESS_REASON_CLOSE,
 	FLOWSESS_REASON_FLUSH,		/* cleared, namespace or module gone */
 	FLOWSESS_REASON_REOPEN,
+	FLOWSESS_REASON_FIN,		/* fin-invalidate-session */
+	FLOWSESS_REASON_EARLY_AGEOUT,	/* the table was under pressure */
+	FLOWSESS_REASON_EVICT,		/* the table was full: a new session won */
 	__FLOWSESS_REASON_MAX
 };
 

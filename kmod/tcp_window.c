@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP sequence checking: is a segment inside the window its receiver
+ * allows? The SRX checks this unless `no-sequence-check` is set; the
+ * method is nf_conntrack's (tcp_in_window(), after Guido van Rooij's
+ * "Real Stateful TCP Packet Filtering in IP Filter"), reduced to what a
+ * router needs.
+ *
+ * For each side the session remembers (struct flowsess_tcp_peer):
+ *   end     the sequence number after the last byte (or SYN / FIN) it sent;
+ *   maxend  the right edge of the window the other side gave it, that is
+ *           the highest ack + window (scaled) the other side sent;
+ *   maxwin  the largest window it advertised itself.
+ * A segment from the sender passes when
+ *   I.   it starts no later than sender.maxend (the receiver's right edge),
+ *   II.  it ends no earlier than one receiver window before sender.end
+ *        (retransmissions and keepalives pass; stale duplicates do not),
+ *   III. it acknowledges nothing the receiver has not sent, and
+ *   IV.  it acknowledges no less than one sender window before that.
+ * Retransmissions, keepalives (one byte below the window), zero window
+ * probes (one byte past a zero window), window scaling (RFC 7323, used
+ * only when both SYNs carry the option) and SACK (whose blocks lie inside
+ * the window) all pass these checks.
+ *
+ * Everything here runs under session->lock, or on a session nobody else
+ * sees yet.
+ */
+#include <net/tcp.h>
+
+#include "internal.h"
+
+/* Ack window when the sender's own window is still unknown (nf_conntrack). */
+#define FLOWSESS_TCP_MAX_ACK_WINDOW	66000
+#define FLOWSESS_TCP_MAX_WSCALE		14	/* RFC 7323 */
+
+static u32 flowsess_tcp_seg_end(const struct flowsess_tcp_seg *seg)
+{
+	return ntohl(seg->th.seq) + seg->payload_len + seg->th.syn + seg->th.fin;
+}
+
+/*
+ * The window scale option of a SYN's options (@len bytes after the fixed
+ * header), or FLOWSESS_TCP_NO_WSCALE. Malformed options end the walk.
+ */
+u8 flowsess_tcp_parse_wscale(const u8 *opt, unsigned int len)
+{
+	unsigned int i = 0;
+
+	while (i < len) {
+		u8 kind = opt[i], optlen;
+
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len)
+			break;
+		optlen = opt[i + 1];
+		if (optlen < 2 || i + optlen > len)
+			break;
+		if (kind == TCPOPT_WINDOW && optlen == TCPOLEN_WINDOW)
+			return min_t(u8, opt[i + 2], FLOWSESS_TCP_MAX_WSCALE);
+		i += optlen;
+	}
+	return FLOWSESS_TCP_NO_WSCALE;
+}
+
+/* A SYN (or SYN-ACK) opens the sender's side: its window is not scaled. */
+static void flowsess_tcp_peer_open(struct flowsess_tcp_peer *p,
+				   const struct flowsess_tcp_seg *seg)
+{
+	p->end = flowsess_tcp_seg_end(seg);
+	p->maxend = p->end;
+	p->maxwin = max_t(u32, ntohs(seg->th.window), 1);
+	p->flags = 0;
+	p->scale = 0;
+	if (seg->wscale != FLOWSESS_TCP_NO_WSCALE) {
+		p->flags |= FLOWSESS_TCP_PEER_WSCALE;
+		p->scale = seg->wscale;
+	}
+}
+
+/*
+ * A new session's first segment: a SYN, or with no-syn-check any segment
+ * picked up in mid-stream (whose sender is then taken as it is, and whose
+ * receiver is learnt from its first segment).
+ */
+void flowsess_tcp_window_init(struct flowsess_session *s,
+			      const struct flowsess_tcp_seg *seg)
+{
+	memset(s->peer, 0, sizeof(s->peer));
+	if (seg->th.syn)
+		flowsess_tcp_peer_open(&s->peer[FLOWSESS_DIR_ORIGINAL], seg);
+	else
+		flowsess_tcp_in_window(s, FLOWSESS_DIR_ORIGINAL, seg);
+}
+
+/* The sender's first segment: learn what can be learnt from it. */
+static bool flowsess_tcp_first_from(struct flowsess_tcp_peer *sender,
+				    struct flowsess_tcp_peer *receiver,
+				    const struct flowsess_tcp_seg *seg)
+{
+	u32 end = flowsess_tcp_seg_end(seg), ack = ntohl(seg->th.ack_seq);
+
+	if (seg->th.syn) {
+		/* The SYN-ACK, or a simultaneous open's SYN. */
+		flowsess_tcp_peer_open(sender, seg);
+		if (!(sender->flags & receiver->flags & FLOWSESS_TCP_PEER_WSCALE)) {
+			sender->scale = 0;
+			receiver->scale = 0;
+		}
+		return seg->th.ack;	/* no ACK: nothing else to check */
+	}
+	/* Mid-stream: this side's history is lost to us. */
+	sender->end = end;
+	sender->maxwin = max_t(u32, (u32)ntohs(seg->th.window) << sender->scale, 1);
+	sender->maxend = end + sender->maxwin;
+	if (!receiver->maxwin) {
+		receiver->end = ack;
+		receiver->maxend = ack;
+	} else if (ack == receiver->end + 1) {
+		receiver->end++;	/* the answer to a keepalive */
+	}
+	return true;
+}
+
+/*
+ * Is @seg, sent in direction @dir, inside the window? Updates both sides
+ * when it is. session->lock held.
+ */
+bool flowsess_tcp_in_window(struct flowsess_session *s, enum flowsess_dir dir,
+			    const struct flowsess_tcp_seg *seg)
+{
+	struct flowsess_tcp_peer *sender = &s->peer[dir];
+	struct flowsess_tcp_peer *receiver = &s->peer[!dir];
+	const struct tcphdr *th = &seg->th;
+	u32 seq = ntohl(th->seq), ack = ntohl(th->ack_seq);
+	u32 end = flowsess_tcp_seg_end(seg), win = ntohs(th->window);
+	u32 ackwin;
+	bool in_recv_win;
+
+	if (!sender->maxwin) {
+		if (!flowsess_tcp_first_from(sender, receiver, seg))
+			return true;
+	} else if (th->syn && !th->ack && s->tcp_state == FLOWSESS_TCP_SYN_SENT &&
+		   after(end, sender->end)) {
+		/* The SYN again, with a new initial sequence number. */
+		flowsess_tcp_peer_open(sender, seg);
+		return true;
+	}
+
+	/* No ACK, or a RST with a zero one (some stacks): assume the right one. */
+	if (!th->ack || (th->rst && !ack))
+		ack = receiver->end;
+	/* The RST that answers a SYN may carry sequence number zero. */
+	if (th->rst && !seq && s->tcp_state == FLOWSESS_TCP_SYN_SENT) {
+		seq = sender->end;
+		end = sender->end;
+	}
+
+	ackwin = sender->maxwin ?: FLOWSESS_TCP_MAX_ACK_WINDOW;
+	in_recv_win = !receiver->maxwin ||
+		      after(end, sender->end - receiver->maxwin - 1);
+	if (!before(seq, sender->maxend + 1) ||			/* I */
+	    !in_recv_win ||						/* II */
+	    !before(ack, receiver->end + 1) ||				/* III */
+	    !after(ack, receiver->end - ackwin - 1))			/* IV */
+		return false;
+
+	if (!th->syn)
+		win <<= sender->scale;
+	sender->maxwin = max(sender->maxwin, win);
+	if (after(end, sender->end))
+		sender->end = end;
+	/* The receiver's window grows with what it was sent beyond its edge. */
+	if (receiver->maxwin && after(end, sender->maxend))
+		receiver->maxwin += end - sender->maxend;
+	if (after(ack + win, receiver->maxend - 1))
+		receiver->maxend = ack + win + !win;	/* room for a probe */
+	return true;
+}
+
+/*
+ * rst-sequence-check: a RST must carry exactly the sequence number its
+ * receiver expects next (RFC 5961, 3.2), that is the sender's end. A RST
+ * from a side not seen yet (the answer to a SYN) must acknowledge the SYN
+ * instead (RFC 9293, 3.10.7.3).
+ */
+bool flowsess_tcp_rst_expected(const struct flowsess_session *s,
+			       enum flowsess_dir dir,
+			       const struct flowsess_tcp_seg *seg)
+{
+	const struct flowsess_tcp_peer *sender = &s->peer[dir];
+	const struct flowsess_tcp_peer *receiver = &s->peer[!dir];
+
+	if (!sender->maxwin)
+		return seg->th.ack && ntohl(seg->th.ack_seq) == receiver->end;
+	return ntohl(seg->th.seq) == sender->end;
+}
+
+#ifdef FLOWSESS_KUNIT
+#include "tests/tcp_window_test.c"
+#endif
