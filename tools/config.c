@@ -7,25 +7,62 @@
 
 #include "tool.h"
 
-enum knob_kind { KNOB_BOOL, KNOB_DURATION, KNOB_COUNT };
+enum knob_kind {
+	KNOB_BOOL,		/* on | off */
+	KNOB_DURATION,		/* ms on the wire */
+	KNOB_COUNT,
+	KNOB_PERCENT,
+	KNOB_TIME_WAIT,		/* off | session-ageout | session-timeout DURATION */
+};
 
+/* In the order `show` prints them: the SRX's tcp-session, then aging. */
 static const struct knob {
 	const char *name;		/* the SRX statement */
 	unsigned int attr;
 	enum knob_kind kind;
-	uint64_t max;
 } knobs[] = {
-	{ "rst-invalidate-session", FLOWSESS_CFG_RST_INVALIDATE_SESSION, KNOB_BOOL, 1 },
-	{ "rst-grace-delay", FLOWSESS_CFG_RST_GRACE_MS, KNOB_DURATION, FLOWSESS_RST_GRACE_MS_MAX },
-	{ "tcp-initial-timeout", FLOWSESS_CFG_TCP_INITIAL_TIMEOUT_MS, KNOB_DURATION, FLOWSESS_TIMEOUT_MS_MAX },
-	{ "tcp-timeout", FLOWSESS_CFG_TCP_TIMEOUT_MS, KNOB_DURATION, FLOWSESS_TIMEOUT_MS_MAX },
-	{ "udp-timeout", FLOWSESS_CFG_UDP_TIMEOUT_MS, KNOB_DURATION, FLOWSESS_TIMEOUT_MS_MAX },
-	{ "icmp-timeout", FLOWSESS_CFG_ICMP_TIMEOUT_MS, KNOB_DURATION, FLOWSESS_TIMEOUT_MS_MAX },
-	{ "other-timeout", FLOWSESS_CFG_OTHER_TIMEOUT_MS, KNOB_DURATION, FLOWSESS_TIMEOUT_MS_MAX },
-	{ "max-sessions", FLOWSESS_CFG_MAX_SESSIONS, KNOB_COUNT, FLOWSESS_MAX_SESSIONS_MAX },
+	{ "rst-invalidate-session", FLOWSESS_CFG_RST_INVALIDATE_SESSION, KNOB_BOOL },
+	{ "rst-grace-delay", FLOWSESS_CFG_RST_GRACE_MS, KNOB_DURATION },
+	{ "rst-sequence-check", FLOWSESS_CFG_RST_SEQUENCE_CHECK, KNOB_BOOL },
+	{ "syn-reopen", FLOWSESS_CFG_SYN_REOPEN, KNOB_BOOL },
+	{ "no-syn-check", FLOWSESS_CFG_NO_SYN_CHECK, KNOB_BOOL },
+	{ "strict-syn-check", FLOWSESS_CFG_STRICT_SYN_CHECK, KNOB_BOOL },
+	{ "no-sequence-check", FLOWSESS_CFG_NO_SEQUENCE_CHECK, KNOB_BOOL },
+	{ "fin-invalidate-session", FLOWSESS_CFG_FIN_INVALIDATE_SESSION, KNOB_BOOL },
+	{ "time-wait-state", FLOWSESS_CFG_TIME_WAIT_STATE, KNOB_TIME_WAIT },
+	{ "tcp-initial-timeout", FLOWSESS_CFG_TCP_INITIAL_TIMEOUT_MS, KNOB_DURATION },
+	{ "tcp-timeout", FLOWSESS_CFG_TCP_TIMEOUT_MS, KNOB_DURATION },
+	{ "udp-timeout", FLOWSESS_CFG_UDP_TIMEOUT_MS, KNOB_DURATION },
+	{ "icmp-timeout", FLOWSESS_CFG_ICMP_TIMEOUT_MS, KNOB_DURATION },
+	{ "other-timeout", FLOWSESS_CFG_OTHER_TIMEOUT_MS, KNOB_DURATION },
+	{ "max-sessions", FLOWSESS_CFG_MAX_SESSIONS, KNOB_COUNT },
+	{ "early-ageout", FLOWSESS_CFG_EARLY_AGEOUT_MS, KNOB_DURATION },
+	{ "high-watermark", FLOWSESS_CFG_HIGH_WATERMARK, KNOB_PERCENT },
+	{ "low-watermark", FLOWSESS_CFG_LOW_WATERMARK, KNOB_PERCENT },
 };
 
 #define NKNOBS (sizeof(knobs) / sizeof(knobs[0]))
+
+/* time-wait-state's values, by enum flowsess_time_wait. */
+static const char *const time_wait_names[__FLOWSESS_TIME_WAIT_MAX] = {
+	[FLOWSESS_TIME_WAIT_OFF] = "off",
+	[FLOWSESS_TIME_WAIT_SESSION_AGEOUT] = "session-ageout",
+	[FLOWSESS_TIME_WAIT_SESSION_TIMEOUT] = "session-timeout",
+};
+
+/* Attributes that travel as u8; the rest are u32. */
+static bool attr_is_u8(unsigned int attr)
+{
+	size_t i;
+
+	for (i = 0; i < NKNOBS; i++) {
+		if (knobs[i].attr == attr)
+			return knobs[i].kind == KNOB_BOOL ||
+			       knobs[i].kind == KNOB_PERCENT ||
+			       knobs[i].kind == KNOB_TIME_WAIT;
+	}
+	return false;	/* FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS */
+}
 
 static const struct knob *knob_by_name(const char *name)
 {
@@ -37,39 +74,91 @@ static const struct knob *knob_by_name(const char *name)
 	return NULL;
 }
 
-/* "on"/"off"; durations "N" (seconds), "Ns" or "Nms"; counts "N". */
-static int parse_value(const struct knob *k, const char *s, uint64_t *out)
+/* A decimal number with an optional unit suffix from @units ("" allowed). */
+static int parse_number(const char *s, uint64_t *v, const char **unit)
 {
-	unsigned long long v;
 	char *end;
 
-	if (k->kind == KNOB_BOOL) {
-		if (!strcmp(s, "on") || !strcmp(s, "yes") || !strcmp(s, "1"))
-			*out = 1;
-		else if (!strcmp(s, "off") || !strcmp(s, "no") || !strcmp(s, "0"))
-			*out = 0;
-		else
-			return -1;
-		return 0;
-	}
 	if (*s < '0' || *s > '9')
 		return -1;
 	errno = 0;
-	v = strtoull(s, &end, 10);
+	*v = strtoull(s, &end, 10);
 	if (errno)
 		return -1;
-	if (k->kind == KNOB_DURATION) {
-		if (!strcmp(end, "ms"))
-			;
-		else if (!*end || !strcmp(end, "s"))
-			v = v > UINT64_MAX / 1000 ? UINT64_MAX : v * 1000;
+	*unit = end;
+	return 0;
+}
+
+/* "N" (seconds), "Ns" or "Nms", into ms. */
+static int parse_duration(const char *s, uint64_t *ms)
+{
+	const char *unit;
+	uint64_t v;
+
+	if (parse_number(s, &v, &unit))
+		return -1;
+	if (!strcmp(unit, "ms"))
+		*ms = v;
+	else if (!*unit || !strcmp(unit, "s"))
+		*ms = v > UINT64_MAX / 1000 ? UINT64_MAX : v * 1000;
+	else
+		return -1;
+	return 0;
+}
+
+/*
+ * The value of @k from @argv (@argc words left), into @cfg. Returns how
+ * many words it took, or -1 if they are not a value of @k.
+ */
+static int parse_value(const struct knob *k, int argc, char **argv,
+		       struct fs_config *cfg)
+{
+	const char *s = argv[0], *unit;
+	uint64_t v = 0;
+	size_t i;
+
+	switch (k->kind) {
+	case KNOB_BOOL:
+		if (!strcmp(s, "on") || !strcmp(s, "yes") || !strcmp(s, "1"))
+			v = 1;
+		else if (!strcmp(s, "off") || !strcmp(s, "no") || !strcmp(s, "0"))
+			v = 0;
 		else
 			return -1;
-	} else if (*end) {
-		return -1;
+		break;
+	case KNOB_DURATION:
+		if (parse_duration(s, &v))
+			return -1;
+		break;
+	case KNOB_COUNT:
+		if (parse_number(s, &v, &unit) || *unit)
+			return -1;
+		break;
+	case KNOB_PERCENT:
+		if (parse_number(s, &v, &unit) || (*unit && strcmp(unit, "%")) ||
+		    v > 255)
+			return -1;
+		break;
+	case KNOB_TIME_WAIT:
+		for (i = 0; i < __FLOWSESS_TIME_WAIT_MAX && strcmp(s, time_wait_names[i]); i++)
+			;
+		if (i == __FLOWSESS_TIME_WAIT_MAX)
+			return -1;
+		cfg->val[k->attr] = i;
+		cfg->present[k->attr] = true;
+		if (i != FLOWSESS_TIME_WAIT_SESSION_TIMEOUT)
+			return 1;
+		if (argc < 2 || parse_duration(argv[1], &v) || v > UINT32_MAX)
+			return -1;
+		cfg->val[FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS] = v;
+		cfg->present[FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS] = true;
+		return 2;
 	}
-	*out = v;
-	return 0;
+	if (v > UINT32_MAX)
+		return -1;
+	cfg->val[k->attr] = v;
+	cfg->present[k->attr] = true;
+	return 1;
 }
 
 static const char *kind_help(enum knob_kind kind)
@@ -79,6 +168,10 @@ static const char *kind_help(enum knob_kind kind)
 		return "on | off";
 	case KNOB_DURATION:
 		return "SECONDS | Ns | Nms";
+	case KNOB_PERCENT:
+		return "PERCENT";
+	case KNOB_TIME_WAIT:
+		return "off | session-ageout | session-timeout SECONDS";
 	default:
 		return "NUMBER";
 	}
@@ -101,28 +194,33 @@ static void knobs_help(FILE *err)
 int fs_config_parse_args(int argc, char **argv, struct fs_config *cfg, FILE *err)
 {
 	const struct knob *k;
-	int i;
+	int i, n;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if (argc < 2 || argc % 2) {
-		fprintf(err, "flowsess: set wants KNOB VALUE pairs\n");
+	if (!argc) {
+		fprintf(err, "flowsess: set wants KNOB VALUE ...\n");
 		knobs_help(err);
 		return -1;
 	}
-	for (i = 0; i < argc; i += 2) {
+	for (i = 0; i < argc; i += n) {
 		k = knob_by_name(argv[i]);
 		if (!k) {
 			fprintf(err, "flowsess: unknown knob \"%s\"\n", argv[i]);
 			knobs_help(err);
 			return -1;
 		}
-		if (parse_value(k, argv[i + 1], &cfg->val[k->attr]) ||
-		    cfg->val[k->attr] > UINT32_MAX) {
+		if (i + 1 == argc) {
+			fprintf(err, "flowsess: %s wants a value (%s)\n", k->name,
+				kind_help(k->kind));
+			return -1;
+		}
+		n = parse_value(k, argc - i - 1, argv + i + 1, cfg);
+		if (n < 0) {
 			fprintf(err, "flowsess: %s: bad value \"%s\" (%s)\n",
 				k->name, argv[i + 1], kind_help(k->kind));
 			return -1;
 		}
-		cfg->present[k->attr] = true;
+		n++;
 	}
 	return 0;
 }
@@ -130,14 +228,12 @@ int fs_config_parse_args(int argc, char **argv, struct fs_config *cfg, FILE *err
 void fs_config_put(struct nlmsghdr *nlh, const struct fs_config *cfg)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, FLOWSESS_A_CONFIG);
-	size_t i;
+	unsigned int a;
 
-	for (i = 0; i < NKNOBS; i++) {
-		unsigned int a = knobs[i].attr;
-
+	for (a = 1; a < __FLOWSESS_CFG_MAX; a++) {
 		if (!cfg->present[a])
 			continue;
-		if (knobs[i].kind == KNOB_BOOL)
+		if (attr_is_u8(a))
 			mnl_attr_put_u8(nlh, a, cfg->val[a]);
 		else
 			mnl_attr_put_u32(nlh, a, cfg->val[a]);
@@ -153,13 +249,10 @@ int fs_config_parse(const struct nlattr *nest, struct fs_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	mnl_attr_for_each_nested(attr, nest) {
 		unsigned int type = mnl_attr_get_type(attr);
-		size_t i;
 
-		for (i = 0; i < NKNOBS && knobs[i].attr != type; i++)
-			;
-		if (i == NKNOBS)
+		if (!type || type >= __FLOWSESS_CFG_MAX)
 			continue;
-		if (knobs[i].kind == KNOB_BOOL) {
+		if (attr_is_u8(type)) {
 			if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
 				return -1;
 			cfg->val[type] = mnl_attr_get_u8(attr);
@@ -181,6 +274,61 @@ static void print_duration(FILE *out, uint64_t ms)
 		fprintf(out, "%" PRIu64 "s", ms / 1000);
 }
 
+static const char *time_wait_name(uint64_t v)
+{
+	return v < __FLOWSESS_TIME_WAIT_MAX ? time_wait_names[v] : "?";
+}
+
+static void print_json(FILE *out, const struct fs_config *cfg, const struct knob *k)
+{
+	uint64_t v = cfg->val[k->attr];
+
+	switch (k->kind) {
+	case KNOB_BOOL:
+		fprintf(out, "\"%s\":%s", k->name, v ? "true" : "false");
+		break;
+	case KNOB_DURATION:
+		fprintf(out, "\"%s-ms\":%" PRIu64, k->name, v);
+		break;
+	case KNOB_TIME_WAIT:
+		fprintf(out, "\"%s\":\"%s\"", k->name, time_wait_name(v));
+		if (cfg->present[FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS])
+			fprintf(out, ",\"time-wait-timeout-ms\":%" PRIu64,
+				cfg->val[FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS]);
+		break;
+	default:
+		fprintf(out, "\"%s\":%" PRIu64, k->name, v);
+	}
+}
+
+static void print_text(FILE *out, const struct fs_config *cfg, const struct knob *k)
+{
+	uint64_t v = cfg->val[k->attr];
+
+	fprintf(out, "%-24s ", k->name);
+	switch (k->kind) {
+	case KNOB_BOOL:
+		fputs(v ? "on" : "off", out);
+		break;
+	case KNOB_DURATION:
+		print_duration(out, v);
+		break;
+	case KNOB_PERCENT:
+		fprintf(out, "%" PRIu64 "%%", v);
+		break;
+	case KNOB_TIME_WAIT:
+		fputs(time_wait_name(v), out);
+		if (v == FLOWSESS_TIME_WAIT_SESSION_TIMEOUT) {
+			fputc(' ', out);
+			print_duration(out, cfg->val[FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS]);
+		}
+		break;
+	default:
+		fprintf(out, "%" PRIu64, v);
+	}
+	fputc('\n', out);
+}
+
 void fs_config_print(FILE *out, const struct fs_config *cfg, bool json)
 {
 	const char *sep = "";
@@ -189,29 +337,15 @@ void fs_config_print(FILE *out, const struct fs_config *cfg, bool json)
 	if (json)
 		fputc('{', out);
 	for (i = 0; i < NKNOBS; i++) {
-		const struct knob *k = &knobs[i];
-		uint64_t v = cfg->val[k->attr];
-
-		if (!cfg->present[k->attr])
+		if (!cfg->present[knobs[i].attr])
 			continue;
 		if (json) {
-			if (k->kind == KNOB_BOOL)
-				fprintf(out, "%s\"%s\":%s", sep, k->name, v ? "true" : "false");
-			else if (k->kind == KNOB_DURATION)
-				fprintf(out, "%s\"%s-ms\":%" PRIu64, sep, k->name, v);
-			else
-				fprintf(out, "%s\"%s\":%" PRIu64, sep, k->name, v);
+			fputs(sep, out);
+			print_json(out, cfg, &knobs[i]);
 			sep = ",";
-			continue;
+		} else {
+			print_text(out, cfg, &knobs[i]);
 		}
-		fprintf(out, "%-24s ", k->name);
-		if (k->kind == KNOB_BOOL)
-			fputs(v ? "on" : "off", out);
-		else if (k->kind == KNOB_DURATION)
-			print_duration(out, v);
-		else
-			fprintf(out, "%" PRIu64, v);
-		fputc('\n', out);
 	}
 	if (json)
 		fputs("}\n", out);

@@ -29,6 +29,9 @@ static const char *const reason_names[__FLOWSESS_REASON_MAX] = {
 	[FLOWSESS_REASON_CLOSE] = "close",
 	[FLOWSESS_REASON_FLUSH] = "clear",
 	[FLOWSESS_REASON_REOPEN] = "reopen",
+	[FLOWSESS_REASON_FIN] = "fin",
+	[FLOWSESS_REASON_EARLY_AGEOUT] = "early-ageout",
+	[FLOWSESS_REASON_EVICT] = "evicted",
 };
 
 static const struct {

@@ -39,11 +39,19 @@ tool_filters=$(./flowsess sessions no-such-filter 2>&1 |
 	awk '/^  [a-z]/ { print $1; if ($3 ~ /^[a-z]+$/ && $2 ~ /^[A-Z]+$/) print $3 }' | sort | xargs)
 tool_commands=$(./flowsess --help | awk '/^Commands/ { on = 1; next } on && /^$/ { exit } on { print $1 }' | sort | xargs)
 
-check "the tool lists its knobs" 8 "$(wc -w <<<"$tool_knobs")"
+check "the tool lists its knobs" 18 "$(wc -w <<<"$tool_knobs")"
 check "knobs after set" "$tool_knobs" "$(complete_words set '')"
 check "knobs after a knob and its value" "$tool_knobs" "$(complete_words set tcp-timeout 30 '')"
 check "a boolean's values" "off on" "$(complete_words set rst-invalidate-session '')"
-check "a prefix narrows" "rst-grace-delay rst-invalidate-session" "$(complete_words set rst-)"
+check "... every boolean's" "off on" "$(complete_words set tcp-timeout 5 fin-invalidate-session '')"
+check "time-wait-state's values" "off session-ageout session-timeout" \
+	"$(complete_words set time-wait-state '')"
+check "no guess for session-timeout's seconds" "" "$(complete_words set time-wait-state session-timeout '')"
+check "knobs after session-timeout N" "$tool_knobs" \
+	"$(complete_words set time-wait-state session-timeout 30 '')"
+check "no guess for a duration" "" "$(complete_words set tcp-timeout '')"
+check "a prefix narrows" "rst-grace-delay rst-invalidate-session rst-sequence-check" \
+	"$(complete_words set rst-)"
 check "commands" "$(sorted -h -j --help --json $tool_commands)" "$(complete_words '')"
 check "commands after -j" "$(sorted -h -j --help --json $tool_commands)" "$(complete_words -j '')"
 check "filters of sessions" "$(sorted $tool_filters summary)" "$(complete_words sessions '')"

@@ -28,7 +28,7 @@ int main(void)
 	struct nlmsghdr *nlh;
 	struct fs_config back;
 
-	printf("1..13\n");
+	printf("1..20\n");
 	check(!parse("rst-invalidate-session on", &cfg, err, sizeof(err)) &&
 	      cfg.present[FLOWSESS_CFG_RST_INVALIDATE_SESSION] &&
 	      cfg.val[FLOWSESS_CFG_RST_INVALIDATE_SESSION] == 1, "on");
@@ -65,6 +65,47 @@ int main(void)
 	fs_config_put(nlh, &cfg);
 	check(!fs_config_parse(mnl_nlmsg_get_payload(nlh), &back) &&
 	      !memcmp(&back, &cfg, sizeof(cfg)), "netlink round trip");
+
+	check(!parse("time-wait-state session-timeout 30 syn-reopen on", &cfg, err,
+		     sizeof(err)) &&
+	      cfg.val[FLOWSESS_CFG_TIME_WAIT_STATE] == FLOWSESS_TIME_WAIT_SESSION_TIMEOUT &&
+	      cfg.val[FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS] == 30000 &&
+	      cfg.val[FLOWSESS_CFG_SYN_REOPEN] == 1,
+	      "time-wait-state session-timeout takes a duration");
+	check(!strcmp(CAPTURE(fs_config_print, &cfg, false),
+		      "syn-reopen               on\n"
+		      "time-wait-state          session-timeout 30s\n") &&
+	      !strcmp(CAPTURE(fs_config_print, &cfg, true),
+		      "{\"syn-reopen\":true,\"time-wait-state\":\"session-timeout\","
+		      "\"time-wait-timeout-ms\":30000}\n"),
+	      "time-wait-state printed, text and JSON");
+	check(!parse("time-wait-state session-ageout", &cfg, err, sizeof(err)) &&
+	      cfg.val[FLOWSESS_CFG_TIME_WAIT_STATE] == FLOWSESS_TIME_WAIT_SESSION_AGEOUT &&
+	      !cfg.present[FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS] &&
+	      !strcmp(CAPTURE(fs_config_print, &cfg, false),
+		      "time-wait-state          session-ageout\n"),
+	      "time-wait-state session-ageout");
+	check(parse("time-wait-state session-timeout", &cfg, err, sizeof(err)) &&
+	      strstr(err, "session-timeout SECONDS"),
+	      "session-timeout without its duration names the syntax");
+	check(parse("time-wait-state sometimes", &cfg, err, sizeof(err)) != 0,
+	      "an unknown time-wait-state");
+	check(!parse("high-watermark 80% low-watermark 60 early-ageout 5", &cfg, err,
+		     sizeof(err)) &&
+	      cfg.val[FLOWSESS_CFG_HIGH_WATERMARK] == 80 &&
+	      cfg.val[FLOWSESS_CFG_LOW_WATERMARK] == 60 &&
+	      cfg.val[FLOWSESS_CFG_EARLY_AGEOUT_MS] == 5000 &&
+	      !strcmp(CAPTURE(fs_config_print, &cfg, false),
+		      "early-ageout             5s\n"
+		      "high-watermark           80%\n"
+		      "low-watermark            60%\n"),
+	      "watermarks in percent, with or without the sign");
+	nlh = mnl_nlmsg_put_header(buf);
+	parse("time-wait-state session-timeout 30 high-watermark 90 no-syn-check on",
+	      &cfg, err, sizeof(err));
+	fs_config_put(nlh, &cfg);
+	check(!fs_config_parse(mnl_nlmsg_get_payload(nlh), &back) &&
+	      !memcmp(&back, &cfg, sizeof(cfg)), "netlink round trip of u8 and u32 knobs");
 
 	return tests_failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
