@@ -1,30 +1,40 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The SCENARIO, both ways, IPv4 and IPv6. The client connects from port
-# 12340 to port 1234 before the server listens and gets a RST; 500 ms later
-# it retries from the same port and exchanges a message every 100 ms.
-#  - rst-invalidate-session off (the SRX default): the retry completes its
+# The SCENARIO, IPv4 and IPv6, under four policies. The client connects
+# from port 12340 to port 1234 before the server listens and gets a RST;
+# 500 ms later it retries from the same port and exchanges a message every
+# 100 ms.
+#  - the SRX default (rst-invalidate-session off): the retry completes its
 #    handshake on the doomed session, and the exchange stalls when the RST
 #    grace timer (2 s) fires; the router counts the drops and a live kill.
-#  - on: the RST ends the session at once, the retry creates a new one and
-#    every message is echoed.
+#  - rst-invalidate-session on: the RST ends the session at once, the retry
+#    creates a new one and every message is echoed.
+#  - syn-reopen on (knob above off): the retry's SYN starts the doomed
+#    session afresh, so the grace timer no longer kills it.
+#  - time-wait-state session-timeout 10 (knob above off): the RST sends the
+#    session to TIME_WAIT, where the retry's SYN opens a new session.
 . ./lib.sh
 
-plan 26
+plan 50
 check "the module loads" flowsess_load
 
 kb_case() {
-	local family=$1 knob=$2 server out
+	local family=$1 policy=$2 server out name
 	if [ "$family" = 4 ]; then server=$SERVER4; else server=$SERVER6; fi
-	flowsess_param rst_invalidate_session "$knob"
 	topology_up || return 1
+	case $policy in
+	default) ;;
+	rst-invalidate-session) in_ns router flowsess set rst-invalidate-session on ;;
+	syn-reopen) in_ns router flowsess set syn-reopen on ;;
+	time-wait-state) in_ns router flowsess set time-wait-state session-timeout 10 ;;
+	esac
 	out=$(kb_run "$server")
-	echo "$out" | sed "s/^/# IPv$family knob=$knob: /"
+	echo "$out" | sed "s/^/# IPv$family $policy: /"
 
-	local name="IPv$family, rst-invalidate-session $knob"
+	name="IPv$family, $policy"
 	check "$name: refused, then connected from the same port" \
 		[ "$(kv refused "$out")$(kv connected "$out")" = 11 ]
-	if [ "$knob" = 0 ]; then
+	if [ "$policy" = default ]; then
 		# The grace timer fires 2000 ms after the RST; a message is sent
 		# every 100 ms, so the first lost one leaves in [2000, 2100].
 		check_num "$name: the exchange stalls no earlier than 1.9 s after the RST" \
@@ -40,8 +50,17 @@ kb_case() {
 		check "$name: no stall" [ "$(kv stall_ms "$out")" = -1 ]
 		check_num "$name: every message of the 5 s was echoed" \
 			"$(kv echoed "$out")" -ge 45
-		check_num "$name: the RST invalidated the session at once" \
-			"$(flowsess_stat router invalidated_rst)" -ge 1
+		case $policy in
+		rst-invalidate-session)
+			check_num "$name: the RST invalidated the session at once" \
+				"$(flowsess_stat router invalidated_rst)" -ge 1 ;;
+		syn-reopen)
+			check_num "$name: the SYN reopened the doomed session" \
+				"$(flowsess_stat router syn_reopens)" -eq 1 ;;
+		time-wait-state)
+			check_num "$name: the SYN replaced the TIME_WAIT session" \
+				"$(flowsess_stat router invalidated_reopen)" -eq 1 ;;
+		esac
 		check_num "$name: no live kill" \
 			"$(flowsess_stat router rst_timer_live_kills)" -eq 0
 		check_num "$name: no segment dropped for want of a session" \
@@ -51,8 +70,8 @@ kb_case() {
 }
 
 for family in 4 6; do
-	for knob in 0 1; do
-		kb_case "$family" "$knob"
+	for policy in default rst-invalidate-session syn-reopen time-wait-state; do
+		kb_case "$family" "$policy"
 	done
 done
 

@@ -2,15 +2,19 @@
 /*
  * Send one hand-made TCP segment through a raw socket.
  *
- *   rawtcp SRC DST SPORT DPORT FLAGS [DOFF [LEN [COUNT]]]
+ *   rawtcp [-s SEQ] [-a ACK] [-t STEP] SRC DST SPORT DPORT FLAGS [DOFF [LEN [COUNT]]]
  *
  * FLAGS is a string of S, A, F, R, P (or "-" for none). DOFF is the data
  * offset in 32-bit words written into the header (default 5), LEN how many
  * bytes of TCP header and payload to send (default 20 + 0), so malformed
- * and truncated headers can be made on purpose. COUNT segments (default 1)
- * make a flood of distinct tuples: the source port runs from SPORT to
- * 65535, then starts again at SPORT with the next destination port.
+ * and truncated headers can be made on purpose. SEQ is the sequence number
+ * (default 1000), ACK the acknowledgment number when FLAGS has A (default
+ * 1). COUNT segments (default 1) make a flood of distinct tuples: the
+ * source port runs from SPORT to 65535, then starts again at SPORT with
+ * the next destination port. With -t, the COUNT segments keep the ports
+ * and their sequence numbers go up by STEP instead.
  */
+#include <getopt.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
 
@@ -40,12 +44,30 @@ int main(int argc, char **argv)
 	struct sockaddr_storage src, dst;
 	unsigned char seg[128] = { 0 };
 	struct tcphdr *th = (struct tcphdr *)seg;
-	int s, doff = 5, len = 20, family;
+	int s, doff = 5, len = 20, family, c;
 	unsigned long i, count = 1, sport, nsports;
+	uint32_t seq = 1000, ack = 1, step = 0;
 	const char *f;
 
+	while ((c = getopt(argc, argv, "+s:a:t:")) != -1) {
+		switch (c) {
+		case 's':
+			seq = strtoul(optarg, NULL, 0);
+			break;
+		case 'a':
+			ack = strtoul(optarg, NULL, 0);
+			break;
+		case 't':
+			step = strtoul(optarg, NULL, 0);
+			break;
+		default:
+			return 2;
+		}
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
 	if (argc < 6) {
-		fprintf(stderr, "usage: rawtcp SRC DST SPORT DPORT FLAGS [DOFF [LEN [COUNT]]]\n");
+		fprintf(stderr, "usage: rawtcp [-s SEQ] [-a ACK] [-t STEP] SRC DST SPORT DPORT FLAGS [DOFF [LEN [COUNT]]]\n");
 		return 2;
 	}
 	sockaddr_parse(argv[1], "0", &src);
@@ -62,7 +84,6 @@ int main(int argc, char **argv)
 	if (len < 0 || len > (int)sizeof(seg) || doff < 0 || doff > 15)
 		return fprintf(stderr, "rawtcp: bad DOFF or LEN\n"), 2;
 
-	th->seq = htonl(1000);
 	th->doff = doff;
 	th->window = htons(1024);
 	for (f = argv[5]; *f; f++) {
@@ -73,7 +94,7 @@ int main(int argc, char **argv)
 		th->psh |= *f == 'P';
 	}
 	if (th->ack)
-		th->ack_seq = htonl(1);
+		th->ack_seq = htonl(ack);
 
 	s = socket(family, SOCK_RAW, IPPROTO_TCP);
 	if (s < 0)
@@ -89,8 +110,9 @@ int main(int argc, char **argv)
 			die("IPV6_CHECKSUM");
 	}
 	for (i = 0; i < count; i++) {
-		th->source = htons(sport + i % nsports);
-		th->dest = htons(strtoul(argv[4], NULL, 10) + i / nsports);
+		th->seq = htonl(seq + i * step);
+		th->source = htons(step ? sport : sport + i % nsports);
+		th->dest = htons(strtoul(argv[4], NULL, 10) + (step ? 0 : i / nsports));
 		if (family == AF_INET) {
 			unsigned char pseudo[12];
 

@@ -3,8 +3,10 @@
  * A TCP connection that stays open and keeps talking.
  *
  *   tcpecho server ADDR PORT SECONDS   echo one connection at a time
- *   tcpecho client ADDR PORT SECONDS   connect, then send a message every
- *                                      100 ms for SECONDS; print "sent=N
+ *   tcpecho client ADDR PORT SECONDS [SPORT]
+ *                                      connect (from port SPORT if given),
+ *                                      then send a message every 100 ms
+ *                                      for SECONDS; print "sent=N
  *                                      echoed=K"; exit 0 if every message
  *                                      came back, at the latest 10 s after
  *                                      the last was sent
@@ -41,7 +43,8 @@ static void __attribute__((noreturn)) server(struct sockaddr_storage *ss, sockle
 
 #define MSG_LEN 10	/* "msg 000042" */
 
-static int client(struct sockaddr_storage *ss, socklen_t len, int seconds)
+static int client(struct sockaddr_storage *ss, socklen_t len, int seconds,
+		  const char *sport)
 {
 	long long now, next, end, drain;
 	char msg[16], buf[4096];
@@ -52,6 +55,16 @@ static int client(struct sockaddr_storage *ss, socklen_t len, int seconds)
 	s = socket(ss->ss_family, SOCK_STREAM, 0);
 	if (s < 0)
 		die("socket");
+	if (sport) {
+		struct sockaddr_storage src;
+		socklen_t slen = sockaddr_parse(ss->ss_family == AF_INET ? "0.0.0.0" : "::",
+						sport, &src);
+		int one = 1;
+
+		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(s, (struct sockaddr *)&src, slen))
+			die("bind");
+	}
 	if (connect(s, (struct sockaddr *)ss, len)) {
 		printf("connected=0 errno=%d\n", errno);
 		return 1;
@@ -93,8 +106,9 @@ int main(int argc, char **argv)
 	socklen_t len;
 	int seconds;
 
-	if (argc != 5 || (strcmp(argv[1], "server") && strcmp(argv[1], "client"))) {
-		fprintf(stderr, "usage: tcpecho server|client ADDR PORT SECONDS\n");
+	if (argc < 5 || argc > 6 || (strcmp(argv[1], "server") && strcmp(argv[1], "client"))) {
+		fprintf(stderr, "usage: tcpecho server ADDR PORT SECONDS\n"
+				"       tcpecho client ADDR PORT SECONDS [SPORT]\n");
 		return 2;
 	}
 	len = sockaddr_parse(argv[2], argv[3], &ss);
@@ -102,5 +116,5 @@ int main(int argc, char **argv)
 	alarm(seconds + 20);
 	if (!strcmp(argv[1], "server"))
 		server(&ss, len);
-	return client(&ss, len, seconds);
+	return client(&ss, len, seconds, argc == 6 ? argv[5] : NULL);
 }

@@ -138,7 +138,7 @@ if [ $run_selftests -eq 1 ]; then
 		initrd_kver=$kver per_test=600
 	fi
 	"$vm/initramfs.sh" "$run/selftests.cpio.gz" "$kroot" "$initrd_kver" \
-		"$ko" "veth" "$run"/bin/*
+		"$ko" "veth sch_netem" "$run"/bin/*
 	if [ $shell -eq 1 ]; then
 		exec "$vm/run.sh" "$image" "$run/selftests.cpio.gz" - 0 "flowsess_mode=shell"
 	fi

@@ -1,0 +1,110 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# TCP sequence checking (on by default) lets real TCP through: bulk
+# transfers with window scaling, SACK, and with loss and reordering from
+# tc netem on the router, all arrive whole with no segment dropped as out
+# of window. Segments forged outside a live connection's window are
+# dropped and counted; no-sequence-check lets them pass. rst-sequence-check
+# drops a forged RST that would otherwise doom the session, and keeps the
+# real RST that refuses a connection.
+. ./lib.sh
+
+plan 21
+check "the module loads" flowsess_load
+check "the topology comes up" topology_up
+stat() { flowsess_stat router "$1"; }
+
+in_ns server tcpbulk server "$SERVER4" 5001 &
+bulk_pid=$!
+in_ns server tcpbulk server "$SERVER6" 5001 &
+bulk6_pid=$!
+wait_for 5 listening server t 5001 2
+
+# bulk ADDR BYTES: one transfer through the router.
+bulk() {
+	local out rc
+	out=$(in_ns client tcpbulk client "$1" 5001 "$2")
+	rc=$?
+	echo "# $out"
+	return $rc
+}
+check "a 32 MB transfer over IPv4 arrives whole" bulk "$SERVER4" 33554432
+check "... and over IPv6" bulk "$SERVER6" 33554432
+check_num "no segment was out of window" "$(stat drop_tcp_window)" -eq 0
+
+# Loss, delay and reordering on the router, both ways.
+netem() {
+	modload sch_netem &&
+	tc -n router qdisc add dev r1 root netem delay 5ms 2ms loss 2% reorder 25% 50% &&
+	tc -n router qdisc add dev r0 root netem delay 5ms loss 1% reorder 10% 50%
+}
+check "tc netem on the router" netem
+check "4 MB with loss and reordering arrive whole" bulk "$SERVER4" 4194304
+check "... over IPv6 too" bulk "$SERVER6" 4194304
+for dev in r0 r1; do
+	tc -n router -s qdisc show dev $dev | sed -n "s/^ *Sent/# $dev: Sent/p"
+done
+check_num "... with no segment out of window" "$(stat drop_tcp_window)" -eq 0
+lost=$(tc -n router -s qdisc show dev r1 | sed -n 's/.*(dropped \([0-9]*\),.*/\1/p')
+check_num "... though netem lost some on the way" "$lost" -ge 5
+tc -n router qdisc del dev r1 root
+tc -n router qdisc del dev r0 root
+
+# A live connection from a known port, and segments forged into it with
+# sequence numbers spread over the whole space: at most one can fall in
+# its window by chance.
+in_ns server tcpecho server "$SERVER4" 7000 120 &
+echo_pids=$!
+in_ns server tcpecho server "$SERVER4" 7001 120 &
+echo_pids="$echo_pids $!"
+in_ns server tcpecho server "$SERVER4" 7002 120 &
+echo_pids="$echo_pids $!"
+wait_for 5 listening server t 7002
+live() { in_ns router flowsess sessions sport "$1" | grep -q " $2 "; }
+forge() {	# forge SPORT DPORT FLAGS COUNT
+	in_ns client rawtcp -s 1000 -t 429496729 "$CLIENT4" "$SERVER4" "$1" "$2" \
+		"$3" 5 30 "$4"
+}
+
+in_ns client tcpecho client "$SERVER4" 7000 4 43000 >/tmp/tcpecho.out &
+client_pid=$!
+wait_for 5 live 43000 established
+before=$(stat drop_tcp_window)
+forge 43000 7000 PA 10
+check_num "9 or 10 of 10 forged segments dropped as out of window" \
+	"$(( $(stat drop_tcp_window) - before ))" -ge 9
+check "set no-sequence-check on" in_ns router flowsess set no-sequence-check on
+before=$(stat drop_tcp_window)
+forge 43000 7000 PA 10
+check_num "no-sequence-check: none dropped" "$(( $(stat drop_tcp_window) - before ))" -eq 0
+wait $client_pid
+check "the connection never noticed" [ $? -eq 0 ]
+sed 's/^/# /' /tmp/tcpecho.out
+
+# A forged RST, without sequence checks: the session is doomed.
+in_ns client tcpecho client "$SERVER4" 7001 30 43001 >/dev/null &
+client_pid=$!
+wait_for 5 live 43001 established
+forge 43001 7001 R 1
+check "no-sequence-check: a forged RST dooms the session" wait_for 2 live 43001 close
+kill $client_pid 2>/dev/null
+
+check "set rst-sequence-check on" in_ns router flowsess set rst-sequence-check on
+in_ns client tcpecho client "$SERVER4" 7002 4 43002 >/tmp/tcpecho.out &
+client_pid=$!
+wait_for 5 live 43002 established
+forge 43002 7002 R 1
+check_num "rst-sequence-check: the forged RST is dropped and counted" \
+	"$(stat drop_rst_sequence)" -eq 1
+check "... the session stays established" live 43002 established
+wait $client_pid
+check "... and the connection lives" [ $? -eq 0 ]
+out=$(kb_run "$SERVER4")
+echo "$out" | sed 's/^/# /'
+check "the RST that refuses a connection carries the expected numbers" \
+	[ "$(kv refused "$out")$(kv connected "$out")" = 11 -a "$(stat drop_rst_sequence)" = 1 ]
+
+kill $bulk_pid $bulk6_pid $echo_pids 2>/dev/null
+topology_down
+check "rmmod" flowsess_unload
+tap_done
