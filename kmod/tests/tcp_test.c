@@ -196,6 +196,29 @@ static void flowsess_test_tcp_lifecycle(struct kunit *test)
 	flowsess_test_net_destroy(fn);
 }
 
+/* tcp-initial-timeout bounds both handshake states; then tcp-timeout. */
+static void flowsess_test_tcp_initial_timeout(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_tcp_test_net(test);
+	struct flowsess_session *s;
+	struct flowsess_tuple t;
+
+	fn->cfg.tcp_timeout_ms[FLOWSESS_TCP_SYN_SENT] = 30000;
+	fn->cfg.tcp_timeout_ms[FLOWSESS_TCP_SYN_RECV] = 30000;
+	fn->cfg.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED] = 90000;
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
+	s = flowsess_test_insert(test, fn, &t, 0);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, ktime_to_ms(s->timeout), 30000LL);
+	KUNIT_EXPECT_LE(test, ktime_ms_delta(hrtimer_get_expires(&s->timer), ktime_get()),
+			30000LL);
+	KUNIT_EXPECT_EQ(test, track(s, R, "SA", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, ktime_to_ms(s->timeout), 30000LL);
+	KUNIT_EXPECT_EQ(test, track(s, O, "A", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, ktime_to_ms(s->timeout), 90000LL);
+	flowsess_test_net_destroy(fn);
+}
+
 /* Which segments may create a session, with and without no-syn-check. */
 static void flowsess_test_tcp_may_create(struct kunit *test)
 {
@@ -425,6 +448,7 @@ static struct kunit_case flowsess_tcp_test_cases[] = {
 	KUNIT_CASE(flowsess_test_tcp_rst_grace),
 	KUNIT_CASE(flowsess_test_tcp_rst_invalidate),
 	KUNIT_CASE(flowsess_test_tcp_lifecycle),
+	KUNIT_CASE(flowsess_test_tcp_initial_timeout),
 	KUNIT_CASE(flowsess_test_tcp_may_create),
 	KUNIT_CASE(flowsess_test_tcp_midstream),
 	KUNIT_CASE(flowsess_test_tcp_strict_syn),
