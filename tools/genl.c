@@ -49,6 +49,9 @@ static void extack_parse(const struct nlmsghdr *nlh, unsigned int off,
 		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
 			snprintf(g->extack, sizeof(g->extack), "%s",
 				 mnl_attr_get_str(attr));
+		else if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_OFFS &&
+			 mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+			g->extack_offset = mnl_attr_get_u32(attr);
 	}
 }
 
@@ -163,6 +166,7 @@ int fs_genl_talk(struct fs_genl *g, struct nlmsghdr *nlh, fs_reply_cb cb,
 	int ret;
 
 	g->extack[0] = 0;
+	g->extack_offset = 0;
 	if (mnl_socket_sendto(g->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {

@@ -8,11 +8,14 @@
  *   flowsess [-j] sessions [FILTER ...] [summary]
  *   flowsess [-j] clear [FILTER ...]
  *   flowsess [-j] monitor
+ *   flowsess save [FILE]
+ *   flowsess load FILE
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/genetlink.h>
 
 #include "tool.h"
@@ -31,6 +34,8 @@ static void usage(FILE *out)
 		"  sessions [FILTER] [summary]  list the sessions, or count them\n"
 		"  clear [FILTER]               invalidate the sessions selected\n"
 		"  monitor                      print sessions as they come and go\n"
+		"  save [FILE]                  write the configuration (default: stdout)\n"
+		"  load FILE                    apply a saved configuration, all or nothing\n"
 		"\n"
 		"FILTER: family inet|inet6, proto P, src PREFIX, dst PREFIX,\n"
 		"        sport N, dport N, state S (see flowsess(8))\n"
@@ -109,6 +114,17 @@ static int cmd_show(int argc, char **argv)
 	return ret;
 }
 
+/* Send the knobs of @cfg in one SET_CONFIG; on error, nlh for the caller. */
+static int set_config(const struct fs_config *cfg, struct fs_genl *g, char *buf,
+		      struct nlmsghdr **nlhp)
+{
+	struct nlmsghdr *nlh = fs_genl_msg(g, buf, FLOWSESS_CMD_SET_CONFIG, 0);
+
+	fs_config_put(nlh, cfg);
+	*nlhp = nlh;
+	return fs_genl_talk(g, nlh, NULL, NULL);
+}
+
 static int cmd_set(int argc, char **argv)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -121,11 +137,89 @@ static int cmd_set(int argc, char **argv)
 		return EXIT_USAGE;
 	if (fs_genl_open_or_explain(&g))
 		return EXIT_FAILURE;
-	nlh = fs_genl_msg(&g, buf, FLOWSESS_CMD_SET_CONFIG, 0);
-	fs_config_put(nlh, &cfg);
-	err = fs_genl_talk(&g, nlh, NULL, NULL);
+	err = set_config(&cfg, &g, buf, &nlh);
 	if (err)
 		fs_genl_explain(&g, "set", err);
+	fs_genl_close(&g);
+	return err ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* The configuration, as `show` prints it, to FILE (atomically) or stdout. */
+static int cmd_save(int argc, char **argv)
+{
+	struct fs_config cfg = {};
+	char tmp[4096];
+	FILE *out;
+	int ret;
+
+	if (argc > 2) {
+		fprintf(stderr, "flowsess: save takes one FILE at most\n");
+		return EXIT_USAGE;
+	}
+	ret = fetch(1, "save", FLOWSESS_CMD_GET_CONFIG, config_cb, &cfg);
+	if (ret != EXIT_SUCCESS)
+		return ret;
+	if (argc < 2 || !strcmp(argv[1], "-")) {
+		fs_config_save(stdout, &cfg);
+		return fflush(stdout) ? EXIT_FAILURE : EXIT_SUCCESS;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", argv[1]) >= (int)sizeof(tmp)) {
+		fprintf(stderr, "flowsess: save: %s: name too long\n", argv[1]);
+		return EXIT_FAILURE;
+	}
+	out = fopen(tmp, "w");
+	if (!out) {
+		fprintf(stderr, "flowsess: save: %s: %s\n", tmp, strerror(errno));
+		return EXIT_FAILURE;
+	}
+	fs_config_save(out, &cfg);
+	if (fclose(out) || rename(tmp, argv[1])) {
+		fprintf(stderr, "flowsess: save: %s: %s\n", argv[1], strerror(errno));
+		unlink(tmp);
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
+
+/*
+ * Apply FILE (- for stdin) in one request: the kernel takes every knob or
+ * none. A knob the kernel refuses is reported with its line.
+ */
+static int cmd_load(int argc, char **argv)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], what[4200];
+	struct fs_config_file file;
+	struct nlmsghdr *nlh;
+	struct fs_genl g;
+	int err, attr;
+	FILE *in;
+
+	if (argc != 2) {
+		fprintf(stderr, "flowsess: load wants a FILE (- for standard input)\n");
+		return EXIT_USAGE;
+	}
+	in = strcmp(argv[1], "-") ? fopen(argv[1], "r") : stdin;
+	if (!in) {
+		fprintf(stderr, "flowsess: load: %s: %s\n", argv[1], strerror(errno));
+		return EXIT_FAILURE;
+	}
+	err = fs_config_load(in, in == stdin ? "<stdin>" : argv[1], &file, stderr);
+	if (in != stdin)
+		fclose(in);
+	if (err)
+		return EXIT_USAGE;
+	if (fs_genl_open_or_explain(&g))
+		return EXIT_FAILURE;
+	err = set_config(&file.cfg, &g, buf, &nlh);
+	if (err) {
+		attr = g.extack_offset ? fs_config_attr_at(nlh, g.extack_offset) : -1;
+		if (attr > 0 && attr < __FLOWSESS_CFG_MAX && file.line[attr])
+			snprintf(what, sizeof(what), "load: %s:%u", argv[1], file.line[attr]);
+		else
+			snprintf(what, sizeof(what), "load: %s", argv[1]);
+		fs_genl_explain(&g, what, err);
+		fprintf(stderr, "flowsess: load: nothing was changed\n");
+	}
 	fs_genl_close(&g);
 	return err ? EXIT_FAILURE : EXIT_SUCCESS;
 }
@@ -337,6 +431,8 @@ static const struct {
 	{ "sessions", cmd_sessions },
 	{ "clear", cmd_clear },
 	{ "monitor", cmd_monitor },
+	{ "save", cmd_save },
+	{ "load", cmd_load },
 };
 
 int main(int argc, char **argv)

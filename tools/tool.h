@@ -20,6 +20,8 @@ struct fs_genl {
 	unsigned int portid;
 	uint32_t events_group;	/* FLOWSESS_MCGRP_EVENTS's id */
 	char extack[256];	/* the kernel's message for the last error */
+	uint32_t extack_offset;	/* ... and the offset of the attribute it blames,
+				 * from the start of the request; 0: none */
 };
 
 typedef int (*fs_reply_cb)(const struct nlmsghdr *nlh, void *data);
@@ -56,6 +58,17 @@ void fs_config_print(FILE *out, const struct fs_config *cfg, bool json);
 int fs_config_parse_args(int argc, char **argv, struct fs_config *cfg,
 			 FILE *err);
 void fs_config_put(struct nlmsghdr *nlh, const struct fs_config *cfg);
+
+/* Configuration files (flowsess save / load): the text `show` prints. */
+struct fs_config_file {
+	struct fs_config cfg;
+	unsigned int line[__FLOWSESS_CFG_MAX];	/* where each knob was set */
+};
+
+void fs_config_save(FILE *out, const struct fs_config *cfg);
+int fs_config_load(FILE *in, const char *name, struct fs_config_file *file,
+		   FILE *err);
+int fs_config_attr_at(const struct nlmsghdr *nlh, uint32_t offset);
 
 /* Sessions: filters, dumps, events. */
 struct fs_prefix {

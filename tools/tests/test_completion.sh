@@ -61,6 +61,10 @@ check "states" "$tool_states" "$(complete_words sessions state '')"
 check "families" "inet inet6" "$(complete_words sessions family '')"
 check "no guess for a port" "" "$(complete_words sessions dport '')"
 check "nothing after stats" "" "$(complete_words stats '')"
+touch /tmp/flowsess-completion-test.conf
+check "files after load" "/tmp/flowsess-completion-test.conf" \
+	"$(complete_words load /tmp/flowsess-completion-test.c)"
+rm -f /tmp/flowsess-completion-test.conf
 
 echo "1..$n"
 [ $failed -eq 0 ]
