@@ -13,6 +13,7 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
+#include "compat.h"
 #include "internal.h"
 
 static struct genl_family flowsess_genl_family;
@@ -563,13 +564,12 @@ static int flowsess_dump_emit(struct flowsess_session *s, void *arg)
 static int flowsess_dump_init(struct netlink_callback *cb,
 			      struct flowsess_dump *d)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	int err;
 
 	d->filter = kzalloc(sizeof(*d->filter), GFP_KERNEL);
 	if (!d->filter)
 		return -ENOMEM;
-	err = flowsess_nl_parse_filter(info->attrs[FLOWSESS_A_FILTER],
+	err = flowsess_nl_parse_filter(flowsess_dumpit_attrs(cb)[FLOWSESS_A_FILTER],
 				       d->filter, cb->extack);
 	if (err) {
 		kfree(d->filter);

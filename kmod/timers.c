@@ -10,14 +10,15 @@
  * deadline closer (a RST, a state with a shorter timeout, an invalidation)
  * re-arm the timer, under session->lock.
  */
+#include "compat.h"
 #include "internal.h"
 
 static enum hrtimer_restart flowsess_timer_fn(struct hrtimer *timer);
 
 void flowsess_timer_init(struct flowsess_session *s)
 {
-	hrtimer_init(&s->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
-	s->timer.function = flowsess_timer_fn;
+	flowsess_hrtimer_setup(&s->timer, flowsess_timer_fn, CLOCK_MONOTONIC,
+			       HRTIMER_MODE_ABS_SOFT);
 }
 
 /* session->lock held: the timer fires at @deadline or earlier. */
