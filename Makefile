@@ -3,12 +3,27 @@
 # make            build kmod/flowsess.ko and tools/flowsess
 # make demo       boot a router VM and show the SCENARIO, its fix and the counters
 # make check      the whole test suite (host tests, KUnit and selftests in QEMU)
+# make install    the module (modules_install, depmod), the tool, its man
+#                 page, bash completion and systemd unit; PREFIX, DESTDIR
+# make uninstall  remove what make install put there
 # make clean      remove everything the build made
 
-KVER ?= $(shell uname -r)
 # The running kernel's build tree if it has one, else Debian's 6.1 headers.
-KDIR ?= $(firstword $(wildcard /lib/modules/$(KVER)/build) \
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	$(shell ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1))
+# The release of the kernel KDIR builds for (its vermagic): where the module
+# is installed.
+KVER ?= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/flowsess
+# modules_install puts the module in /lib/modules/KVER/$(MODDIR)/kmod/.
+MODDIR ?= updates
 
 all: module tools
 
@@ -33,8 +48,38 @@ vm-shell:
 demo:
 	selftests/vm/check.sh --demo
 
+install: install-module install-tools
+
+# No signing here: a distribution kernel's key is not on the router (DKMS
+# signs with the machine's own key where Secure Boot wants it).
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=$(MODDIR) CONFIG_MODULE_SIG_ALL= modules_install
+	depmod -b "$(or $(DESTDIR),/)" $(KVER)
+
+install-tools: tools
+	install -D -m 0755 tools/flowsess $(DESTDIR)$(SBINDIR)/flowsess
+	install -D -m 0644 tools/flowsess.8 $(DESTDIR)$(MANDIR)/man8/flowsess.8
+	install -D -m 0644 tools/completion/flowsess $(DESTDIR)$(COMPLETIONDIR)/flowsess
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's,@SBINDIR@,$(SBINDIR),' dist/flowsess.service.in \
+		>$(DESTDIR)$(UNITDIR)/flowsess.service
+	install -D -m 0644 dist/flowsess.conf $(DESTDIR)$(DOCDIR)/examples/flowsess.conf
+	install -D -m 0644 dist/modules-load.d/flowsess.conf \
+		$(DESTDIR)$(DOCDIR)/examples/modules-load.d/flowsess.conf
+	install -D -m 0644 dist/modprobe.d/flowsess.conf \
+		$(DESTDIR)$(DOCDIR)/examples/modprobe.d/flowsess.conf
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KVER)/$(MODDIR)/kmod/flowsess.ko
+	if [ -d "$(DESTDIR)/lib/modules/$(KVER)" ]; then depmod -b "$(or $(DESTDIR),/)" $(KVER); fi
+	rm -f $(DESTDIR)$(SBINDIR)/flowsess $(DESTDIR)$(MANDIR)/man8/flowsess.8 \
+		$(DESTDIR)$(COMPLETIONDIR)/flowsess $(DESTDIR)$(UNITDIR)/flowsess.service
+	rm -rf $(DESTDIR)$(DOCDIR)
+
 clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	$(MAKE) -C tools clean
 
-.PHONY: all module tools check check-debug vm-shell demo clean
+.PHONY: all module tools check check-debug vm-shell demo install install-module \
+	install-tools uninstall clean

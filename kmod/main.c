@@ -219,4 +219,5 @@ module_exit(flowsess_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("SRX-style flow-session table for routers");
+MODULE_VERSION("0.1.0");
 MODULE_ALIAS_GENL_FAMILY(FLOWSESS_GENL_NAME);

@@ -93,6 +93,9 @@ if [ $demo -eq 0 ]; then
 	make -s -C "$FLOWSESS_TOP/tools" check >"$run/host.tap" 2>&1 ||
 		fail "host unit tests exited with an error"
 	tally <"$run/host.tap"
+	say "building the module against a newer Debian kernel (kmod/compat.h)"
+	"$vm/compat-build.sh" >"$run/compat.tap"
+	tally <"$run/compat.tap"
 fi
 
 say "building the module, the tool and the test helpers"
@@ -106,6 +109,21 @@ cp "$FLOWSESS_TOP/tools/flowsess" "$run/bin/flowsess"
 for c in "$FLOWSESS_TOP"/selftests/helpers/*.c; do
 	gcc -O2 -Wall -Wextra -static -o "$run/bin/$(basename "$c" .c)" "$c"
 done
+
+# The dkms selftest loads a module DKMS built for Debian's kernel: the
+# stock kernel only.
+if [ $debug -eq 1 ]; then
+	for i in "${!selftests[@]}"; do
+		[ "${selftests[$i]}" != dkms ] || unset 'selftests[i]'
+	done
+	selftests=("${selftests[@]}")
+fi
+rm -f "$run/dkms.ko"
+if [ $debug -eq 0 ] && [[ " ${selftests[*]} " == *" dkms "* ]] && [ $run_selftests -eq 1 ]; then
+	say "make install, make uninstall and DKMS for $kver"
+	"$vm/install-check.sh" "$kver" "$run/dkms.ko" >"$run/install.tap"
+	tally <"$run/install.tap"
+fi
 
 if [ $run_kunit -eq 1 ] || [ $debug -eq 1 ]; then
 	kbuild=$("$vm/test-kernel.sh")
@@ -137,8 +155,8 @@ if [ $run_selftests -eq 1 ]; then
 		image="$kroot/boot/vmlinuz-$kver" ko="$FLOWSESS_TOP/kmod/flowsess.ko"
 		initrd_kver=$kver per_test=600
 	fi
-	"$vm/initramfs.sh" "$run/selftests.cpio.gz" "$kroot" "$initrd_kver" \
-		"$ko" "veth sch_netem" "$run"/bin/*
+	FLOWSESS_DKMS_KO="$run/dkms.ko" "$vm/initramfs.sh" "$run/selftests.cpio.gz" \
+		"$kroot" "$initrd_kver" "$ko" "veth sch_netem" "$run"/bin/*
 	if [ $shell -eq 1 ]; then
 		exec "$vm/run.sh" "$image" "$run/selftests.cpio.gz" - 0 "flowsess_mode=shell"
 	fi

@@ -12,6 +12,7 @@ packages=(
 	busybox-static cpio kmod iproute2		# the initramfs
 	linux-source-6.1 bc flex bison libelf-dev libssl-dev python3 # test kernel
 	xz-utils sparse					# unpacking, make C=2
+	dkms						# the DKMS test
 )
 
 # The package lists name the current Debian kernel; a fresh machine has none.

@@ -7,7 +7,8 @@
 # KROOT holds lib/modules/KVER of the kernel to boot; MODULES is a
 # space-separated list of its modules to include with their dependencies
 # ("modload NAME" in the VM loads one). FLOWSESS_KO goes to /lib/flowsess;
-# each BIN (the flowsess tool, test helpers) goes to /bin with its libraries.
+# each BIN (the flowsess tool, test helpers) goes to /bin with its libraries;
+# $FLOWSESS_DKMS_KO, if set and present, to /lib/flowsess/dkms.ko.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -23,6 +24,10 @@ cp /bin/busybox "$stage/bin/busybox"
 cp "$FLOWSESS_TOP/selftests/vm/init" "$stage/init"
 cp "$FLOWSESS_TOP"/selftests/*.sh "$stage/selftests/"
 cp "$ko" "$stage/lib/flowsess/flowsess.ko"
+# The module DKMS built, for the dkms selftest, when there is one.
+if [ -f "${FLOWSESS_DKMS_KO:-}" ]; then
+	cp "$FLOWSESS_DKMS_KO" "$stage/lib/flowsess/dkms.ko"
+fi
 # install_bin FILE DIR: a program and the shared libraries it needs.
 install_bin() {
 	cp "$1" "$stage/$2/"

@@ -1,0 +1,16 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The module as DKMS built it from Debian's headers for this kernel (the
+# host's part is selftests/vm/install-check.sh): it loads, says its
+# version, tracks forwarded traffic and unloads.
+. ./lib.sh
+
+plan 6
+check "the DKMS-built module loads" insmod /lib/flowsess/dkms.ko
+check "... version 0.1.0" [ "$(cat /sys/module/flowsess/version 2>/dev/null)" = 0.1.0 ]
+check "the topology comes up" topology_up
+check "a ping through the router" in_ns client ping -q -c 2 -i 0.2 -W 2 "$SERVER4"
+check_num "... tracked in a session" "$(flowsess_stat router sessions_created)" -eq 1
+topology_down
+check "rmmod" flowsess_unload
+tap_done
