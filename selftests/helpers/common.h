@@ -42,6 +42,20 @@ static inline socklen_t sockaddr_parse(const char *addr, const char *port,
 	exit(2);
 }
 
+/* A TCP socket listening on @ss (SO_REUSEADDR), or exit. */
+static inline int listen_on(const struct sockaddr_storage *ss, socklen_t len,
+			    int backlog)
+{
+	int one = 1, s = socket(ss->ss_family, SOCK_STREAM, 0);
+
+	if (s < 0)
+		die("socket");
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(s, (const struct sockaddr *)ss, len) || listen(s, backlog))
+		die("bind/listen");
+	return s;
+}
+
 /* Milliseconds on the monotonic clock. */
 static inline long long now_ms(void)
 {

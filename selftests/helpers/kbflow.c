@@ -56,18 +56,13 @@ static int server(char **argv)
 	struct sockaddr_storage ss;
 	socklen_t len = sockaddr_parse(argv[0], argv[1], &ss);
 	char buf[512];
-	int one = 1, s, c;
+	int s, c;
 	ssize_t n;
 
 	alarm(20);
 	if (wait_file(argv[2], "refused", 10000))
 		return fprintf(stderr, "server: the client never reported\n"), 1;
-	s = socket(ss.ss_family, SOCK_STREAM, 0);
-	if (s < 0)
-		die("socket");
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(s, (struct sockaddr *)&ss, len) || listen(s, 4))
-		die("bind/listen");
+	s = listen_on(&ss, len, 4);
 	touch(argv[2], "listening");
 	c = accept(s, NULL, NULL);
 	if (c < 0)

@@ -15,17 +15,11 @@
 static void __attribute__((noreturn)) server(struct sockaddr_storage *ss, socklen_t len)
 {
 	static char buf[65536];
-	int one = 1, s, c;
+	int s = listen_on(ss, len, 16), c;
 	long long total;
 	char reply[32];
 	ssize_t n;
 
-	s = socket(ss->ss_family, SOCK_STREAM, 0);
-	if (s < 0)
-		die("socket");
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(s, (struct sockaddr *)ss, len) || listen(s, 16))
-		die("bind/listen");
 	for (;;) {
 		c = accept(s, NULL, NULL);
 		if (c < 0)

@@ -20,16 +20,10 @@
 
 static void __attribute__((noreturn)) server(struct sockaddr_storage *ss, socklen_t len)
 {
-	int one = 1, s, c;
+	int s = listen_on(ss, len, 16), c;
 	char buf[512];
 	ssize_t n;
 
-	s = socket(ss->ss_family, SOCK_STREAM, 0);
-	if (s < 0)
-		die("socket");
-	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(s, (struct sockaddr *)ss, len) || listen(s, 16))
-		die("bind/listen");
 	for (;;) {
 		c = accept(s, NULL, NULL);
 		if (c < 0)

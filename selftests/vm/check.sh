@@ -56,19 +56,6 @@ judge() {
 	fi
 }
 
-# build_copy NAME KBUILD [MAKE ARGS]: build the module from a copy of kmod/
-# against the test kernel, so no objects land in the repository. Prints
-# the path of the .ko.
-build_copy() {
-	local tree="$run/$1-src" kbuild=$2
-	shift 2
-	rm -rf "$tree"
-	mkdir -p "$tree"
-	cp -r "$FLOWSESS_TOP/kmod" "$FLOWSESS_TOP/Kbuild" "$tree/"
-	make -s -C "$kbuild" M="$tree" W=1 "$@" modules >&2 || return 1
-	echo "$tree/kmod/flowsess.ko"
-}
-
 selftests=()
 run_kunit=1 run_selftests=1 shell=0 debug=0 demo=0
 case "${1:-}" in
@@ -103,12 +90,7 @@ kver=$(debian_kver)
 make -s -C "$FLOWSESS_TOP" module KDIR="/usr/src/linux-headers-$kver" 2>&1 |
 	grep -v -e 'Skipping BTF generation' -e 'BTF \[M\]' >&2 || true
 [ -f "$FLOWSESS_TOP/kmod/flowsess.ko" ] || die "the module did not build"
-rm -f "$run"/bin/*
-make -s -C "$FLOWSESS_TOP/tools" flowsess
-cp "$FLOWSESS_TOP/tools/flowsess" "$run/bin/flowsess"
-for c in "$FLOWSESS_TOP"/selftests/helpers/*.c; do
-	gcc -O2 -Wall -Wextra -static -o "$run/bin/$(basename "$c" .c)" "$c"
-done
+build_userland "$run/bin" || die "the tool or a test helper did not build"
 
 # The dkms selftest loads a module DKMS built for Debian's kernel: the
 # stock kernel only.
@@ -132,7 +114,7 @@ fi
 
 if [ $run_kunit -eq 1 ]; then
 	say "KUnit on the test kernel"
-	if ko=$(build_copy kunit "$kbuild" FLOWSESS_KUNIT=y); then
+	if ko=$(build_module "$run/kunit-src" "$kbuild" FLOWSESS_KUNIT=y); then
 		"$vm/initramfs.sh" "$run/kunit.cpio.gz" "$kbuild/modroot" "$debug_kver" \
 			"$ko" "kunit veth" "$run"/bin/*
 		"$vm/run.sh" "$kbuild/arch/x86/boot/bzImage" "$run/kunit.cpio.gz" \
@@ -147,7 +129,8 @@ if [ $run_selftests -eq 1 ]; then
 	if [ $debug -eq 1 ]; then
 		say "selftests on the debug test kernel $debug_kver"
 		image="$kbuild/arch/x86/boot/bzImage" kroot="$kbuild/modroot"
-		ko=$(build_copy debug "$kbuild") || die "the module did not build for the debug kernel"
+		ko=$(build_module "$run/debug-src" "$kbuild") ||
+			die "the module did not build for the debug kernel"
 		initrd_kver=$debug_kver per_test=1800
 	else
 		say "selftests on Debian's stock kernel $kver"

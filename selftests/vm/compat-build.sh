@@ -34,10 +34,7 @@ fi
 
 tree=$(mktemp -d)
 trap 'rm -rf "$tree"' EXIT
-cp -r "$FLOWSESS_TOP/kmod" "$FLOWSESS_TOP/Kbuild" "$tree/"
-find "$tree" \( -name '*.o' -o -name '*.ko' -o -name '*.cmd' -o -name '*.mod*' \) -delete
-out=$(make -s -C "$kdir" M="$tree" W=1 modules 2>&1 |
-      grep -v -e 'Skipping BTF generation' -e 'BTF \[M\]')
+out=$(build_module "$tree" "$kdir" 2>&1 >/dev/null)
 if [ -f "$tree/kmod/flowsess.ko" ] && [ -z "$out" ]; then
 	echo "ok - compat: the module builds warning-free against $kver"
 else

@@ -25,3 +25,36 @@ debian_kver() {
 linux_source_dir() {
 	echo "$FLOWSESS_CACHE/linux-source-6.1"
 }
+
+# module_copy DIR: the module's sources, without build products, in DIR.
+module_copy() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	cp -r "$FLOWSESS_TOP/kmod" "$FLOWSESS_TOP/Kbuild" "$1/"
+	find "$1" \( -name '*.o' -o -name '*.ko' -o -name '*.cmd' -o -name '*.mod*' \
+		-o -name '*.order' -o -name Module.symvers \) -delete
+}
+
+# build_module DIR KBUILD [MAKE ARGS]: build the module, with W=1, from a
+# copy of kmod/ in DIR (so no objects land in the repository) against the
+# kernel build tree KBUILD. Prints the .ko's path; the compiler's words go
+# to stderr; fails if no module came out.
+build_module() {
+	local tree=$1 kbuild=$2
+	shift 2
+	module_copy "$tree"
+	make -s -C "$kbuild" M="$tree" W=1 "$@" modules 2>&1 |
+		grep -v -e 'Skipping BTF generation' -e 'BTF \[M\]' >&2
+	[ -f "$tree/kmod/flowsess.ko" ] && echo "$tree/kmod/flowsess.ko"
+}
+
+# build_userland BINDIR: the flowsess tool and the static test helpers.
+build_userland() {
+	rm -f "$1"/*
+	mkdir -p "$1"
+	make -s -C "$FLOWSESS_TOP/tools" flowsess || return 1
+	cp "$FLOWSESS_TOP/tools/flowsess" "$1/"
+	for c in "$FLOWSESS_TOP"/selftests/helpers/*.c; do
+		gcc -O2 -Wall -Wextra -static -o "$1/$(basename "$c" .c)" "$c" || return 1
+	done
+}
