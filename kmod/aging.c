@@ -82,7 +82,7 @@ bool flowsess_evict_one(struct flowsess_table *t, ktime_t now)
 	for (i = 0; i <= t->mask && seen < FLOWSESS_EVICT_SCAN; i++) {
 		bucket = (start + i) & t->mask;
 		hlist_for_each_entry_rcu(th, &t->buckets[bucket].head, node) {
-			if (th->tuple.dir != FLOWSESS_DIR_ORIGINAL)
+			if (th->dir != FLOWSESS_DIR_ORIGINAL)
 				continue;
 			seen++;
 			s = flowsess_th_session(th);
@@ -130,7 +130,7 @@ static void flowsess_early_ageout_pass(struct flowsess_table *t, unsigned int lo
 				rcu_read_unlock();
 				return;
 			}
-			if (th->tuple.dir != FLOWSESS_DIR_ORIGINAL)
+			if (th->dir != FLOWSESS_DIR_ORIGINAL)
 				continue;
 			s = flowsess_th_session(th);
 			if (unestablished && test_bit(FLOWSESS_S_ESTABLISHED, &s->flags))

@@ -259,8 +259,8 @@ again:
 		if (verdict != -EEXIST)
 			return verdict;
 	}
-	dir = memcmp(&s->th[FLOWSESS_DIR_ORIGINAL].tuple, &pkt->tuple,
-		     FLOWSESS_TUPLE_KEY_LEN) ? FLOWSESS_DIR_REPLY : FLOWSESS_DIR_ORIGINAL;
+	dir = memcmp(&s->tuple, &pkt->tuple, FLOWSESS_TUPLE_KEY_LEN) ?
+	      FLOWSESS_DIR_REPLY : FLOWSESS_DIR_ORIGINAL;
 
 	if (pkt->tuple.protonum == IPPROTO_TCP) {
 		switch (flowsess_tcp_track(s, dir, &pkt->tcp, now)) {

@@ -48,10 +48,14 @@ enum flowsess_dir {
 	FLOWSESS_DIR_MAX
 };
 
-/* One entry in the hash; a session has one per direction. */
+/*
+ * One entry in the hash; a session has one per direction, in the bucket of
+ * that direction's tuple. The tuples themselves are not stored: the
+ * session's original tuple, inverted for @dir REPLY, is the entry's key.
+ */
 struct flowsess_tuplehash {
 	struct hlist_node node;
-	struct flowsess_tuple tuple;
+	u8 dir;				/* enum flowsess_dir */
 };
 
 /*
@@ -115,10 +119,11 @@ enum {
 /* See the rules at the top of table.c for what protects each field. */
 struct flowsess_session {
 	struct flowsess_tuplehash th[FLOWSESS_DIR_MAX];
+	struct flowsess_tuple tuple;	/* the original direction's */
 	struct flowsess_table *table;
 	refcount_t ref;
-	unsigned long flags;
 	spinlock_t lock;		/* the fields below, and the timer */
+	unsigned long flags;
 	bool dead;
 	bool traffic_after_rst;
 	u8 tcp_state;
@@ -250,7 +255,7 @@ void flowsess_tuple_invert(struct flowsess_tuple *dst,
 static inline struct flowsess_session *
 flowsess_th_session(const struct flowsess_tuplehash *th)
 {
-	return container_of(th, struct flowsess_session, th[th->tuple.dir]);
+	return container_of(th, struct flowsess_session, th[th->dir]);
 }
 
 /* timers.c */
@@ -340,5 +345,14 @@ void flowsess_nl_event(struct flowsess_session *s, u8 cmd,
 /* sysfs.c */
 int flowsess_sysfs_init(void);
 void flowsess_sysfs_exit(void);
+
+/* bench.c, in the FLOWSESS_BENCH build only */
+#ifdef FLOWSESS_BENCH
+void flowsess_bench_init(void);
+void flowsess_bench_exit(void);
+#else
+static inline void flowsess_bench_init(void) {}
+static inline void flowsess_bench_exit(void) {}
+#endif
 
 #endif /* _FLOWSESS_INTERNAL_H */

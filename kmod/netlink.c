@@ -271,7 +271,7 @@ static int flowsess_put_session(struct sk_buff *skb,
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (flowsess_put_tuple(skb, &s->th[FLOWSESS_DIR_ORIGINAL].tuple) ||
+	if (flowsess_put_tuple(skb, &s->tuple) ||
 	    nla_put_u8(skb, FLOWSESS_SA_STATE, READ_ONCE(s->tcp_state)))
 		goto err;
 	if (reason == FLOWSESS_REASON_NONE) {

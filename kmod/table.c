@@ -114,6 +114,20 @@ static bool flowsess_tuple_equal(const struct flowsess_tuple *a,
 	return !memcmp(a, b, FLOWSESS_TUPLE_KEY_LEN);
 }
 
+/* Is @key the tuple of entry @th: its session's tuple, seen from th->dir? */
+static bool flowsess_th_matches(const struct flowsess_tuplehash *th,
+				const struct flowsess_tuple *key)
+{
+	const struct flowsess_tuple *t = &flowsess_th_session(th)->tuple;
+
+	if (th->dir == FLOWSESS_DIR_ORIGINAL)
+		return flowsess_tuple_equal(t, key);
+	return t->l3num == key->l3num && t->protonum == key->protonum &&
+	       t->sport == key->dport && t->dport == key->sport &&
+	       !memcmp(&t->src, &key->dst, sizeof(t->src)) &&
+	       !memcmp(&t->dst, &key->src, sizeof(t->dst));
+}
+
 void flowsess_tuple_invert(struct flowsess_tuple *dst,
 			   const struct flowsess_tuple *src)
 {
@@ -135,7 +149,7 @@ struct flowsess_tuplehash *flowsess_lookup(struct flowsess_table *t,
 	struct flowsess_tuplehash *th;
 
 	hlist_for_each_entry_rcu(th, &b->head, node) {
-		if (flowsess_tuple_equal(&th->tuple, tuple) &&
+		if (flowsess_th_matches(th, tuple) &&
 		    !READ_ONCE(flowsess_th_session(th)->dead))
 			return th;
 	}
@@ -151,10 +165,10 @@ struct flowsess_session *flowsess_session_alloc(struct flowsess_table *t,
 	s = kmem_cache_zalloc(flowsess_cachep, gfp);
 	if (!s)
 		return NULL;
-	s->th[FLOWSESS_DIR_ORIGINAL].tuple = *orig;
-	s->th[FLOWSESS_DIR_ORIGINAL].tuple.dir = FLOWSESS_DIR_ORIGINAL;
-	flowsess_tuple_invert(&s->th[FLOWSESS_DIR_REPLY].tuple,
-			      &s->th[FLOWSESS_DIR_ORIGINAL].tuple);
+	s->tuple = *orig;
+	s->tuple.dir = FLOWSESS_DIR_ORIGINAL;
+	s->th[FLOWSESS_DIR_ORIGINAL].dir = FLOWSESS_DIR_ORIGINAL;
+	s->th[FLOWSESS_DIR_REPLY].dir = FLOWSESS_DIR_REPLY;
 	s->table = t;
 	refcount_set(&s->ref, 1);
 	spin_lock_init(&s->lock);
@@ -233,7 +247,7 @@ flowsess_find_locked(struct flowsess_table *t, u32 h,
 	struct flowsess_tuplehash *th;
 
 	hlist_for_each_entry(th, &t->buckets[h].head, node) {
-		if (flowsess_tuple_equal(&th->tuple, tuple) &&
+		if (flowsess_th_matches(th, tuple) &&
 		    !READ_ONCE(flowsess_th_session(th)->dead))
 			return flowsess_th_session(th);
 	}
@@ -250,13 +264,16 @@ int flowsess_session_insert(struct flowsess_session *s,
 			    struct flowsess_session **existing)
 {
 	struct flowsess_table *t = s->table;
-	u32 h0 = flowsess_hash(t, &s->th[0].tuple) & t->mask;
-	u32 h1 = flowsess_hash(t, &s->th[1].tuple) & t->mask;
 	struct flowsess_session *other;
+	struct flowsess_tuple reply;
+	u32 h0, h1;
 
+	flowsess_tuple_invert(&reply, &s->tuple);
+	h0 = flowsess_hash(t, &s->tuple) & t->mask;
+	h1 = flowsess_hash(t, &reply) & t->mask;
 	flowsess_lock_buckets(t, h0, h1);
-	other = flowsess_find_locked(t, h0, &s->th[0].tuple) ?:
-		flowsess_find_locked(t, h1, &s->th[1].tuple);
+	other = flowsess_find_locked(t, h0, &s->tuple) ?:
+		flowsess_find_locked(t, h1, &reply);
 	if (other) {
 		flowsess_unlock_buckets(t, h0, h1);
 		*existing = other;
@@ -284,9 +301,12 @@ int flowsess_session_insert(struct flowsess_session *s,
 void flowsess_session_unlink(struct flowsess_session *s)
 {
 	struct flowsess_table *t = s->table;
-	u32 h0 = flowsess_hash(t, &s->th[0].tuple) & t->mask;
-	u32 h1 = flowsess_hash(t, &s->th[1].tuple) & t->mask;
+	struct flowsess_tuple reply;
+	u32 h0, h1;
 
+	flowsess_tuple_invert(&reply, &s->tuple);
+	h0 = flowsess_hash(t, &s->tuple) & t->mask;
+	h1 = flowsess_hash(t, &reply) & t->mask;
 	flowsess_lock_buckets(t, h0, h1);
 	hlist_del_rcu(&s->th[0].node);
 	hlist_del_rcu(&s->th[1].node);
@@ -331,7 +351,7 @@ static bool flowsess_addr_match(const union nf_inet_addr *addr,
 bool flowsess_filter_match(const struct flowsess_filter *f,
 			   const struct flowsess_session *s)
 {
-	const struct flowsess_tuple *t = &s->th[FLOWSESS_DIR_ORIGINAL].tuple;
+	const struct flowsess_tuple *t = &s->tuple;
 
 	if (!f)
 		return true;
@@ -358,7 +378,7 @@ unsigned int flowsess_table_clear(struct flowsess_table *t,
 	for (i = 0; i <= t->mask; i++) {
 		rcu_read_lock();
 		hlist_for_each_entry_rcu(th, &t->buckets[i].head, node) {
-			if (th->tuple.dir != FLOWSESS_DIR_ORIGINAL)
+			if (th->dir != FLOWSESS_DIR_ORIGINAL)
 				continue;
 			s = flowsess_th_session(th);
 			if (flowsess_filter_match(f, s) &&
@@ -402,7 +422,7 @@ int flowsess_table_walk_bucket(struct flowsess_table *t,
 	spin_lock_bh(&b->lock);
 	*changed = c->pos && b->gen != c->gen;
 	hlist_for_each_entry(th, &b->head, node) {
-		if (th->tuple.dir != FLOWSESS_DIR_ORIGINAL)
+		if (th->dir != FLOWSESS_DIR_ORIGINAL)
 			continue;
 		if (pos++ < c->pos)
 			continue;

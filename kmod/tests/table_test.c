@@ -60,10 +60,10 @@ static void flowsess_test_lookup_both_directions(struct kunit *test)
 	rcu_read_lock();
 	th = flowsess_lookup(&fn->table, &orig);
 	KUNIT_EXPECT_PTR_EQ(test, th ? flowsess_th_session(th) : NULL, s);
-	KUNIT_EXPECT_EQ(test, th ? th->tuple.dir : -1, FLOWSESS_DIR_ORIGINAL);
+	KUNIT_EXPECT_EQ(test, th ? th->dir : -1, FLOWSESS_DIR_ORIGINAL);
 	th = flowsess_lookup(&fn->table, &reply);
 	KUNIT_EXPECT_PTR_EQ(test, th ? flowsess_th_session(th) : NULL, s);
-	KUNIT_EXPECT_EQ(test, th ? th->tuple.dir : -1, FLOWSESS_DIR_REPLY);
+	KUNIT_EXPECT_EQ(test, th ? th->dir : -1, FLOWSESS_DIR_REPLY);
 	KUNIT_EXPECT_NULL(test, flowsess_lookup(&fn->table, &other));
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 1);
@@ -183,7 +183,7 @@ static unsigned int flowsess_test_count_matches(struct flowsess_net *fn,
 	rcu_read_lock();
 	for (i = 0; i <= fn->table.mask; i++) {
 		hlist_for_each_entry_rcu(th, &fn->table.buckets[i].head, node)
-			n += th->tuple.dir == FLOWSESS_DIR_ORIGINAL &&
+			n += th->dir == FLOWSESS_DIR_ORIGINAL &&
 			     flowsess_filter_match(f, flowsess_th_session(th));
 	}
 	rcu_read_unlock();
