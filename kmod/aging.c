@@ -27,6 +27,8 @@
 
 /* How many sessions an eviction may look at, at most. */
 #define FLOWSESS_EVICT_SCAN	1024
+/* After a fruitless search among established sessions, when to look again. */
+#define FLOWSESS_EVICT_BACKOFF	(HZ / 100 + 1)
 
 static unsigned int flowsess_watermark(const struct flowsess_table *t, u8 percent)
 {
@@ -66,7 +68,12 @@ static enum flowsess_evict_rank flowsess_evict_rank(const struct flowsess_sessio
  * successive evictions spread over it, and stops at the first bucket that
  * holds a candidate of the best class still possible, or after
  * FLOWSESS_EVICT_SCAN sessions: its cost is bounded, and a candidate that
- * exists may be missed only in a table of more than that many sessions.
+ * exists may be missed only in a table of more than that many sessions
+ * (the hand moves on, so the next search looks elsewhere). When there is
+ * no unestablished session and the search found no idle one, none can
+ * appear for a while: searches stop for FLOWSESS_EVICT_BACKOFF, so a
+ * flood against a table of established sessions costs a comparison per
+ * packet, not a search.
  */
 bool flowsess_evict_one(struct flowsess_table *t, ktime_t now)
 {
@@ -79,6 +86,9 @@ bool flowsess_evict_one(struct flowsess_table *t, ktime_t now)
 
 	want = atomic_read(&t->unestablished) ? FLOWSESS_EVICT_UNESTABLISHED :
 						FLOWSESS_EVICT_IDLE;
+	if (want == FLOWSESS_EVICT_IDLE &&
+	    time_before(jiffies, READ_ONCE(t->evict_retry)))
+		return false;
 	for (i = 0; i <= t->mask && seen < FLOWSESS_EVICT_SCAN; i++) {
 		bucket = (start + i) & t->mask;
 		hlist_for_each_entry_rcu(th, &t->buckets[bucket].head, node) {
@@ -100,6 +110,8 @@ bool flowsess_evict_one(struct flowsess_table *t, ktime_t now)
 			break;
 	}
 	WRITE_ONCE(t->evict_hand, (start + i + 1) & t->mask);
+	if (!victim && want == FLOWSESS_EVICT_IDLE)
+		WRITE_ONCE(t->evict_retry, jiffies + FLOWSESS_EVICT_BACKOFF);
 	if (!victim || !flowsess_session_invalidate(victim, FLOWSESS_REASON_EVICT))
 		return false;
 	flowsess_stat_inc(t->fn, best_rank == FLOWSESS_EVICT_UNESTABLISHED ?
@@ -164,6 +176,7 @@ void flowsess_aging_init(struct flowsess_table *t)
 	t->under_pressure = false;
 	t->stopping = false;
 	t->evict_hand = 0;
+	t->evict_retry = jiffies;
 	INIT_DELAYED_WORK(&t->aging_work, flowsess_aging_work);
 }
 

@@ -150,6 +150,7 @@ struct flowsess_table {
 	atomic_t unestablished;		/* ... without FLOWSESS_S_ESTABLISHED */
 	atomic_t allocated;		/* sessions not yet freed */
 	unsigned int evict_hand;	/* aging.c: where evictions look next */
+	unsigned long evict_retry;	/* ... and when, if none could go */
 	bool under_pressure;		/* aging.c: early ageout is running */
 	bool stopping;			/* teardown: no more aging work */
 	struct delayed_work aging_work;

@@ -4,6 +4,7 @@
  * test build.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 
 #include "util.h"
 
@@ -41,6 +42,7 @@ static void flowsess_test_evict_unestablished_first(struct kunit *test)
 {
 	struct flowsess_net *fn = flowsess_test_net(test, 16, 3);
 	struct flowsess_session *idle, *fresh, *est;
+	unsigned int hand;
 
 	idle = udp(test, fn, 1000, true, 60000);
 	fresh = udp(test, fn, 1001, false, 0);
@@ -64,6 +66,11 @@ static void flowsess_test_evict_unestablished_first(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, evict(fn));
 	KUNIT_EXPECT_FALSE(test, READ_ONCE(est->dead));
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 1);
+	/* ... and the next attempts do not even search, for a while. */
+	hand = READ_ONCE(fn->table.evict_hand);
+	KUNIT_EXPECT_FALSE(test, evict(fn));
+	KUNIT_EXPECT_EQ(test, READ_ONCE(fn->table.evict_hand), hand);
+	KUNIT_EXPECT_TRUE(test, time_after(READ_ONCE(fn->table.evict_retry), jiffies));
 	flowsess_test_net_destroy(fn);
 }
 
@@ -86,6 +93,7 @@ static void flowsess_test_evict_idle_only(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, evict(fn));	/* 1 s idle: not a candidate */
 	KUNIT_EXPECT_FALSE(test, READ_ONCE(s[3]->dead));
 	fn->cfg.early_ageout_ms = 500;
+	msleep(20);	/* past the backoff of the failed search */
 	KUNIT_EXPECT_TRUE(test, evict(fn));
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(s[3]->dead));
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_EVICTED_EARLY_AGEOUT), 4ULL);
