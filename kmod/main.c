@@ -195,6 +195,7 @@ static int __init flowsess_init(void)
 	err = flowsess_genl_init();
 	if (err)
 		goto err_sysfs;
+	flowsess_bench_init();
 	return 0;
 
 err_sysfs:
@@ -208,6 +209,7 @@ err_cache:
 
 static void __exit flowsess_exit(void)
 {
+	flowsess_bench_exit();
 	flowsess_genl_exit();
 	flowsess_sysfs_exit();
 	unregister_pernet_subsys(&flowsess_net_ops);

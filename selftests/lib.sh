@@ -46,6 +46,13 @@ check_num() {
 		echo "# $desc: got $value, wanted $op $expected"
 }
 
+# stress STOCK DEBUG: how many rounds of a stress loop to run. The debug
+# kernel (KASAN, lockdep, kmemleak, under emulation) is ten times slower or
+# more; there the loops look for reports rather than for volume.
+stress() {
+	if [ "${FLOWSESS_DEBUG_KERNEL:-0}" = 1 ]; then echo "$2"; else echo "$1"; fi
+}
+
 # Exit status of the selftest: non-zero when any check failed.
 tap_done() {
 	[ $_tap_failed -eq 0 ]

@@ -1,18 +1,24 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# A SYN flood of 2 000 000 distinct tuples against max-sessions 100 000: the
-# table and its slab stay bounded, once full each new SYN evicts an
-# unestablished session (the flood's own), and an established connection,
-# never a candidate, keeps talking all through the flood.
+# A SYN flood of 2 000 000 distinct tuples against max-sessions 100 000
+# (300 000 against 10 000 on the debug kernel): the table and its slab stay
+# bounded, once full each new SYN evicts an unestablished session (the
+# flood's own), and an established connection, never a candidate, keeps
+# talking all through the flood.
 . ./lib.sh
 
-limit=100000
+# The debug kernel floods slower than tcp-initial-timeout ages SYN_SENT
+# sessions out, so there the table is smaller, to fill it; its KASAN keeps
+# freed objects in a quarantine of 1/32 of memory (some 130 000 sessions),
+# which the slab bound allows for.
+limit=$(stress 100000 10000) flood=$(stress 2000000 300000)
+slab_bound=$(stress $((limit + limit / 20)) $((limit + 150000)))
 plan 9
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 in_ns router flowsess set max-sessions $limit
 
-in_ns server tcpecho server "$SERVER4" 7000 300 &
+in_ns server tcpecho server "$SERVER4" 7000 900 &
 server_pid=$!
 wait_for 5 listening server t 7000
 in_ns client tcpecho client "$SERVER4" 7000 30 >/tmp/tcpecho.out &
@@ -25,7 +31,7 @@ slab_objs() { awk '$1 == "flowsess_session" { print $2 }' /proc/slabinfo; }
 stat() { flowsess_stat router "$1"; }
 packets0=$(stat packets_ipv4) created0=$(stat sessions_created)
 # To an address nobody answers for: the SYNs' sessions stay until they age.
-in_ns client rawtcp "$CLIENT4" 10.0.2.99 1024 1 S 5 20 2000000 &
+in_ns client rawtcp "$CLIENT4" 10.0.2.99 1024 1 S 5 20 "$flood" &
 flood_pid=$!
 max_active=0 max_slab=0
 while kill -0 $flood_pid 2>/dev/null; do
@@ -46,11 +52,11 @@ evicted=$(stat evicted_unestablished) drops=$(stat drop_table_full)
 echo "# most sessions seen: $max_active; most slab objects: $max_slab"
 echo "# the router saw $packets packets, made $created sessions, evicted $evicted, dropped $drops"
 check_num "the table filled up to max-sessions" "$max_active" -eq $limit
-check_num "... and its slab stayed bounded" "$max_slab" -le $((limit + limit / 20))
+check_num "... and its slab stayed bounded" "$max_slab" -le "$slab_bound"
 check_num "every SYN made a session or was counted as dropped" \
 	"$((created + drops))" -ge $((packets - 2000))
-check_num "... once full, by evicting an unestablished one: 200 000 or more" \
-	"$evicted" -ge 200000
+check_num "... once full, by evicting an unestablished one: a tenth of the flood or more" \
+	"$evicted" -ge $((flood / 10))
 wait $client_pid
 out=$(cat /tmp/tcpecho.out)
 echo "# $out" | tr '\n' ' '; echo

