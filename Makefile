@@ -3,6 +3,8 @@
 # make            build kmod/flowsess.ko and tools/flowsess
 # make demo       boot a router VM and show the SCENARIO, its fix and the counters
 # make check      the whole test suite (host tests, KUnit and selftests in QEMU)
+# make bench      flowsess against no hook and nf_conntrack, in QEMU;
+#                 writes docs/PERFORMANCE.md
 # make install    the module (modules_install, depmod), the tool, its man
 #                 page, bash completion and systemd unit; PREFIX, DESTDIR
 # make uninstall  remove what make install put there
@@ -45,6 +47,9 @@ check-debug:
 vm-shell:
 	selftests/vm/check.sh --shell
 
+bench:
+	selftests/vm/bench.sh
+
 demo:
 	selftests/vm/check.sh --demo
 
@@ -81,5 +86,5 @@ clean:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	$(MAKE) -C tools clean
 
-.PHONY: all module tools check check-debug vm-shell demo install install-module \
+.PHONY: all module tools check check-debug vm-shell bench demo install install-module \
 	install-tools uninstall clean

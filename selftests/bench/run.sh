@@ -1,0 +1,147 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# make bench, inside the VM: the same client / router / server topology
+# under three configurations of the router, each measured REPS times:
+#   none       no hook: neither flowsess nor conntrack loaded
+#   conntrack  nf_conntrack with an nftables forward chain that accepts
+#              ct state established,related, and new TCP SYN, UDP and ICMP
+#   flowsess   the module with its default settings
+# Prints "# BENCH CPUS CONFIG METRIC VALUE" lines for the host to sum up,
+# and a TAP line per configuration: every measurement produced a number.
+# With TABLE=1, also the session table on its own (bench.c) at 1 k, 100 k
+# and 1 M sessions, and the bytes per session of both tables.
+cd /selftests || exit 1
+. ./lib.sh
+
+REPS=${REPS:-3}
+SECONDS_EACH=${SECONDS_EACH:-5}
+CONNS=${CONNS:-20000}
+CPUS=$(grep -c ^processor /proc/cpuinfo)
+UDP_DST=10.0.2.3	# nobody's address on the server's link: nothing answers
+
+report() { echo "# BENCH $CPUS $config $1 $2"; }
+
+# iperf3 STREAMS: the receiver's rate, in Mbit/s.
+tcp_rate() {
+	in_ns client iperf3 -c "$SERVER4" -t "$SECONDS_EACH" -P "$1" -J 2>/dev/null |
+		awk '/"sum_received"/ { on = 1 } on && /"bits_per_second"/ {
+			gsub(/[^0-9.e+]/, "", $2); printf "%.0f\n", $2 / 1e6; exit }'
+}
+
+# udp_rate: 64-byte datagrams over 10 000 flows; what reached the server's
+# link per second.
+udp_rate() {
+	local before after
+	before=$(in_ns server cat /sys/class/net/s0/statistics/rx_packets)
+	in_ns client udprate $UDP_DST 20000 10000 "$SECONDS_EACH" 64 >/dev/null
+	after=$(in_ns server cat /sys/class/net/s0/statistics/rx_packets)
+	echo $(( (after - before) / SECONDS_EACH ))
+}
+
+# conn_rate: connections per second, 4 workers.
+conn_rate() {
+	local out
+	out=$(in_ns client connrate client "$SERVER4" 8000 "$CONNS" 4) || return 1
+	echo "$out" | awk -F'[= ]' '{ printf "%.0f\n", $2 * 1000 / $4 }'
+}
+
+setup() {
+	case $config in
+	conntrack)
+		# Room for every connection of the runs in TIME_WAIT (120 s).
+		modload nft_ct &&
+		echo 262144 >/proc/sys/net/netfilter/nf_conntrack_max &&
+		in_ns router nft -f - <<-EOF
+			table inet filter {
+				chain forward {
+					type filter hook forward priority 0; policy drop;
+					ct state established,related accept
+					ct state new tcp flags & (syn | ack | fin | rst) == syn accept
+					ct state new meta l4proto { udp, icmp, ipv6-icmp } accept
+				}
+			}
+		EOF
+		;;
+	flowsess)
+		flowsess_load ;;
+	esac
+}
+
+teardown() {
+	topology_down
+	flowsess_unload
+	sleep 1	# namespaces die in a workqueue
+}
+
+measure() {
+	local i v ok=0 want=0
+	for i in $(seq "$REPS"); do
+		for m in tcp1 tcp8 udp64 conns; do
+			want=$((want + 1))
+			case $m in
+			tcp1) v=$(tcp_rate 1) ;;
+			tcp8) v=$(tcp_rate 8) ;;
+			udp64) v=$(udp_rate) ;;
+			conns) v=$(conn_rate) ;;
+			esac
+			case "$v" in
+			''|*[!0-9]*) echo "# $config $m: no number" ;;
+			*) report "$m" "$v"; ok=$((ok + 1)) ;;
+			esac
+		done
+	done
+	[ $ok -eq $want ]
+}
+
+run_config() { setup && measure; }
+
+# The table on its own: N sessions in N buckets (nf_conntrack's default
+# sizing: a bucket per connection).
+table_bench() {
+	local n out
+	for n in 1000 100000 1000000; do
+		echo "$n $n" >/sys/kernel/debug/flowsess/table_bench || return 1
+		out=$(cat /sys/kernel/debug/flowsess/table_bench)
+		echo "# $out"
+		report "table_insert_ns_$n" "$(echo "$out" | sed -n 's/.*insert_ns=\([0-9]*\).*/\1/p')"
+		report "table_lookup_ns_$n" "$(echo "$out" | sed -n 's/.*lookup_hit_ns=\([0-9]*\).*/\1/p')"
+		report "table_miss_ns_$n" "$(echo "$out" | sed -n 's/.*lookup_miss_ns=\([0-9]*\).*/\1/p')"
+		# Every lookup of an inserted session found it, none of the others.
+		echo "$out" | grep -q "hits=1048576 false_hits=0" || return 1
+	done
+}
+
+# slab_objsize CACHE: the size of one object of a slab cache (slab_nomerge).
+slab_objsize() { awk -v c="$1" '$1 == c { print $4 }' /proc/slabinfo; }
+
+configs="none conntrack flowsess"
+n=3
+[ "${TABLE:-0}" = 1 ] && n=$((n + 2))
+plan $n
+for config in $configs; do
+	topology_up || exit 1
+	in_ns router ip neigh add $UDP_DST lladdr "$(in_ns server cat /sys/class/net/s0/address)" dev r1
+	in_ns server iperf3 -s -D >/dev/null 2>&1
+	in_ns server connrate server "$SERVER4" 8000 &
+	conn_pid=$!
+	wait_for 5 listening server t 5201
+	check "$config: every measurement" run_config
+	if [ "$config" = conntrack ]; then
+		conntrack_objsize=$(slab_objsize nf_conntrack)
+	fi
+	kill $conn_pid 2>/dev/null
+	pkill iperf3 2>/dev/null
+	teardown
+done
+if [ "${TABLE:-0}" = 1 ]; then
+	config=flowsess
+	flowsess_load
+	check "the table on its own" table_bench
+	report bytes_per_session "$(slab_objsize flowsess_session)"
+	config=conntrack
+	report bytes_per_session "$conntrack_objsize"
+	check "bytes per session read from the slabs" \
+		[ -n "$(slab_objsize flowsess_session)" -a -n "$conntrack_objsize" ]
+	flowsess_unload
+fi
+tap_done
