@@ -6,7 +6,8 @@
  *
  *   echo "N BUCKETS" > /sys/kernel/debug/flowsess/table_bench
  *   cat /sys/kernel/debug/flowsess/table_bench
- *   n=N buckets=B insert_ns=.. lookup_hit_ns=.. lookup_miss_ns=.. bytes_per_session=..
+ *   n=N buckets=B insert_ns=.. lookup_hit_ns=.. lookup_miss_ns=.. hits=..
+ *   false_hits=.. chain_walk_x100=.. chain_max=.. bytes_per_session=..
  *
  * Times are per operation, averaged over the run, with the clock read
  * once around each loop. The sessions are inserted the way the packet
@@ -56,13 +57,36 @@ static s64 flowsess_bench_lookups(struct flowsess_table *t, u32 n, u32 offset,
 	return div_s64(ktime_to_ns(ktime_sub(ktime_get(), start)), FLOWSESS_BENCH_LOOKUPS);
 }
 
+/*
+ * How long the chains are: the entries a lookup that hits walks, on
+ * average over the sessions' entries, and the longest chain.
+ */
+static void flowsess_bench_chains(struct flowsess_table *t, u32 *avg_x100, u32 *longest)
+{
+	struct flowsess_tuplehash *th;
+	u64 walked = 0, entries = 0;
+	unsigned int i, len;
+
+	*longest = 0;
+	for (i = 0; i <= t->mask; i++) {
+		len = 0;
+		hlist_for_each_entry(th, &t->buckets[i].head, node)
+			len++;
+		/* The k-th entry of a chain is found after k steps. */
+		walked += (u64)len * (len + 1) / 2;
+		entries += len;
+		*longest = max(*longest, len);
+	}
+	*avg_x100 = entries ? div64_u64(walked * 100, entries) : 0;
+}
+
 static int flowsess_bench_run(u32 n, u32 buckets)
 {
 	struct flowsess_session *s, *existing;
 	struct flowsess_tuple tuple;
 	struct flowsess_net *fn;
 	s64 insert_ns, hit_ns, miss_ns;
-	u32 hits, false_hits;
+	u32 hits, false_hits, chain_x100, chain_max;
 	ktime_t start;
 	int err;
 	u32 i;
@@ -104,10 +128,11 @@ static int flowsess_bench_run(u32 n, u32 buckets)
 	if (!err) {
 		hit_ns = flowsess_bench_lookups(&fn->table, n, 0, &hits);
 		miss_ns = flowsess_bench_lookups(&fn->table, n, n, &false_hits);
+		flowsess_bench_chains(&fn->table, &chain_x100, &chain_max);
 		snprintf(flowsess_bench_result, sizeof(flowsess_bench_result),
-			 "n=%u buckets=%u insert_ns=%lld lookup_hit_ns=%lld lookup_miss_ns=%lld hits=%u false_hits=%u bytes_per_session=%zu\n",
+			 "n=%u buckets=%u insert_ns=%lld lookup_hit_ns=%lld lookup_miss_ns=%lld hits=%u false_hits=%u chain_walk_x100=%u chain_max=%u bytes_per_session=%zu\n",
 			 n, fn->table.mask + 1, insert_ns, hit_ns, miss_ns, hits,
-			 false_hits, sizeof(struct flowsess_session));
+			 false_hits, chain_x100, chain_max, sizeof(struct flowsess_session));
 	}
 	flowsess_table_destroy(&fn->table);
 out_stats:

@@ -23,6 +23,7 @@ NETWORK = (
     ("tcp8", "TCP, 8 streams (Mbit/s)"),
     ("udp64", "UDP, 64-byte datagrams, 10 000 flows (packets/s)"),
     ("conns", "new TCP connections per second"),
+    ("conn_failures", "... connections that failed, of 20 000"),
 )
 
 
@@ -106,12 +107,15 @@ def report(runs, kernel, reps):
     out.append("")
 
     out.append("## The session table on its own (flowsess, N buckets for N sessions)\n")
-    out.append("| sessions | insert (ns) | lookup, hit (ns) | lookup, miss (ns) |")
-    out.append("|---|---|---|---|")
+    out.append("| sessions | insert (ns) | lookup, hit (ns) | lookup, miss (ns) "
+               "| entries a hit walks |")
+    out.append("|---|---|---|---|---|")
     for n in (1000, 100000, 1000000):
+        walk = median(runs, 2, "flowsess", f"table_walk_x100_{n}")
+        walk = f"{walk / 100:.2f}" if walk is not None else "-"
         out.append(f"| {n:,} | {cell(runs, 2, 'flowsess', f'table_insert_ns_{n}')} | "
                    f"{cell(runs, 2, 'flowsess', f'table_lookup_ns_{n}')} | "
-                   f"{cell(runs, 2, 'flowsess', f'table_miss_ns_{n}')} |")
+                   f"{cell(runs, 2, 'flowsess', f'table_miss_ns_{n}')} | {walk} |")
     out.append("")
     l1k = median(runs, 2, "flowsess", "table_lookup_ns_1000")
     l1m = median(runs, 2, "flowsess", "table_lookup_ns_1000000")
