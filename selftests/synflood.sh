@@ -10,7 +10,7 @@
 # The debug kernel floods slower than tcp-initial-timeout ages SYN_SENT
 # sessions out, so there the table is smaller, to fill it.
 limit=$(stress 100000 10000) flood=$(stress 2000000 300000)
-plan 9
+plan 10
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 in_ns router flowsess set max-sessions $limit
@@ -48,7 +48,11 @@ packets=$(($(stat packets_ipv4) - packets0)) created=$(($(stat sessions_created)
 evicted=$(stat evicted_unestablished) drops=$(stat drop_table_full)
 echo "# most sessions seen: $max_active; most slab objects: $max_slab"
 echo "# the router saw $packets packets, made $created sessions, evicted $evicted, dropped $drops"
-check_num "the table filled up to max-sessions" "$max_active" -eq $limit
+# Sampled every 0.5 s while sessions also age out and are replaced: the
+# sample may miss the last few; the evictions below prove it was full.
+check_num "the table filled up to max-sessions (within 1 %)" \
+	"$max_active" -ge $((limit - limit / 100))
+check_num "... and never beyond" "$max_active" -le $limit
 # The debug kernel's KASAN keeps freed objects in a quarantine, and its
 # RCU grace periods are slow under the flood: there the slab says nothing
 # of the table, so every session must instead be freed once the flood is
