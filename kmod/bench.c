@@ -7,13 +7,16 @@
  *   echo "N BUCKETS" > /sys/kernel/debug/flowsess/table_bench
  *   cat /sys/kernel/debug/flowsess/table_bench
  *   n=N buckets=B insert_ns=.. lookup_hit_ns=.. lookup_miss_ns=.. hits=..
- *   false_hits=.. chain_walk_x100=.. chain_max=.. bytes_per_session=..
+ *   false_hits=.. chain_walk_x100=.. chain_max=.. memory_ns=..
+ *   bytes_per_session=..
  *
  * Times are per operation, averaged over the run, with the clock read
  * once around each loop. The sessions are inserted the way the packet
  * path inserts them (allocation, hash insert, timer armed), then flushed.
  */
 #include <linux/debugfs.h>
+#include <linux/hash.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -24,7 +27,7 @@
 
 static struct dentry *flowsess_bench_dir;
 static DEFINE_MUTEX(flowsess_bench_lock);
-static char flowsess_bench_result[256];
+static char flowsess_bench_result[320];
 
 /* Session @i's tuple: addresses and ports spread like real traffic. */
 static void flowsess_bench_tuple(struct flowsess_tuple *t, u32 i)
@@ -80,17 +83,57 @@ static void flowsess_bench_chains(struct flowsess_table *t, u32 *avg_x100, u32 *
 	*avg_x100 = entries ? div64_u64(walked * 100, entries) : 0;
 }
 
+/*
+ * What the machine charges for the memory a lookup touches, without the
+ * table: per lookup, a read at a random bucket of an array the size of
+ * the bucket array, then, depending on it, one at a random session of an
+ * array the size of the sessions. Lookup time above this floor is the
+ * table's own work; the floor's growth with N is the memory's.
+ */
+static s64 flowsess_bench_memory(u32 n, u32 buckets)
+{
+	const size_t bucket_size = sizeof(struct flowsess_bucket);
+	const size_t session_size = sizeof(struct flowsess_session);
+	u8 *bucket_mem, *session_mem;
+	unsigned long sum = 0;
+	ktime_t start;
+	s64 ns;
+	u32 i, k;
+
+	buckets = roundup_pow_of_two(buckets);
+	bucket_mem = kvzalloc(array_size(buckets, bucket_size), GFP_KERNEL);
+	session_mem = kvzalloc(array_size(n, session_size), GFP_KERNEL);
+	if (!bucket_mem || !session_mem) {
+		ns = -ENOMEM;
+		goto out;
+	}
+	start = ktime_get();
+	for (i = 0; i < FLOWSESS_BENCH_LOOKUPS; i++) {
+		k = (i * 2654435761U) % n;
+		sum += READ_ONCE(bucket_mem[(hash_32(k, 32) & (buckets - 1)) * bucket_size]);
+		sum += READ_ONCE(session_mem[k * session_size + (sum & 1)]);
+	}
+	ns = div_s64(ktime_to_ns(ktime_sub(ktime_get(), start)), FLOWSESS_BENCH_LOOKUPS);
+out:
+	kvfree(session_mem);
+	kvfree(bucket_mem);
+	return ns;
+}
+
 static int flowsess_bench_run(u32 n, u32 buckets)
 {
 	struct flowsess_session *s, *existing;
 	struct flowsess_tuple tuple;
 	struct flowsess_net *fn;
-	s64 insert_ns, hit_ns, miss_ns;
+	s64 insert_ns, hit_ns, miss_ns, memory_ns;
 	u32 hits, false_hits, chain_x100, chain_max;
 	ktime_t start;
 	int err;
 	u32 i;
 
+	memory_ns = flowsess_bench_memory(n, buckets);
+	if (memory_ns < 0)
+		return memory_ns;
 	fn = kzalloc(sizeof(*fn), GFP_KERNEL);
 	if (!fn)
 		return -ENOMEM;
@@ -130,9 +173,10 @@ static int flowsess_bench_run(u32 n, u32 buckets)
 		miss_ns = flowsess_bench_lookups(&fn->table, n, n, &false_hits);
 		flowsess_bench_chains(&fn->table, &chain_x100, &chain_max);
 		snprintf(flowsess_bench_result, sizeof(flowsess_bench_result),
-			 "n=%u buckets=%u insert_ns=%lld lookup_hit_ns=%lld lookup_miss_ns=%lld hits=%u false_hits=%u chain_walk_x100=%u chain_max=%u bytes_per_session=%zu\n",
+			 "n=%u buckets=%u insert_ns=%lld lookup_hit_ns=%lld lookup_miss_ns=%lld hits=%u false_hits=%u chain_walk_x100=%u chain_max=%u memory_ns=%lld bytes_per_session=%zu\n",
 			 n, fn->table.mask + 1, insert_ns, hit_ns, miss_ns, hits,
-			 false_hits, chain_x100, chain_max, sizeof(struct flowsess_session));
+			 false_hits, chain_x100, chain_max, memory_ns,
+			 sizeof(struct flowsess_session));
 	}
 	flowsess_table_destroy(&fn->table);
 out_stats:

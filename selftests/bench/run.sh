@@ -9,11 +9,12 @@
 # Prints "# BENCH CPUS CONFIG METRIC VALUE" lines for the host to sum up,
 # and a TAP line per configuration: every measurement produced a number.
 # With TABLE=1, also the session table on its own (bench.c) at 1 k, 100 k
-# and 1 M sessions, and the bytes per session of both tables.
+# and 1 M sessions, and the bytes per session of both tables; with
+# PROFILE=1, a perf profile of each configuration (profile_udp).
 cd /selftests || exit 1
 . ./lib.sh
 
-REPS=${REPS:-3}
+REPS=${REPS:-5}
 SECONDS_EACH=${SECONDS_EACH:-5}
 CONNS=${CONNS:-20000}
 CPUS=$(grep -c ^processor /proc/cpuinfo)
@@ -105,6 +106,9 @@ run_config() { setup && measure; }
 # sizing: a bucket per connection).
 table_bench() {
 	local n out
+	# A first run, not reported, warms the slab and the guest memory QEMU
+	# maps on first touch: without it the 1 k inserts cost 5 times more.
+	echo "1000 1000" >/sys/kernel/debug/flowsess/table_bench || return 1
 	for n in 1000 100000 1000000; do
 		echo "$n $n" >/sys/kernel/debug/flowsess/table_bench || return 1
 		out=$(cat /sys/kernel/debug/flowsess/table_bench)
@@ -113,9 +117,39 @@ table_bench() {
 		report "table_lookup_ns_$n" "$(echo "$out" | sed -n 's/.*lookup_hit_ns=\([0-9]*\).*/\1/p')"
 		report "table_miss_ns_$n" "$(echo "$out" | sed -n 's/.*lookup_miss_ns=\([0-9]*\).*/\1/p')"
 		report "table_walk_x100_$n" "$(echo "$out" | sed -n 's/.*chain_walk_x100=\([0-9]*\).*/\1/p')"
+		report "table_memory_ns_$n" "$(echo "$out" | sed -n 's/.*memory_ns=\([0-9]*\).*/\1/p')"
 		# Every lookup of an inserted session found it, none of the others.
 		echo "$out" | grep -q "hits=1048576 false_hits=0" || return 1
 	done
+}
+
+# With PROFILE=1: where the CPU goes during one more UDP test, by perf
+# (cpu-clock: emulation has no PMU) with call chains, on every CPU for
+# WINDOW seconds. Every netfilter hook runs under nf_hook_slow(): its
+# share of the samples, with what it calls, is the cost of the
+# configuration's hooks, in CPU time per forwarded packet:
+#   share * CPUS * WINDOW / (packets per second * SECONDS_EACH)
+profile_udp() {
+	local pid pps hook window=$((SECONDS_EACH + 1))
+	perf record -q -a -g -F 499 -o /tmp/perf.data -- sleep $window >/dev/null 2>&1 &
+	pid=$!
+	sleep 0.5
+	pps=$(udp_rate)
+	wait $pid || return 1
+	hook=$(perf report -i /tmp/perf.data --stdio --children --sort sym -q -g none \
+		2>/dev/null | awk '$NF == "nf_hook_slow" { sub("%", "", $1); print $1 }')
+	report hook_share_x100 "$(echo "${hook:-0}" | awk '{ printf "%d\n", $1 * 100 }')"
+	report hook_ns_per_packet "$(echo "${hook:-0} $pps" | awk -v c="$CPUS" -v w=$window \
+		-v t="$SECONDS_EACH" '{ printf "%d\n", $1 / 100 * c * w * 1e9 / ($2 * t) }')"
+	# Where the hooks' time goes: the function each sample under
+	# nf_hook_slow() was in, by share of those samples.
+	perf script -i /tmp/perf.data -F ip,sym 2>/dev/null | awk -v c="$config" '
+		function flush() { if (hook && leaf != "") { n[leaf]++; total++ } leaf = ""; hook = 0 }
+		NF == 0 { flush(); next }
+		{ if (leaf == "") leaf = $2; if ($2 == "nf_hook_slow") hook = 1 }
+		END { flush(); for (f in n) if (n[f] * 100 >= total * 2)
+			printf "# PROFILE %s %5.1f%%  %s\n", c, n[f] * 100 / total, f }' |
+		sort -k4 -rn | head -n 15
 }
 
 # slab_objsize CACHE: the size of one object of a slab cache (slab_nomerge).
@@ -124,6 +158,7 @@ slab_objsize() { awk -v c="$1" '$1 == c { print $4 }' /proc/slabinfo; }
 configs="none conntrack flowsess"
 n=3
 [ "${TABLE:-0}" = 1 ] && n=$((n + 2))
+[ "${PROFILE:-0}" = 1 ] && n=$((n + 3))
 plan $n
 for config in $configs; do
 	topology_up || exit 1
@@ -134,6 +169,9 @@ for config in $configs; do
 	wait_for 5 listening server t 5201
 	in_ns client sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
 	check "$config: every measurement" run_config
+	if [ "${PROFILE:-0}" = 1 ]; then
+		check "$config: a profile of the UDP test" profile_udp
+	fi
 	if [ "$config" = conntrack ]; then
 		conntrack_objsize=$(slab_objsize nf_conntrack)
 	fi

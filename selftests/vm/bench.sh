@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # make bench: flowsess side by side with no hook and with nf_conntrack, in
 # the same VM (Debian's stock kernel under QEMU), on the selftests'
-# topology. One VM with 2 vCPUs runs everything, one with 1 vCPU the
-# network measurements again (scaling). Prints a markdown table and writes
+# topology. One VM with 2 vCPUs runs everything (and a perf profile of
+# each configuration), one with 1 vCPU the network measurements again
+# (scaling). Prints a markdown table and writes
 # it to docs/PERFORMANCE.md.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
@@ -11,7 +12,7 @@ vm="$FLOWSESS_TOP/selftests/vm"
 
 "$vm/deps.sh"
 missing=()
-for p in iperf3 nftables; do
+for p in iperf3 nftables linux-perf; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -31,9 +32,9 @@ ko=$(build_module "$run/src" "/usr/src/linux-headers-$kver" FLOWSESS_BENCH=y) ||
 	die "the module did not build"
 build_userland "$run/bin" || die "the tool or a test helper did not build"
 "$vm/initramfs.sh" "$run/bench.cpio.gz" "$kroot" "$kver" "$ko" \
-	"veth nft_ct nf_tables" "$run"/bin/* /usr/bin/iperf3 /usr/sbin/nft
+	"veth nft_ct nf_tables" "$run"/bin/* /usr/bin/iperf3 /usr/sbin/nft /usr/bin/perf
 
-reps=${REPS:-3}
+reps=${REPS:-5}
 logs=()
 for cpus in 2 1; do
 	table=0
@@ -41,7 +42,7 @@ for cpus in 2 1; do
 	say "the VM with $cpus vCPU(s): $reps runs of each measurement per configuration"
 	FLOWSESS_VM_CPUS=$cpus FLOWSESS_VM_MEM=2048 "$vm/run.sh" \
 		"$kroot/boot/vmlinuz-$kver" "$run/bench.cpio.gz" "$run/bench-$cpus.log" 3600 \
-		"flowsess_mode=bench flowsess_reps=$reps flowsess_table=$table" || true
+		"flowsess_mode=bench flowsess_reps=$reps flowsess_table=$table flowsess_profile=$table" || true
 	if ! "$vm/verdict.py" "$run/bench-$cpus.log" bench >"$run/verdict-$cpus"; then
 		cat "$run/verdict-$cpus"
 		cp "$run/bench-$cpus.log" "$FLOWSESS_CACHE/logs/bench-$cpus-$(date +%Y%m%d-%H%M%S).log"
