@@ -254,13 +254,15 @@ again:
 	th = flowsess_lookup(&fn->table, &pkt->tuple);
 	if (th) {
 		s = flowsess_th_session(th);
+		dir = th->dir;
 	} else {
 		verdict = flowsess_create(fn, pkt, now, &s);
 		if (verdict != -EEXIST)
 			return verdict;
+		/* Another CPU made it first, from either side. */
+		dir = memcmp(&s->tuple, &pkt->tuple, FLOWSESS_TUPLE_KEY_LEN) ?
+		      FLOWSESS_DIR_REPLY : FLOWSESS_DIR_ORIGINAL;
 	}
-	dir = memcmp(&s->tuple, &pkt->tuple, FLOWSESS_TUPLE_KEY_LEN) ?
-	      FLOWSESS_DIR_REPLY : FLOWSESS_DIR_ORIGINAL;
 
 	if (pkt->tuple.protonum == IPPROTO_TCP) {
 		switch (flowsess_tcp_track(s, dir, &pkt->tcp, now)) {

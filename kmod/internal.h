@@ -55,6 +55,7 @@ enum flowsess_dir {
  */
 struct flowsess_tuplehash {
 	struct hlist_node node;
+	u32 hash;			/* of this direction's tuple, unmasked */
 	u8 dir;				/* enum flowsess_dir */
 };
 

@@ -111,21 +111,29 @@ static u32 flowsess_hash(const struct flowsess_table *t,
 static bool flowsess_tuple_equal(const struct flowsess_tuple *a,
 				 const struct flowsess_tuple *b)
 {
-	return !memcmp(a, b, FLOWSESS_TUPLE_KEY_LEN);
+	return nf_inet_addr_cmp(&a->src, &b->src) && nf_inet_addr_cmp(&a->dst, &b->dst) &&
+	       a->sport == b->sport && a->dport == b->dport &&
+	       a->l3num == b->l3num && a->protonum == b->protonum;
 }
 
-/* Is @key the tuple of entry @th: its session's tuple, seen from th->dir? */
+/*
+ * Is @key, whose hash is @hash, the tuple of entry @th: its session's
+ * tuple, seen from th->dir? The stored hash turns away the other entries
+ * of the chain without reading their session's tuple. Field by field, not
+ * memcmp(): this is the packet path's inner loop.
+ */
 static bool flowsess_th_matches(const struct flowsess_tuplehash *th,
-				const struct flowsess_tuple *key)
+				const struct flowsess_tuple *key, u32 hash)
 {
 	const struct flowsess_tuple *t = &flowsess_th_session(th)->tuple;
 
+	if (th->hash != hash)
+		return false;
 	if (th->dir == FLOWSESS_DIR_ORIGINAL)
 		return flowsess_tuple_equal(t, key);
-	return t->l3num == key->l3num && t->protonum == key->protonum &&
+	return nf_inet_addr_cmp(&t->src, &key->dst) && nf_inet_addr_cmp(&t->dst, &key->src) &&
 	       t->sport == key->dport && t->dport == key->sport &&
-	       !memcmp(&t->src, &key->dst, sizeof(t->src)) &&
-	       !memcmp(&t->dst, &key->src, sizeof(t->dst));
+	       t->l3num == key->l3num && t->protonum == key->protonum;
 }
 
 void flowsess_tuple_invert(struct flowsess_tuple *dst,
@@ -145,11 +153,12 @@ void flowsess_tuple_invert(struct flowsess_tuple *dst,
 struct flowsess_tuplehash *flowsess_lookup(struct flowsess_table *t,
 					   const struct flowsess_tuple *tuple)
 {
-	struct flowsess_bucket *b = &t->buckets[flowsess_hash(t, tuple) & t->mask];
+	u32 hash = flowsess_hash(t, tuple);
+	struct flowsess_bucket *b = &t->buckets[hash & t->mask];
 	struct flowsess_tuplehash *th;
 
 	hlist_for_each_entry_rcu(th, &b->head, node) {
-		if (flowsess_th_matches(th, tuple) &&
+		if (flowsess_th_matches(th, tuple, hash) &&
 		    !READ_ONCE(flowsess_th_session(th)->dead))
 			return th;
 	}
@@ -240,14 +249,15 @@ static void flowsess_bucket_changed(struct flowsess_table *t, u32 h0, u32 h1)
 		t->buckets[h1].gen++;
 }
 
+/* The bucket of @hash locked. */
 static struct flowsess_session *
-flowsess_find_locked(struct flowsess_table *t, u32 h,
+flowsess_find_locked(struct flowsess_table *t, u32 hash,
 		     const struct flowsess_tuple *tuple)
 {
 	struct flowsess_tuplehash *th;
 
-	hlist_for_each_entry(th, &t->buckets[h].head, node) {
-		if (flowsess_th_matches(th, tuple) &&
+	hlist_for_each_entry(th, &t->buckets[hash & t->mask].head, node) {
+		if (flowsess_th_matches(th, tuple, hash) &&
 		    !READ_ONCE(flowsess_th_session(th)->dead))
 			return flowsess_th_session(th);
 	}
@@ -269,11 +279,14 @@ int flowsess_session_insert(struct flowsess_session *s,
 	u32 h0, h1;
 
 	flowsess_tuple_invert(&reply, &s->tuple);
-	h0 = flowsess_hash(t, &s->tuple) & t->mask;
-	h1 = flowsess_hash(t, &reply) & t->mask;
+	/* Written before the entries are published, never changed after. */
+	s->th[0].hash = flowsess_hash(t, &s->tuple);
+	s->th[1].hash = flowsess_hash(t, &reply);
+	h0 = s->th[0].hash & t->mask;
+	h1 = s->th[1].hash & t->mask;
 	flowsess_lock_buckets(t, h0, h1);
-	other = flowsess_find_locked(t, h0, &s->tuple) ?:
-		flowsess_find_locked(t, h1, &reply);
+	other = flowsess_find_locked(t, s->th[0].hash, &s->tuple) ?:
+		flowsess_find_locked(t, s->th[1].hash, &reply);
 	if (other) {
 		flowsess_unlock_buckets(t, h0, h1);
 		*existing = other;
@@ -301,12 +314,8 @@ int flowsess_session_insert(struct flowsess_session *s,
 void flowsess_session_unlink(struct flowsess_session *s)
 {
 	struct flowsess_table *t = s->table;
-	struct flowsess_tuple reply;
-	u32 h0, h1;
+	u32 h0 = s->th[0].hash & t->mask, h1 = s->th[1].hash & t->mask;
 
-	flowsess_tuple_invert(&reply, &s->tuple);
-	h0 = flowsess_hash(t, &s->tuple) & t->mask;
-	h1 = flowsess_hash(t, &reply) & t->mask;
 	flowsess_lock_buckets(t, h0, h1);
 	hlist_del_rcu(&s->th[0].node);
 	hlist_del_rcu(&s->th[1].node);

@@ -43,6 +43,36 @@ static void flowsess_test_invert(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(&rr, &a, sizeof(a)), 0);
 }
 
+/*
+ * Each entry keeps the hash of its direction's tuple, and an entry whose
+ * hash differs never matches: a lookup skips it without the tuple.
+ */
+static void flowsess_test_stored_hash(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 1024, 16);
+	struct flowsess_tuple orig, reply;
+	struct flowsess_session *s;
+	u32 ho, hr;
+
+	flowsess_test_tuple4(&orig, IPPROTO_UDP, 0x0a000102, 0x0a000202, 5353, 53);
+	flowsess_tuple_invert(&reply, &orig);
+	ho = flowsess_hash(&fn->table, &orig);
+	hr = flowsess_hash(&fn->table, &reply);
+	s = flowsess_test_insert(test, fn, &orig, TEST_TIMEOUT);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->th[FLOWSESS_DIR_ORIGINAL].hash, ho);
+	KUNIT_EXPECT_EQ(test, s->th[FLOWSESS_DIR_REPLY].hash, hr);
+
+	KUNIT_EXPECT_TRUE(test, flowsess_th_matches(&s->th[FLOWSESS_DIR_ORIGINAL], &orig, ho));
+	KUNIT_EXPECT_TRUE(test, flowsess_th_matches(&s->th[FLOWSESS_DIR_REPLY], &reply, hr));
+	KUNIT_EXPECT_FALSE(test, flowsess_th_matches(&s->th[FLOWSESS_DIR_ORIGINAL], &orig, ho ^ 1));
+	KUNIT_EXPECT_FALSE(test, flowsess_th_matches(&s->th[FLOWSESS_DIR_REPLY], &reply, hr ^ 1));
+	/* The right hash with the wrong tuple does not match either. */
+	KUNIT_EXPECT_FALSE(test, flowsess_th_matches(&s->th[FLOWSESS_DIR_ORIGINAL], &reply, ho));
+	KUNIT_EXPECT_FALSE(test, flowsess_th_matches(&s->th[FLOWSESS_DIR_REPLY], &orig, hr));
+	flowsess_test_net_destroy(fn);
+}
+
 /* A session is found from both directions, and not after invalidation. */
 static void flowsess_test_lookup_both_directions(struct kunit *test)
 {
@@ -348,6 +378,7 @@ static void flowsess_test_walk_detects_change(struct kunit *test)
 static struct kunit_case flowsess_table_cases[] = {
 	KUNIT_CASE(flowsess_test_hash_stable),
 	KUNIT_CASE(flowsess_test_invert),
+	KUNIT_CASE(flowsess_test_stored_hash),
 	KUNIT_CASE(flowsess_test_lookup_both_directions),
 	KUNIT_CASE(flowsess_test_insert_duplicate),
 	KUNIT_CASE(flowsess_test_table_full),
