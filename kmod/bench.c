@@ -62,7 +62,9 @@ static s64 flowsess_bench_lookups(struct flowsess_table *t, u32 n, u32 offset,
 
 /*
  * How long the chains are: the entries a lookup that hits walks, on
- * average over the sessions' entries, and the longest chain.
+ * average over the sessions' entries, and the longest chain. A reader
+ * like the packet path (table.c, rule 1): the table's aging work may
+ * unlink sessions meanwhile.
  */
 static void flowsess_bench_chains(struct flowsess_table *t, u32 *avg_x100, u32 *longest)
 {
@@ -71,15 +73,17 @@ static void flowsess_bench_chains(struct flowsess_table *t, u32 *avg_x100, u32 *
 	unsigned int i, len;
 
 	*longest = 0;
+	rcu_read_lock();
 	for (i = 0; i <= t->mask; i++) {
 		len = 0;
-		hlist_for_each_entry(th, &t->buckets[i].head, node)
+		hlist_for_each_entry_rcu(th, &t->buckets[i].head, node)
 			len++;
 		/* The k-th entry of a chain is found after k steps. */
 		walked += (u64)len * (len + 1) / 2;
 		entries += len;
 		*longest = max(*longest, len);
 	}
+	rcu_read_unlock();
 	*avg_x100 = entries ? div64_u64(walked * 100, entries) : 0;
 }
 
