@@ -265,6 +265,23 @@ flowsess_find_locked(struct flowsess_table *t, u32 hash,
 }
 
 /*
+ * Takes a place in ->count unless the table holds max-sessions already.
+ * Never raises the count above the limit, not even for a moment, so the
+ * sessions_active gauge read by stats never shows more than max-sessions.
+ */
+static bool flowsess_count_reserve(struct flowsess_table *t)
+{
+	int max = READ_ONCE(t->cfg->max_sessions);
+	int n = atomic_read(&t->count);
+
+	do {
+		if (n >= max)
+			return false;
+	} while (!atomic_try_cmpxchg(&t->count, &n, n + 1));
+	return true;
+}
+
+/*
  * Link a new session and start its timer. Returns -EEXIST, with the live
  * session that already holds either tuple in @existing (valid under the
  * caller's rcu_read_lock()), or -ENOSPC when the table is full. On error
@@ -292,8 +309,7 @@ int flowsess_session_insert(struct flowsess_session *s,
 		*existing = other;
 		return -EEXIST;
 	}
-	if (atomic_inc_return(&t->count) > READ_ONCE(t->cfg->max_sessions)) {
-		atomic_dec(&t->count);
+	if (!flowsess_count_reserve(t)) {
 		flowsess_unlock_buckets(t, h0, h1);
 		return -ENOSPC;
 	}
