@@ -126,7 +126,8 @@ out:
 
 static int flowsess_bench_run(u32 n, u32 buckets)
 {
-	struct flowsess_session *s, *existing;
+	struct flowsess_tuplehash *existing;
+	struct flowsess_session *s;
 	struct flowsess_tuple tuple;
 	struct flowsess_net *fn;
 	s64 insert_ns, hit_ns, miss_ns, memory_ns;

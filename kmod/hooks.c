@@ -200,10 +200,11 @@ static bool flowsess_may_create(const struct flowsess_net *fn,
 /*
  * No live session holds the tuple: create one if this packet may; when the
  * table is full, evict one by policy (aging.c). Returns the verdict, or
- * -EEXIST with *found set when another CPU won the race.
+ * -EEXIST with *found set to the packet's entry when another CPU won the
+ * race.
  */
 static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
-			   ktime_t now, struct flowsess_session **found)
+			   ktime_t now, struct flowsess_tuplehash **found)
 {
 	struct flowsess_session *s;
 	int err;
@@ -252,17 +253,14 @@ static unsigned int flowsess_track(struct flowsess_net *fn,
 
 again:
 	th = flowsess_lookup(&fn->table, &pkt->tuple);
-	if (th) {
-		s = flowsess_th_session(th);
-		dir = th->dir;
-	} else {
-		verdict = flowsess_create(fn, pkt, now, &s);
+	if (!th) {
+		verdict = flowsess_create(fn, pkt, now, &th);
+		/* -EEXIST: another CPU made it first, from either side. */
 		if (verdict != -EEXIST)
 			return verdict;
-		/* Another CPU made it first, from either side. */
-		dir = memcmp(&s->tuple, &pkt->tuple, FLOWSESS_TUPLE_KEY_LEN) ?
-		      FLOWSESS_DIR_REPLY : FLOWSESS_DIR_ORIGINAL;
 	}
+	s = flowsess_th_session(th);
+	dir = th->dir;
 
 	if (pkt->tuple.protonum == IPPROTO_TCP) {
 		switch (flowsess_tcp_track(s, dir, &pkt->tcp, now)) {

@@ -40,8 +40,6 @@ struct flowsess_tuple {
 	u8 dir;			/* not part of the key */
 };
 
-#define FLOWSESS_TUPLE_KEY_LEN offsetof(struct flowsess_tuple, dir)
-
 enum flowsess_dir {
 	FLOWSESS_DIR_ORIGINAL,
 	FLOWSESS_DIR_REPLY,
@@ -246,7 +244,7 @@ struct flowsess_session *flowsess_session_alloc(struct flowsess_table *t,
 						gfp_t gfp);
 void flowsess_session_free_unused(struct flowsess_session *s);
 int flowsess_session_insert(struct flowsess_session *s,
-			    struct flowsess_session **existing);
+			    struct flowsess_tuplehash **existing);
 void flowsess_session_unlink(struct flowsess_session *s);
 void flowsess_session_set_established(struct flowsess_session *s, bool est);
 void flowsess_session_put(struct flowsess_session *s);

@@ -250,7 +250,7 @@ static void flowsess_bucket_changed(struct flowsess_table *t, u32 h0, u32 h1)
 }
 
 /* The bucket of @hash locked. */
-static struct flowsess_session *
+static struct flowsess_tuplehash *
 flowsess_find_locked(struct flowsess_table *t, u32 hash,
 		     const struct flowsess_tuple *tuple)
 {
@@ -259,7 +259,7 @@ flowsess_find_locked(struct flowsess_table *t, u32 hash,
 	hlist_for_each_entry(th, &t->buckets[hash & t->mask].head, node) {
 		if (flowsess_th_matches(th, tuple, hash) &&
 		    !READ_ONCE(flowsess_th_session(th)->dead))
-			return flowsess_th_session(th);
+			return th;
 	}
 	return NULL;
 }
@@ -282,16 +282,16 @@ static bool flowsess_count_reserve(struct flowsess_table *t)
 }
 
 /*
- * Link a new session and start its timer. Returns -EEXIST, with the live
- * session that already holds either tuple in @existing (valid under the
- * caller's rcu_read_lock()), or -ENOSPC when the table is full. On error
- * the caller still owns @s.
+ * Link a new session and start its timer. Returns -EEXIST when a live
+ * session already holds either tuple, with in @existing its entry for
+ * @s's original tuple (valid under the caller's rcu_read_lock()), or
+ * -ENOSPC when the table is full. On error the caller still owns @s.
  */
 int flowsess_session_insert(struct flowsess_session *s,
-			    struct flowsess_session **existing)
+			    struct flowsess_tuplehash **existing)
 {
 	struct flowsess_table *t = s->table;
-	struct flowsess_session *other;
+	struct flowsess_tuplehash *other;
 	struct flowsess_tuple reply;
 	u32 h0, h1;
 
@@ -302,8 +302,12 @@ int flowsess_session_insert(struct flowsess_session *s,
 	h0 = s->th[0].hash & t->mask;
 	h1 = s->th[1].hash & t->mask;
 	flowsess_lock_buckets(t, h0, h1);
-	other = flowsess_find_locked(t, s->th[0].hash, &s->tuple) ?:
-		flowsess_find_locked(t, s->th[1].hash, &reply);
+	/*
+	 * Every session has an entry for each direction, and inverting a
+	 * tuple twice gives it back: a session holding either of @s's tuples
+	 * has an entry equal to the original one.
+	 */
+	other = flowsess_find_locked(t, s->th[0].hash, &s->tuple);
 	if (other) {
 		flowsess_unlock_buckets(t, h0, h1);
 		*existing = other;

@@ -126,7 +126,8 @@ static void flowsess_test_evict_most_idle_in_bucket(struct kunit *test)
 static void flowsess_test_full_then_evict(struct kunit *test)
 {
 	struct flowsess_net *fn = flowsess_test_net(test, 16, 2);
-	struct flowsess_session *s, *existing;
+	struct flowsess_tuplehash *existing;
+	struct flowsess_session *s;
 	struct flowsess_tuple t;
 
 	KUNIT_ASSERT_NOT_NULL(test, udp(test, fn, 3000, true, 0));

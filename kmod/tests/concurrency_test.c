@@ -23,7 +23,8 @@ struct flowsess_worker {
 static int flowsess_worker_fn(void *arg)
 {
 	struct flowsess_worker *w = arg;
-	struct flowsess_session *s, *existing;
+	struct flowsess_tuplehash *existing;
+	struct flowsess_session *s;
 	struct flowsess_tuplehash *th;
 	struct flowsess_tuple t;
 	unsigned int i;

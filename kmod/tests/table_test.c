@@ -111,12 +111,18 @@ static void flowsess_test_lookup_both_directions(struct kunit *test)
 	flowsess_test_net_destroy(fn);
 }
 
-/* A second session on either tuple of a live one is refused. */
+/*
+ * A second session on either tuple of a live one is refused, and the entry
+ * of the live one that matches the new tuple tells its direction.
+ */
 static void flowsess_test_insert_duplicate(struct kunit *test)
 {
 	struct flowsess_net *fn = flowsess_test_net(test, 16, 16);
-	struct flowsess_session *s, *dup, *existing = NULL;
+	struct flowsess_tuplehash *existing;
+	struct flowsess_session *s, *dup;
 	struct flowsess_tuple orig, reply;
+	const struct flowsess_tuple *dups[] = { &orig, &reply };
+	int i;
 
 	flowsess_test_tuple4(&orig, IPPROTO_UDP, 1, 2, 3, 4);
 	flowsess_tuple_invert(&reply, &orig);
@@ -124,13 +130,20 @@ static void flowsess_test_insert_duplicate(struct kunit *test)
 	s = flowsess_test_insert(test, fn, &orig, TEST_TIMEOUT);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 
-	dup = flowsess_session_alloc(&fn->table, &reply, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, dup);
-	rcu_read_lock();
-	KUNIT_EXPECT_EQ(test, flowsess_session_insert(dup, &existing), -EEXIST);
-	KUNIT_EXPECT_PTR_EQ(test, existing, s);
-	rcu_read_unlock();
-	flowsess_session_free_unused(dup);
+	for (i = 0; i < ARRAY_SIZE(dups); i++) {
+		dup = flowsess_session_alloc(&fn->table, dups[i], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, dup);
+		existing = NULL;
+		rcu_read_lock();
+		KUNIT_EXPECT_EQ(test, flowsess_session_insert(dup, &existing), -EEXIST);
+		/* s stays live: its entries outlast the read-side section. */
+		rcu_read_unlock();
+		flowsess_session_free_unused(dup);
+		KUNIT_ASSERT_NOT_NULL(test, existing);
+		KUNIT_EXPECT_PTR_EQ(test, flowsess_th_session(existing), s);
+		KUNIT_EXPECT_EQ(test, existing->dir, i);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 1);
 
 	/* Once invalidated, the tuple is free for a new session. */
 	flowsess_session_invalidate(s, FLOWSESS_REASON_FLUSH);
@@ -143,7 +156,8 @@ static void flowsess_test_insert_duplicate(struct kunit *test)
 static void flowsess_test_table_full(struct kunit *test)
 {
 	struct flowsess_net *fn = flowsess_test_net(test, 16, 3);
-	struct flowsess_session *s, *existing;
+	struct flowsess_tuplehash *existing;
+	struct flowsess_session *s;
 	struct flowsess_tuple t;
 	int i;
 

@@ -75,7 +75,8 @@ struct flowsess_session *flowsess_test_insert(struct kunit *test,
 					      const struct flowsess_tuple *t,
 					      ktime_t timeout)
 {
-	struct flowsess_session *s, *existing;
+	struct flowsess_tuplehash *existing;
+	struct flowsess_session *s;
 
 	s = flowsess_session_alloc(&fn->table, t, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, s);
