@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # make bench, inside the VM: the same client / router / server topology
-# under three configurations of the router, each measured REPS times:
+# under three configurations of the router, each measured REPS times, in
+# turn (none, conntrack, flowsess, none, ...), so that a drift of the
+# machine's speed during the run falls on all three alike:
 #   none       no hook: neither flowsess nor conntrack loaded
 #   conntrack  nf_conntrack with an nftables forward chain that accepts
 #              ct state established,related, and new TCP SYN, UDP and ICMP
@@ -22,9 +24,13 @@ UDP_DST=10.0.2.3	# nobody's address on the server's link: nothing answers
 
 report() { echo "# BENCH $CPUS $config $1 $2"; }
 
-# iperf3 STREAMS: the receiver's rate, in Mbit/s.
+# iperf3 STREAMS: the receiver's rate, in Mbit/s. Sender and receiver are
+# pinned to a vCPU each (the same one with 1 vCPU), so that every run
+# places them alike; it did not narrow the spread under TCG (see
+# docs/performance-analysis.md), but it takes one variable away.
+if [ "$CPUS" -gt 1 ]; then IPERF_CPUS=0,1; else IPERF_CPUS=0,0; fi
 tcp_rate() {
-	in_ns client iperf3 -c "$SERVER4" -t "$SECONDS_EACH" -P "$1" -J 2>/dev/null |
+	in_ns client iperf3 -c "$SERVER4" -A $IPERF_CPUS -t "$SECONDS_EACH" -P "$1" -J 2>/dev/null |
 		awk '/"sum_received"/ { on = 1 } on && /"bits_per_second"/ {
 			gsub(/[^0-9.e+]/, "", $2); printf "%.0f\n", $2 / 1e6; exit }'
 }
@@ -53,6 +59,8 @@ conn_rate() {
 
 setup() {
 	case $config in
+	none)
+		! grep -qE '^(nf_conntrack|flowsess) ' /proc/modules ;;
 	conntrack)
 		# Room for every connection of the runs in TIME_WAIT (120 s).
 		modload nft_ct &&
@@ -74,33 +82,34 @@ setup() {
 	esac
 }
 
+# Back to (a): conntrack's modules go too, so that none is loaded.
 teardown() {
 	topology_down
 	flowsess_unload
 	sleep 1	# namespaces die in a workqueue
-}
-
-measure() {
-	local i v ok=0 want=0
-	for i in $(seq "$REPS"); do
-		for m in tcp1 tcp8 udp64 conns; do
-			want=$((want + 1))
-			case $m in
-			tcp1) v=$(tcp_rate 1) ;;
-			tcp8) v=$(tcp_rate 8) ;;
-			udp64) v=$(udp_rate) ;;
-			conns) v=$(conn_rate) ;;
-			esac
-			case "$v" in
-			''|*[!0-9]*) echo "# $config $m: no number" ;;
-			*) report "$m" "$v"; ok=$((ok + 1)) ;;
-			esac
+	if [ "$config" = conntrack ]; then
+		for m in nft_ct nf_conntrack nf_defrag_ipv6 nf_defrag_ipv4; do
+			rmmod $m
 		done
-	done
-	[ $ok -eq $want ]
+	fi
 }
 
-run_config() { setup && measure; }
+# One run of each measurement; counts those without a number in $missing.
+measure() {
+	local m v
+	for m in tcp1 tcp8 udp64 conns; do
+		case $m in
+		tcp1) v=$(tcp_rate 1) ;;
+		tcp8) v=$(tcp_rate 8) ;;
+		udp64) v=$(udp_rate) ;;
+		conns) v=$(conn_rate) ;;
+		esac
+		case "$v" in
+		''|*[!0-9]*) echo "# $config $m: no number"; missing=$((missing + 1)) ;;
+		*) report "$m" "$v" ;;
+		esac
+	done
+}
 
 # The table on its own: N sessions in N buckets (nf_conntrack's default
 # sizing: a bucket per connection).
@@ -160,24 +169,33 @@ n=3
 [ "${TABLE:-0}" = 1 ] && n=$((n + 2))
 [ "${PROFILE:-0}" = 1 ] && n=$((n + 3))
 plan $n
+missing_none=0 missing_conntrack=0 missing_flowsess=0
+for rep in $(seq "$REPS"); do
+	for config in $configs; do
+		topology_up || exit 1
+		ip -n router neigh add $UDP_DST lladdr "$(in_ns server cat /sys/class/net/s0/address)" dev r1
+		in_ns server iperf3 -s -D >/dev/null 2>&1
+		in_ns server connrate server "$SERVER4" 8000 &
+		conn_pid=$!
+		wait_for 5 listening server t 5201
+		in_ns client sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
+		eval "missing=\$missing_$config"
+		if setup; then measure; else missing=$((missing + 4)); fi
+		eval "missing_$config=\$missing"
+		if [ "${PROFILE:-0}" = 1 ] && [ "$rep" = 1 ]; then
+			check "$config: a profile of the UDP test" profile_udp
+		fi
+		if [ "$config" = conntrack ]; then
+			conntrack_objsize=$(slab_objsize nf_conntrack)
+		fi
+		kill $conn_pid 2>/dev/null
+		pkill iperf3 2>/dev/null
+		teardown
+	done
+done
 for config in $configs; do
-	topology_up || exit 1
-	ip -n router neigh add $UDP_DST lladdr "$(in_ns server cat /sys/class/net/s0/address)" dev r1
-	in_ns server iperf3 -s -D >/dev/null 2>&1
-	in_ns server connrate server "$SERVER4" 8000 &
-	conn_pid=$!
-	wait_for 5 listening server t 5201
-	in_ns client sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
-	check "$config: every measurement" run_config
-	if [ "${PROFILE:-0}" = 1 ]; then
-		check "$config: a profile of the UDP test" profile_udp
-	fi
-	if [ "$config" = conntrack ]; then
-		conntrack_objsize=$(slab_objsize nf_conntrack)
-	fi
-	kill $conn_pid 2>/dev/null
-	pkill iperf3 2>/dev/null
-	teardown
+	eval "missing=\$missing_$config"
+	check_num "$config: every measurement of the $REPS runs" "$missing" -eq 0
 done
 if [ "${TABLE:-0}" = 1 ]; then
 	config=flowsess

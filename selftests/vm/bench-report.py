@@ -102,8 +102,8 @@ def report(runs, profiles, kernel, reps):
                "client / router / server topology (veth between network namespaces). "
                "The router runs (a) no hook, (b) nf_conntrack with an nftables forward "
                "chain (`ct state established,related accept`, new TCP SYN, UDP and "
-               f"ICMP accepted) or (c) flowsess with its defaults. Each figure is the median "
-               f"of {reps} runs (minimum-maximum in brackets). Under emulation absolute "
+               f"ICMP accepted) or (c) flowsess with its defaults, in turn. Each figure is the "
+               f"median of {reps} runs (minimum-maximum in brackets). Under emulation absolute "
                "figures are far below real hardware; the ratios are the point.\n")
     out.append("## Through the router, 2 vCPUs\n")
     out.append("| measure | (a) no hook | (b) nf_conntrack | (c) flowsess | c / a | c / b |")
