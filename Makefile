@@ -36,13 +36,15 @@ module:
 tools:
 	$(MAKE) -C tools
 
-# make check T="name ..." runs only those selftests ("kunit": the KUnit run).
+# make check T="name ..." runs only those selftests ("kunit": the KUnit
+# run); K="stock newer debug" only on those kernels.
 check:
-	selftests/vm/check.sh $(T)
+	selftests/vm/check.sh $(addprefix -k ,$(K)) $(T)
 
-# The selftests and KUnit on the debug kernel (KASAN, lockdep, kmemleak).
+# The selftests and KUnit on the debug kernel (KASAN, UBSAN, lockdep,
+# kmemleak) only.
 check-debug:
-	selftests/vm/check.sh --debug $(T)
+	selftests/vm/check.sh -k debug $(T)
 
 vm-shell:
 	selftests/vm/check.sh --shell

@@ -13,6 +13,7 @@
 # Busybox prefers its own applets; call iproute2 by its full path.
 ip() { /opt/iproute2/ip "$@"; }
 tc() { /opt/iproute2/tc "$@"; }
+ss() { /opt/iproute2/ss "$@"; }
 
 CLIENT4=10.0.1.2 SERVER4=10.0.2.2 CLIENT6=fd00:1::2 SERVER6=fd00:2::2
 

@@ -1,20 +1,27 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: host unit tests, the KUnit suites on the test kernel, and the
-# selftests on Debian's stock kernel, each VM run judged from its serial log.
+# make check: host unit tests, the KUnit suites on the debug test kernel, and
+# the selftests on three kernels, each VM run judged from its serial logs.
 #
-#   check.sh                 everything
-#   check.sh NAME...         only these selftests (NAME "kunit": the KUnit run)
-#   check.sh --debug [NAME...]  the selftests on the debug test kernel
-#                            (KASAN, lockdep, kmemleak), and KUnit
-#   check.sh --shell         boot the selftest VM to a shell on this terminal
+#   check.sh [-k KERNEL]... [NAME...]
+#
+# KERNEL is one of
+#   stock   Debian's current 6.1 kernel, the one a Debian 12 router runs
+#   newer   Debian's newest other kernel (the 6.12 line of Debian 13)
+#   debug   the test kernel: KASAN, UBSAN, lockdep, kmemleak, fault injection
+# (default: all three). NAME is a selftest, or "kunit" for the KUnit suites;
+# without NAME, everything selftests/TESTS lists for those kernels. TESTS
+# pins what must run: a test that goes missing is a failure.
+#
+#   check.sh --shell         boot the stock kernel VM to a shell on this terminal
 #   check.sh --demo          the demo selftest, its console on this terminal
 #
-# Ends with "N passed, N failed"; exits non-zero on any failure. The VM log
-# of a failed run is kept under $FLOWSESS_CACHE/logs.
+# Ends with "N passed, N failed"; exits non-zero on any failure. The VM logs
+# of a failed run are kept under $FLOWSESS_CACHE/logs.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 vm="$FLOWSESS_TOP/selftests/vm"
+manifest="$FLOWSESS_TOP/selftests/TESTS"
 
 "$vm/deps.sh"
 
@@ -39,9 +46,12 @@ fail() {
 
 run="$FLOWSESS_CACHE/run"
 logs="$FLOWSESS_CACHE/logs"
+# Nothing of an earlier run may be judged as this one's.
+rm -rf "$run"
 mkdir -p "$run/bin" "$logs"
 
-# judge KIND LOG TEST...: verdict of one VM run; keeps the log on failure.
+# judge KIND LOG VERDICT-ARGS...: verdict of one VM run; keeps the logs on
+# failure.
 judge() {
 	local kind=$1 log=$2 kept
 	shift 2
@@ -49,122 +59,175 @@ judge() {
 		tally <"$run/verdict"
 	else
 		tally <"$run/verdict"
-		kept="$logs/$(date +%Y%m%d-%H%M%S)-$kind.log"
-		cp "$log" "$kept"
-		echo "# $kind failed; full VM log: $kept (last lines below)"
-		tail -n 40 "$log" | sed 's/^/#   /'
+		kept="$logs/$(date +%Y%m%d-%H%M%S)-$kind"
+		cp "$log" "$kept.log"
+		[ ! -f "$log.kernel" ] || cp "$log.kernel" "$kept.kernel.log"
+		echo "# $kind failed; VM logs: $kept.log, $kept.kernel.log (last lines below)"
+		tail -n 20 "$log" | sed 's/^/#   /'
+		[ ! -f "$log.kernel" ] || tail -n 20 "$log.kernel" | sed 's/^/#   kernel: /'
 	fi
 }
 
-selftests=()
-run_kunit=1 run_selftests=1 shell=0 debug=0 demo=0
-case "${1:-}" in
---shell) shell=1 run_kunit=0; shift ;;
---debug) debug=1; shift ;;
---demo) demo=1; set -- demo ;;
-esac
-if [ $shell -eq 0 ] && [ $# -gt 0 ]; then
-	run_kunit=$debug run_selftests=0
-	for t in "$@"; do
-		if [ "$t" = kunit ]; then run_kunit=1; else selftests+=("$t") run_selftests=1; fi
-	done
-fi
-if [ ${#selftests[@]} -eq 0 ]; then
-	for t in "$FLOWSESS_TOP"/selftests/*.sh; do
-		[ "$(basename "$t")" = lib.sh ] || selftests+=("$(basename "$t" .sh)")
+# listed KIND [KERNEL]: the names selftests/TESTS lists of KIND (for KERNEL).
+listed() {
+	awk -v kind="$1" -v k="${2:-}" '$1 == kind && (k == "" || index(" " $0 " ", " " k " ")) { print $2 }' \
+		"$manifest"
+}
+
+kernels=() names=() shell=0 demo=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--shell) shell=1 kernels=(stock) ;;
+	--demo) demo=1 kernels=(stock) names=(demo) ;;
+	-k) kernels+=("$2"); shift ;;
+	*) names+=("$1") ;;
+	esac
+	shift
+done
+[ ${#kernels[@]} -gt 0 ] || kernels=(stock debug newer)
+for k in "${kernels[@]}"; do
+	case "$k" in stock|debug|newer) ;; *) die "unknown kernel $k (stock, debug, newer)" ;; esac
+done
+run_kunit=0
+if [ ${#names[@]} -eq 0 ]; then
+	[[ " ${kernels[*]} " != *" debug "* ]] || run_kunit=1
+else
+	for t in "${names[@]}"; do
+		[ "$t" != kunit ] || run_kunit=1
+		[ "$t" = kunit ] || [ -f "$FLOWSESS_TOP/selftests/$t.sh" ] || die "no selftest $t"
 	done
 fi
 
-if [ $demo -eq 0 ]; then
+if [ $shell -eq 0 ] && [ $demo -eq 0 ]; then
+	# The manifest and the files agree.
+	for t in "$FLOWSESS_TOP"/selftests/*.sh; do
+		t=$(basename "$t" .sh)
+		[ "$t" = lib ] || listed selftest | grep -qx "$t" ||
+			fail "selftests/$t.sh is not listed in selftests/TESTS"
+	done
+	for t in $(listed selftest); do
+		[ -f "$FLOWSESS_TOP/selftests/$t.sh" ] ||
+			fail "selftests/TESTS lists $t, but selftests/$t.sh is missing"
+	done
+	for s in $(listed kunit); do
+		grep -rqs "\.name = \"$s\"" "$FLOWSESS_TOP/kmod/tests/" ||
+			fail "selftests/TESTS lists the KUnit suite $s, but kmod/tests/ has none"
+	done
+
 	say "host unit tests (tools/)"
 	make -s -C "$FLOWSESS_TOP/tools" check >"$run/host.tap" 2>&1 ||
 		fail "host unit tests exited with an error"
 	tally <"$run/host.tap"
-	say "building the module against a newer Debian kernel (kmod/compat.h)"
-	"$vm/compat-build.sh" >"$run/compat.tap"
-	tally <"$run/compat.tap"
 fi
 
 say "building the module, the tool and the test helpers"
 kver=$(debian_kver)
-make -s -C "$FLOWSESS_TOP" module KDIR="/usr/src/linux-headers-$kver" 2>&1 |
-	grep -v -e 'Skipping BTF generation' -e 'BTF \[M\]' >&2 || true
-[ -f "$FLOWSESS_TOP/kmod/flowsess.ko" ] || die "the module did not build"
 build_userland "$run/bin" || die "the tool or a test helper did not build"
 
-# The dkms selftest loads a module DKMS built for Debian's kernel: the
-# stock kernel only.
-if [ $debug -eq 1 ]; then
-	for i in "${!selftests[@]}"; do
-		[ "${selftests[$i]}" != dkms ] || unset 'selftests[i]'
-	done
-	selftests=("${selftests[@]}")
-fi
-rm -f "$run/dkms.ko"
-if [ $debug -eq 0 ] && [[ " ${selftests[*]} " == *" dkms "* ]] && [ $run_selftests -eq 1 ]; then
-	say "make install, make uninstall and DKMS for $kver"
-	"$vm/install-check.sh" "$kver" "$run/dkms.ko" >"$run/install.tap"
-	tally <"$run/install.tap"
-fi
-
-if [ $run_kunit -eq 1 ] || [ $debug -eq 1 ]; then
-	kbuild=$("$vm/test-kernel.sh")
-	debug_kver=$(cat "$kbuild/.flowsess-kver")
-fi
-
-if [ $run_kunit -eq 1 ]; then
-	say "KUnit on the test kernel"
-	if ko=$(build_module "$run/kunit-src" "$kbuild" FLOWSESS_KUNIT=y); then
-		"$vm/initramfs.sh" "$run/kunit.cpio.gz" "$kbuild/modroot" "$debug_kver" \
-			"$ko" "kunit veth" "$run"/bin/*
-		"$vm/run.sh" "$kbuild/arch/x86/boot/bzImage" "$run/kunit.cpio.gz" \
-			"$run/kunit.log" 600 "flowsess_mode=kunit" || true
-		judge kunit "$run/kunit.log" kunit
+# selftests KERNEL: the selftests of the run on KERNEL, in one VM.
+selftests() {
+	local kernel=$1 image kroot kv ko per_test debug=0 tests list
+	if [ ${#names[@]} -gt 0 ]; then
+		tests=()
+		for t in "${names[@]}"; do
+			[ "$t" = kunit ] || ! listed selftest "$kernel" | grep -qx "$t" || tests+=("$t")
+		done
 	else
-		fail "kunit: the test build of the module failed"
+		mapfile -t tests < <(listed selftest "$kernel")
 	fi
-fi
-
-if [ $run_selftests -eq 1 ]; then
-	if [ $debug -eq 1 ]; then
-		say "selftests on the debug test kernel $debug_kver"
-		image="$kbuild/arch/x86/boot/bzImage" kroot="$kbuild/modroot"
-		ko=$(build_module "$run/debug-src" "$kbuild") ||
-			die "the module did not build for the debug kernel"
-		initrd_kver=$debug_kver per_test=1800
-	else
-		say "selftests on Debian's stock kernel $kver"
-		kroot=$("$vm/stock-kernel.sh")
-		image="$kroot/boot/vmlinuz-$kver" ko="$FLOWSESS_TOP/kmod/flowsess.ko"
-		initrd_kver=$kver per_test=600
+	[ ${#tests[@]} -gt 0 ] || return 0
+	case "$kernel" in
+	stock)
+		kv=$kver
+		kroot=$("$vm/stock-kernel.sh" "$kv")
+		image="$kroot/boot/vmlinuz-$kv" per_test=600
+		ko=$(build_module "$run/stock-src" "/usr/src/linux-headers-$kv" 2>"$run/stock-build.err") &&
+			[ ! -s "$run/stock-build.err" ] ||
+			{ fail "the module does not build warning-free against $kv"; sed 's/^/#   /' "$run/stock-build.err"; return 0; }
+		;;
+	newer)
+		kv=$(newer_kver)
+		kroot=$("$vm/stock-kernel.sh" "$kv")
+		image="$kroot/boot/vmlinuz-$kv" per_test=600
+		if ko=$(build_module "$run/newer-src" "$("$vm/headers.sh" "$kv")" 2>"$run/newer-build.err") &&
+			[ ! -s "$run/newer-build.err" ]; then
+			echo "ok - compat: the module builds warning-free against $kv (kmod/compat.h)"
+			passed=$((passed + 1))
+		else
+			fail "compat: the module does not build warning-free against $kv"
+			sed 's/^/#   /' "$run/newer-build.err" | head -n 30
+			return 0
+		fi
+		;;
+	debug)
+		kroot=$kbuild/modroot kv=$debug_kver
+		image="$kbuild/arch/x86/boot/bzImage" per_test=1200 debug=1
+		ko=$(build_module "$run/debug-src" "$kbuild" 2>"$run/debug-build.err") &&
+			[ ! -s "$run/debug-build.err" ] ||
+			{ fail "the module does not build warning-free against the debug kernel"; sed 's/^/#   /' "$run/debug-build.err"; return 0; }
+		;;
+	esac
+	# The dkms selftest loads what DKMS built for the stock kernel.
+	rm -f "$run/dkms.ko"
+	if [ "$kernel" = stock ] && [[ " ${tests[*]} " == *" dkms "* ]] && [ $shell -eq 0 ]; then
+		say "make install, make uninstall and DKMS for $kv"
+		"$vm/install-check.sh" "$kv" "$run/dkms.ko" >"$run/install.tap"
+		tally <"$run/install.tap"
 	fi
-	FLOWSESS_DKMS_KO="$run/dkms.ko" "$vm/initramfs.sh" "$run/selftests.cpio.gz" \
-		"$kroot" "$initrd_kver" "$ko" "veth sch_netem" "$run"/bin/*
+	FLOWSESS_DKMS_KO="$run/dkms.ko" "$vm/initramfs.sh" "$run/$kernel.cpio.gz" \
+		"$kroot" "$kv" "$ko" "veth sch_netem tcp_diag" "$run"/bin/*
 	if [ $shell -eq 1 ]; then
-		exec "$vm/run.sh" "$image" "$run/selftests.cpio.gz" - 0 "flowsess_mode=shell"
+		exec "$vm/run.sh" "$image" "$run/$kernel.cpio.gz" - 0 "flowsess_mode=shell"
 	fi
-	list=$(IFS=,; echo "${selftests[*]}")
+	list=$(IFS=,; echo "${tests[*]}")
+	say "selftests on the $kernel kernel $kv: ${tests[*]}"
 	if [ $demo -eq 1 ]; then
-		say "booting the router VM (Debian's $kver under QEMU, about 20 s)"
-		# The console as it comes, without the markers and the kernel log.
-		: >"$run/selftests.log"
-		tail -n +1 -F "$run/selftests.log" 2>/dev/null |
-			awk '/^### flowsess-(kmemleak|dmesg)/ { exit }
-			     !/^###/ && !/^\[ *[0-9]+\.[0-9]+\]/ && !/^(ok|not ok|1\.\.)/ { print; fflush() }' &
+		say "booting the router VM (Debian's $kv under QEMU, about 20 s)"
+		# The console as it comes, without the markers.
+		: >"$run/$kernel.log"
+		tail -n +1 -F "$run/$kernel.log" 2>/dev/null |
+			awk '/^### flowsess-(kmemleak|done)/ { exit }
+			     !/^###/ && !/^(ok|not ok|1\.\.)/ { print; fflush() }' &
 		follow=$!
 	fi
-	"$vm/run.sh" "$image" "$run/selftests.cpio.gz" "$run/selftests.log" \
-		$((120 + per_test * ${#selftests[@]})) \
+	"$vm/run.sh" "$image" "$run/$kernel.cpio.gz" "$run/$kernel.log" \
+		$((120 + per_test * ${#tests[@]})) \
 		"flowsess_mode=selftests flowsess_tests=$list flowsess_timeout=$per_test flowsess_debug=$debug" ||
 		true
 	if [ $demo -eq 1 ]; then
 		sleep 1
 		kill "$follow" 2>/dev/null || true
-		pkill -f "tail -n +1 -F $run/selftests.log" 2>/dev/null || true
+		pkill -f "tail -n +1 -F $run/$kernel.log" 2>/dev/null || true
 		echo
 	fi
-	judge selftests "$run/selftests.log" "${selftests[@]}"
+	judge "$kernel" "$run/$kernel.log" "${tests[@]}"
+}
+
+if [ $run_kunit -eq 1 ] || [[ " ${kernels[*]} " == *" debug "* ]]; then
+	kbuild=$("$vm/test-kernel.sh")
+	debug_kver=$(cat "$kbuild/.flowsess-kver")
 fi
+
+if [ $run_kunit -eq 1 ]; then
+	say "KUnit on the debug kernel"
+	if ko=$(build_module "$run/kunit-src" "$kbuild" FLOWSESS_KUNIT=y); then
+		"$vm/initramfs.sh" "$run/kunit.cpio.gz" "$kbuild/modroot" "$debug_kver" \
+			"$ko" "kunit veth" "$run"/bin/*
+		"$vm/run.sh" "$kbuild/arch/x86/boot/bzImage" "$run/kunit.cpio.gz" \
+			"$run/kunit.log" 600 "flowsess_mode=kunit" || true
+		suites=()
+		for s in $(listed kunit); do
+			suites+=(--suite "$s")
+		done
+		judge kunit "$run/kunit.log" "${suites[@]}" kunit
+	else
+		fail "kunit: the test build of the module failed"
+	fi
+fi
+
+for k in stock newer debug; do
+	[[ " ${kernels[*]} " != *" $k "* ]] || selftests "$k"
+done
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -13,6 +13,7 @@ packages=(
 	linux-source-6.1 bc flex bison libelf-dev libssl-dev python3 # test kernel
 	xz-utils sparse					# unpacking, make C=2
 	dkms						# the DKMS test
+	dwarves						# pahole: newer headers build BTF
 )
 
 # The package lists name the current Debian kernel; a fresh machine has none.

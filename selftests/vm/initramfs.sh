@@ -44,17 +44,24 @@ done
 # and selftests/lib.sh calls them by full path.
 install_bin /usr/bin/ip opt/iproute2
 install_bin /usr/sbin/tc opt/iproute2
+install_bin /usr/bin/ss opt/iproute2
 mkdir -p "$stage/etc/iproute2" "$stage/var/run/netns"
 
 for m in $modules; do
 	modprobe --show-depends -d "$kroot" -S "$kver" "$m" |
 		sed -n 's/^insmod \([^ ]*\).*/\1/p' >"$stage/lib/flowsess/mods/$m.list"
 	[ -s "$stage/lib/flowsess/mods/$m.list" ] || die "no module $m for $kver"
+	# Newer kernels ship modules compressed (.ko.xz); busybox's insmod
+	# takes them plain.
 	while read -r path; do
-		mkdir -p "$stage$(dirname "${path#"$kroot"}")"
-		cp "$path" "$stage${path#"$kroot"}"
+		dest=$stage${path#"$kroot"}
+		mkdir -p "$(dirname "$dest")"
+		case "$path" in
+		*.ko.xz) xz -dc "$path" >"${dest%.xz}" ;;
+		*) cp "$path" "$dest" ;;
+		esac
 	done <"$stage/lib/flowsess/mods/$m.list"
-	sed -i "s,^$kroot,," "$stage/lib/flowsess/mods/$m.list"
+	sed -i -e "s,^$kroot,," -e 's,\.ko\.xz$,.ko,' "$stage/lib/flowsess/mods/$m.list"
 done
 cat >"$stage/bin/modload" <<'SCRIPT'
 #!/bin/sh

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Judge one VM run from its serial log.
+"""Judge one VM run from its serial logs.
 
-    verdict.py LOG TEST...
+    verdict.py LOG [--suite NAME]... TEST...
 
-Each TEST must appear between "### flowsess-test: NAME" and
+Each TEST must appear in LOG between "### flowsess-test: NAME" and
 "### flowsess-end: NAME rc=N" with a TAP (selftests) or KTAP (kunit) body:
-a plan, as many results as planned, none "not ok" or skipped, rc 0. The
-whole log must be free of kernel reports. Prints one TAP-like line per test
-case and ends with "RESULT passed=N failed=N".
+a plan, as many results as planned, none "not ok" or skipped, rc 0. Each
+--suite NAME must have a result of its own (a KUnit suite). The kernel's
+console, LOG.kernel (run.sh), must reach the VM's last marker and be free of
+kernel reports; a report fails the test during which the kernel printed it.
+Prints one TAP-like line per test case and ends with
+"RESULT passed=N failed=N".
 """
 import re
 import sys
@@ -18,7 +21,8 @@ KERNEL_REPORTS = re.compile(
     r"|rcu: INFO: .*stall|self-detected stall|KASAN|UBSAN"
     r"|unreferenced object|possible circular locking|inconsistent lock state"
     r"|possible recursive locking|suspicious RCU usage|lock held when returning"
-    r"|sleeping function called from invalid context|ODEBUG:")
+    r"|sleeping function called from invalid context|ODEBUG:"
+    r"|printk messages dropped|hung_task|blocked for more than")
 RESULT = re.compile(r"^(\s*)(not ok|ok) (\d+)\b ?-? ?(.*)$")
 PLAN = re.compile(r"^(\s*)1\.\.(\d+)")
 
@@ -116,8 +120,45 @@ def judge_tap(name, body, rc, out):
     return passed, failed
 
 
+def kernel_log_reports(path, out):
+    """Judge the kernel's console log: one failure for each part of the run
+    (boot, each test with the cleanup after it) whose messages contain a
+    kernel report, and one if the log stops before the VM's last marker (the
+    console fell behind, or the VM died). Returns the number of failures."""
+    try:
+        with open(path, errors="replace") as f:
+            lines = [l.rstrip("\n").replace("\r", "") for l in f]
+    except FileNotFoundError:
+        out.append(f"not ok - kernel log: {path} is missing")
+        return 1
+    failed, part, reported, done = 0, "boot", set(), False
+    for line in lines:
+        m = re.search(r"flowsess-(test|end|done|vm)(?:: (\S+))?", line)
+        if m:
+            if m.group(1) == "test":
+                part = m.group(2)
+            done = done or m.group(1) == "done"
+            continue
+        if part not in reported and KERNEL_REPORTS.search(line):
+            reported.add(part)
+            out.append(f"not ok - {part}: kernel log: {line.strip()}")
+            failed += 1
+    if not done:
+        out.append("not ok - kernel log: it stops before the VM's end "
+                   f"(last line: {lines[-1].strip() if lines else 'none'})")
+        failed += 1
+    return failed
+
+
 def main():
-    log, wanted = sys.argv[1], sys.argv[2:]
+    args, wanted, suites = sys.argv[2:], [], []
+    log = sys.argv[1]
+    while args:
+        if args[0] == "--suite":
+            suites.append(args[1])
+            args = args[2:]
+        else:
+            wanted.append(args.pop(0))
     with open(log, errors="replace") as f:
         lines = [l.rstrip("\n").replace("\r", "") for l in f]
     out, passed, failed = [], 0, 0
@@ -130,6 +171,11 @@ def main():
     for name in wanted:
         if name not in seen:
             out.append(f"not ok - {name}: never started")
+            failed += 1
+    ran = {m.group(4) for m in map(RESULT.match, lines) if m and not m.group(1)}
+    for suite in suites:
+        if suite not in ran:
+            out.append(f"not ok - kunit: suite {suite} has no result")
             failed += 1
     if not any(l.startswith("### flowsess-done") for l in lines):
         out.append("not ok - vm: did not power off cleanly")
@@ -147,6 +193,8 @@ def main():
             out.append(f"not ok - kernel log: {line.strip()}")
             failed += 1
             break
+    if not any(l.startswith("### flowsess-dmesg") for l in lines):
+        failed += kernel_log_reports(log + ".kernel", out)
     print("\n".join(out))
     print(f"RESULT passed={passed} failed={failed}")
     return 1 if failed else 0
