@@ -5,27 +5,44 @@
 # only to CAP_NET_ADMIN, and only the namespace's own.
 . ./lib.sh
 
-plan 14
+plan 17
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 
 mon=/tmp/monitor
+# The client namespace forwards nothing of the topology's. For its monitor
+# to be seen listening, it gets sessions of its own: the router sends to
+# 10.0.1.99, which it resolves to the client, and the client forwards that
+# back out c0, where nobody answers. The router sent it, not forwarded it:
+# no session of the router's.
+in_ns client sysctl -qw net.ipv4.ip_forward=1
+client_mac=$(ip -n client -o link show c0 | sed -n 's|.*link/ether \([0-9a-f:]*\).*|\1|p')
+ip -n router neigh replace 10.0.1.99 lladdr "$client_mac" dev r0 nud permanent
+# client_session PORT: one from the router's PORT, reported by the client's monitor.
+client_session() {
+	in_ns router udpflood 10.0.1.99 "$1" 1 9 1 >/dev/null
+	grep -q "^new  *udp  *10.0.1.1:$1 -> 10.0.1.99:9 -$" $mon.client
+}
+
 in_ns router flowsess monitor >$mon.txt 2>$mon.err &
 pids=$!
-in_ns router flowsess -j monitor >$mon.json &
+in_ns router flowsess -j monitor >$mon.json 2>$mon.json.err &
 pids="$pids $!"
-in_ns client flowsess monitor >$mon.client &
-pids="$pids $!"
+in_ns client flowsess monitor >$mon.client 2>$mon.client.err &
+client_pid=$!
+pids="$pids $client_pid"
 
-# The monitors listen once they report a probe: a new UDP session each try.
+# The monitors listen once they report a probe: a new UDP session each try,
+# in each namespace.
 probe_port=39000
 probe() {
 	probe_port=$((probe_port + 1))
 	in_ns client udpflood "$SERVER4" $probe_port 1 9 1 >/dev/null
 	grep -q "^new  *udp  *10.0.1.2:$probe_port -> 10.0.2.2:9 -$" $mon.txt &&
-		grep -q "\"event\":\"new\",.*\"sport\":$probe_port," $mon.json
+		grep -q "\"event\":\"new\",.*\"sport\":$probe_port," $mon.json &&
+		client_session $probe_port
 }
-check "both monitors report a new UDP session" wait_for 10 probe
+check "the three monitors each report a new UDP session of their namespace" wait_for 10 probe
 
 # seen PATTERN: poll the text monitor's output for an event.
 seen() { grep -q "$1" $mon.txt; }
@@ -56,11 +73,20 @@ check "the idle timeout: reason idle" \
 in_ns client ping -q -c 1 -W 2 "$SERVER4" >/dev/null
 check "an ICMP echo session, with its id" wait_for 5 seen "^new  *icmp  *10.0.1.2 -> 10.0.2.2 id [0-9]*$"
 
-check "the client namespace's monitor saw none of it" [ ! -s $mon.client ]
-check "no events were lost" [ ! -s $mon.err ]
+# Listening since the probe, and still at the end: its silence about the
+# router's sessions means something.
+check "the client namespace's monitor is still running" kill -0 $client_pid
+check "... and still reports its namespace's sessions" wait_for 5 client_session 39999
+client_own() { ! grep -qv ' -> 10\.0\.1\.99:9 ' $mon.client; }
+check "... and none of the router's" client_own
+router_own() { ! grep -q '10\.0\.1\.99' $mon.txt $mon.json; }
+check "the router's monitors saw none of the client namespace's" router_own
+# A monitor that lost events, or stopped, says so on its standard error.
+check "no monitor lost events or stopped" \
+	[ ! -s $mon.err -a ! -s $mon.json.err -a ! -s $mon.client.err ]
 err=$(in_ns router runas 65534 flowsess monitor 2>&1)
 check "without CAP_NET_ADMIN, monitor fails with EPERM" \
-	[ $? -eq 1 -a -n "$(echo "$err" | grep 'Operation not permitted')" ]
+	[ $? -eq 1 -a -n "$(echo "$err" | grep '^flowsess: monitor: Operation not permitted')" ]
 
 kill $pids 2>/dev/null
 wait $pids 2>/dev/null

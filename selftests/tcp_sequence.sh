@@ -1,18 +1,21 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # TCP sequence checking (on by default) lets real TCP through: bulk
-# transfers with window scaling, SACK, and with loss and reordering from
-# tc netem on the router, all arrive whole with no segment dropped as out
-# of window. Segments forged outside a live connection's window are
-# dropped and counted; no-sequence-check lets them pass. rst-sequence-check
-# drops a forged RST that would otherwise doom the session, and keeps the
-# real RST that refuses a connection.
+# transfers with window scaling and SACK (ss -tio shows both negotiated),
+# clean and then with loss, duplication and reordering from tc netem on the
+# end hosts, all arrive whole with no segment dropped as out of window.
+# Segments forged outside a live connection's window are dropped and
+# counted; no-sequence-check lets them pass. rst-sequence-check drops a
+# forged RST that would otherwise doom the session, and keeps the real RST
+# that refuses a connection.
 . ./lib.sh
 
-plan 21
+plan 23
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 stat() { flowsess_stat router "$1"; }
+# ss -tio reads each socket's TCP options over inet_diag.
+modload tcp_diag || echo "# modload tcp_diag failed: ss -tio will show no options"
 
 in_ns server tcpbulk server "$SERVER4" 5001 &
 bulk_pid=$!
@@ -20,35 +23,60 @@ in_ns server tcpbulk server "$SERVER6" 5001 &
 bulk6_pid=$!
 wait_for 5 listening server t 5001 2
 
-# bulk ADDR BYTES: one transfer through the router.
+# listed: ss lists the client's connection to port 5001 (into /tmp/ss.out).
+listed() {
+	ss -N client -tinoH state established dport = :5001 >/tmp/ss.out &&
+		[ -s /tmp/ss.out ]
+}
+# bulk ADDR BYTES: one transfer through the router. The client holds its
+# connection, handshake done, until ss has listed it; a connection with a
+# non-zero window scale both ways and SACK counts in $negotiated.
+negotiated=0
 bulk() {
-	local out rc
-	out=$(in_ns client tcpbulk client "$1" 5001 "$2")
+	local rc pid
+	rm -f /tmp/bulk.go /tmp/ss.out
+	in_ns client tcpbulk client "$1" 5001 "$2" /tmp/bulk.go >/tmp/bulk.out &
+	pid=$!
+	wait_for 10 listed || echo "# ss never listed the connection to $1"
+	touch /tmp/bulk.go
+	wait $pid
 	rc=$?
-	echo "# $out"
+	echo "# $(cat /tmp/bulk.out); ss: $(awk '{ for (i = 1; i <= NF; i++)
+		if ($i == "ts" || $i == "sack" || $i ~ /^wscale:/) printf "%s ", $i }' /tmp/ss.out)"
+	grep -q 'wscale:[1-9][0-9]*,[1-9]' /tmp/ss.out && grep -qw sack /tmp/ss.out &&
+		negotiated=$((negotiated + 1))
 	return $rc
 }
-check "a 32 MB transfer over IPv4 arrives whole" bulk "$SERVER4" 33554432
-check "... and over IPv6" bulk "$SERVER6" 33554432
+# 32 MB, a quarter of it on the debug kernel.
+big=$(stress 33554432 8388608)
+check "$((big >> 20)) MB over IPv4 arrive whole" bulk "$SERVER4" $big
+check "... and over IPv6" bulk "$SERVER6" $big
+check_num "... both with window scaling and SACK negotiated" "$negotiated" -eq 2
 check_num "no segment was out of window" "$(stat drop_tcp_window)" -eq 0
 
-# Loss, delay and reordering on the router, both ways.
+# Loss, duplication, delay and reordering on the end hosts' egress, both
+# ways: the data on the client's, the ACKs on the server's. netem on the
+# router would act after FORWARD, where the hook has seen the stream in
+# order; here it sees gaps, duplicates and old ACKs after new ones.
 netem() {
 	modload sch_netem &&
-	tc -n router qdisc add dev r1 root netem delay 5ms 2ms loss 2% reorder 25% 50% &&
-	tc -n router qdisc add dev r0 root netem delay 5ms loss 1% reorder 10% 50%
+	tc -n client qdisc add dev c0 root netem delay 5ms 2ms loss 2% duplicate 2% \
+		reorder 25% 50% &&
+	tc -n server qdisc add dev s0 root netem delay 5ms 1ms loss 1% duplicate 1% \
+		reorder 10% 50%
 }
-check "tc netem on the router" netem
-check "4 MB with loss and reordering arrive whole" bulk "$SERVER4" 4194304
+check "tc netem on the client and the server, before the router" netem
+negotiated=0
+check "4 MB with loss, duplicates and reordering arrive whole" bulk "$SERVER4" 4194304
 check "... over IPv6 too" bulk "$SERVER6" 4194304
-for dev in r0 r1; do
-	tc -n router -s qdisc show dev $dev | sed -n "s/^ *Sent/# $dev: Sent/p"
-done
+check_num "... both with window scaling and SACK negotiated" "$negotiated" -eq 2
+tc -n client -s qdisc show dev c0 | sed -n "s/^ *Sent/# c0: Sent/p"
+tc -n server -s qdisc show dev s0 | sed -n "s/^ *Sent/# s0: Sent/p"
 check_num "... with no segment out of window" "$(stat drop_tcp_window)" -eq 0
-lost=$(tc -n router -s qdisc show dev r1 | sed -n 's/.*(dropped \([0-9]*\),.*/\1/p')
+lost=$(tc -n client -s qdisc show dev c0 | sed -n 's/.*(dropped \([0-9]*\),.*/\1/p')
 check_num "... though netem lost some on the way" "$lost" -ge 5
-tc -n router qdisc del dev r1 root
-tc -n router qdisc del dev r0 root
+tc -n client qdisc del dev c0 root
+tc -n server qdisc del dev s0 root
 
 # A live connection from a known port, and segments forged into it with
 # sequence numbers spread over the whole space: at most one can fall in

@@ -1,16 +1,28 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # CAP_NET_ADMIN over the namespace, not over the machine: an unprivileged
-# user who makes a user namespace with its own network namespace configures
-# and reads that namespace only; root of a user namespace is refused on the
-# router's.
+# user who makes a user namespace with its own network namespace configures,
+# reads and clears that namespace only; root of a user namespace is refused
+# on the router's.
 . ./lib.sh
 
-plan 9
+plan 13
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
+
+HEADER="PROTO SOURCE DESTINATION STATE EXPIRES"
+# router_sessions: the router's sessions without the time left on each;
+# fails if flowsess does.
+router_sessions() {
+	local out
+	out=$(in_ns router flowsess sessions) || return 1
+	echo "$out" | awk 'NR > 1 { $NF = ""; print }'
+}
+# The session the refused requests below must leave alone.
 in_ns client ping -q -c 1 -W 2 "$SERVER4" >/dev/null
-sessions_before=$(in_ns router flowsess sessions | wc -l)
+sessions_before=$(router_sessions)
+check "the router holds the client's ping session" \
+	[ "$(echo "$sessions_before" | grep -c '^icmp 10.0.1.2 10.0.2.2 id [0-9]')" -eq 1 ]
 
 # own NS...: run as nobody in a new user namespace (and NS, e.g. -n).
 own() {
@@ -20,13 +32,54 @@ own() {
 }
 check "unprivileged, in its own user and network namespace: set works" \
 	own -n sh -c 'flowsess set rst-invalidate-session on && flowsess show | grep -q "^rst-invalidate-session  *on$"'
-check_num "... and its session list is its own, empty" \
-	"$(own -n flowsess sessions | awk 'NR > 1' | wc -l)" -eq 0
+# An empty list and a failed command both print no session: the exit status
+# and the header tell them apart.
+out=$(own -n flowsess sessions)
+check "... and sessions works there: the header, no session" \
+	[ $? -eq 0 -a "$(echo "$out" | awk '{ print $1, $2, $3, $4, $5 }')" = "$HEADER" ]
+
+# A user namespace and network namespace of nobody's, kept by a sleep. Root
+# links it to the client (10.0.3.0/24) and makes it forward: a datagram the
+# client sends to 10.0.4.9 through it goes back out the same link, and is
+# that namespace's one session.
+runas 65534 unshare -U -r -n sleep 120 &
+user_pid=$!
+# unshare has written the user's ID maps once it runs sleep.
+user_ns_ready() { [ "$(cat /proc/$user_pid/comm 2>/dev/null)" = sleep ]; }
+user_ns_up() {
+	wait_for 5 user_ns_ready && ip netns attach userns $user_pid &&
+	ip link add c1 netns client type veth peer name u0 netns userns &&
+	ip -n userns addr add 10.0.3.1/24 dev u0 &&
+	ip -n userns link set u0 up &&
+	ip -n userns route add default via 10.0.3.2 &&
+	in_ns userns sysctl -qw net.ipv4.ip_forward=1 &&
+	ip -n client addr add 10.0.3.2/24 dev c1 &&
+	ip -n client link set c1 up &&
+	ip -n client route add 10.0.4.0/24 via 10.0.3.1
+}
+check "nobody's own namespaces, kept open, get a link to the client" user_ns_up
+# as_user CMD...: as nobody, in its own namespaces (the sleep's).
+as_user() {
+	runas 65534 nsenter -t $user_pid -U -n --preserve-credentials "$@"
+}
+# user_listed: the datagram's session, and only it, is in nobody's list.
+user_listed() {
+	local out
+	in_ns client udpflood 10.0.4.9 41000 1 9 1 >/dev/null
+	out=$(as_user flowsess sessions) &&
+	[ "$(echo "$out" | awk 'NR > 1 { print $1, $2, $3, $4 }')" = \
+		"udp 10.0.3.2:41000 10.0.4.9:9 -" ]
+}
+check "... and nobody lists that namespace's session, only it" wait_for 5 user_listed
+check "... and clears it" [ "$(as_user flowsess clear)" = "cleared 1 session" ]
+
 # refused ARGS...: root of a new user namespace, in the router's network
-# namespace, runs flowsess ARGS and is refused.
+# namespace, runs flowsess ARGS and is refused: exit 1, and flowsess's own
+# EPERM message (not unshare's or runas's).
 refused() {
-	in_ns router runas 65534 unshare -U -r flowsess "$@" 2>&1 |
-		grep -q 'Operation not permitted'
+	local err
+	err=$(in_ns router runas 65534 unshare -U -r flowsess "$@" 2>&1)
+	[ $? -eq 1 ] && echo "$err" | grep -q "^flowsess: $1: Operation not permitted"
 }
 check "root of a user namespace may not set the router's knobs" \
 	refused set rst-invalidate-session on
@@ -34,7 +87,11 @@ check "... nor dump its sessions" refused sessions
 check "... nor clear them" refused clear
 check "the router's knobs did not change" \
 	[ "$(in_ns router flowsess show | awk '$1 == "rst-invalidate-session" { print $2 }')" = off ]
-check_num "... nor its sessions" "$(in_ns router flowsess sessions | wc -l)" -eq "$sessions_before"
+sessions_after=$(router_sessions)
+check "... nor its sessions" [ $? -eq 0 -a "$sessions_after" = "$sessions_before" ]
+kill $user_pid 2>/dev/null
+wait $user_pid 2>/dev/null
+ip netns del userns 2>/dev/null
 topology_down
 flowsess_unload
 tap_done

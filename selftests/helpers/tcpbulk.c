@@ -4,11 +4,14 @@
  *
  *   tcpbulk server ADDR PORT         count the bytes of each connection
  *                                    and answer with their number
- *   tcpbulk client ADDR PORT BYTES   send BYTES, then read the count back;
+ *   tcpbulk client ADDR PORT BYTES [GO_FILE]
+ *                                    send BYTES, then read the count back;
  *                                    print "sent=N received=N ms=T";
  *                                    exit 0 if they agree
  *
- * The client gives up after 120 s.
+ * With GO_FILE the client, once connected, waits until GO_FILE exists
+ * before it sends: a test can look at the live connection (ss -ti) first.
+ * T counts from then. The client gives up after 120 s.
  */
 #include "common.h"
 
@@ -33,7 +36,8 @@ static void __attribute__((noreturn)) server(struct sockaddr_storage *ss, sockle
 	}
 }
 
-static int client(struct sockaddr_storage *ss, socklen_t len, long long bytes)
+static int client(struct sockaddr_storage *ss, socklen_t len, long long bytes,
+		  const char *go)
 {
 	static char buf[65536];
 	long long sent = 0, received = -1, start;
@@ -48,6 +52,11 @@ static int client(struct sockaddr_storage *ss, socklen_t len, long long bytes)
 	start = now_ms();
 	if (connect(s, (struct sockaddr *)ss, len))
 		die("connect");
+	if (go) {
+		while (access(go, F_OK))
+			usleep(10000);
+		start = now_ms();
+	}
 	while (sent < bytes) {
 		long long chunk = bytes - sent < (long long)sizeof(buf) ?
 				  bytes - sent : (long long)sizeof(buf);
@@ -75,11 +84,12 @@ int main(int argc, char **argv)
 		len = sockaddr_parse(argv[2], argv[3], &ss);
 		server(&ss, len);
 	}
-	if (argc == 5 && !strcmp(argv[1], "client")) {
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "client")) {
 		len = sockaddr_parse(argv[2], argv[3], &ss);
 		alarm(120);
-		return client(&ss, len, strtoll(argv[4], NULL, 10));
+		return client(&ss, len, strtoll(argv[4], NULL, 10),
+			      argc == 6 ? argv[5] : NULL);
 	}
-	fprintf(stderr, "usage: tcpbulk server ADDR PORT | client ADDR PORT BYTES\n");
+	fprintf(stderr, "usage: tcpbulk server ADDR PORT | client ADDR PORT BYTES [GO_FILE]\n");
 	return 2;
 }

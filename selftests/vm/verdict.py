@@ -172,6 +172,10 @@ def main():
         if name not in seen:
             out.append(f"not ok - {name}: never started")
             failed += 1
+    times = [m.groups() for m in (re.match(r"### flowsess-end: (\S+) rc=\d+ \((\d+) s\)", l)
+                                  for l in lines) if m]
+    if times:
+        out.append("# seconds per test: " + ", ".join(f"{n} {t}" for n, t in times))
     ran = {m.group(4) for m in map(RESULT.match, lines) if m and not m.group(1)}
     for suite in suites:
         if suite not in ran:
