@@ -12,7 +12,6 @@
  * counted. Non-first fragments carry no ports; they pass untracked and
  * are counted (flowsess does not reassemble).
  */
-#include <linux/error-injection.h>
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
@@ -348,8 +347,6 @@ int flowsess_hooks_register(struct net *net)
 	return nf_register_net_hooks(net, flowsess_hook_ops,
 				     ARRAY_SIZE(flowsess_hook_ops));
 }
-
-ALLOW_ERROR_INJECTION(flowsess_hooks_register, ERRNO);
 
 void flowsess_hooks_unregister(struct net *net)
 {

@@ -9,7 +9,6 @@
  * switched on only while the family is registered: its multicast group id
  * is released, and may be reused, when it is unregistered.
  */
-#include <linux/error-injection.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
@@ -304,17 +303,6 @@ static size_t flowsess_session_msg_size(void)
 	       nla_total_size(0);			/* live kill */
 }
 
-/*
- * Every message the module builds, replies and events, is allocated here:
- * fault injection (fail_function) makes it fail to run the error paths.
- */
-static noinline struct sk_buff *flowsess_nl_msg_new(size_t payload, gfp_t gfp)
-{
-	return genlmsg_new(payload, gfp);
-}
-
-ALLOW_ERROR_INJECTION(flowsess_nl_msg_new, NULL);
-
 /* A reply to @info carrying what @put writes from @data. */
 static int flowsess_nl_reply(struct genl_info *info,
 			     int (*put)(struct sk_buff *skb, const void *data),
@@ -324,7 +312,7 @@ static int flowsess_nl_reply(struct genl_info *info,
 	void *hdr;
 	int err;
 
-	msg = flowsess_nl_msg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &flowsess_genl_family, 0,
@@ -678,7 +666,7 @@ void flowsess_nl_event(struct flowsess_session *s, u8 cmd,
 	    !genl_has_listeners(&flowsess_genl_family, net,
 				FLOWSESS_MCGRP_EVENTS_ID))
 		goto out;
-	msg = flowsess_nl_msg_new(flowsess_session_msg_size(), GFP_ATOMIC);
+	msg = genlmsg_new(flowsess_session_msg_size(), GFP_ATOMIC);
 	if (!msg)
 		goto out;
 	hdr = genlmsg_put(msg, 0, 0, &flowsess_genl_family, 0, cmd);

@@ -44,7 +44,6 @@
  *    test_and_clear_bit(), each followed by the matching counter update;
  *    unlinking sets it, so a dead session is never counted.
  */
-#include <linux/error-injection.h>
 #include <linux/jhash.h>
 #include <linux/mm.h>
 #include <linux/random.h>
@@ -89,8 +88,6 @@ int flowsess_table_init(struct flowsess_table *t, struct flowsess_net *fn,
 	flowsess_aging_init(t);
 	return 0;
 }
-
-ALLOW_ERROR_INJECTION(flowsess_table_init, ERRNO);
 
 /* Rule 7. The hooks feeding this table are gone; sleeps. */
 void flowsess_table_destroy(struct flowsess_table *t)

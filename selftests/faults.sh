@@ -1,85 +1,108 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Fault injection, on the debug kernel (its config has FAILSLAB and
-# FAIL_FUNCTION): the session allocation fails (failslab on the session
-# cache), a namespace's setup fails (its table, its hooks), and a netlink
-# reply cannot be allocated (fail_function on the functions the module
-# marks ALLOW_ERROR_INJECTION). Each error path runs, is counted where a
-# counter exists, and everything works again once the fault is gone; the
-# kmemleak scan at the end of the VM run finds nothing left behind.
+# Fault injection, on the debug kernel (its config has FAILSLAB). Every
+# error path of the module that an allocation failure can take runs:
+#  - in the packet path: failslab on the session cache fails ten session
+#    allocations, each packet dropped and counted, the flows made after;
+#  - at load: the module is loaded with its 1st, 2nd, 3rd... allocation
+#    failing (/proc/thread-self/fail-nth, the failnth helper), which covers
+#    the module's init and its setup of a namespace (the initial one): each
+#    load fails cleanly or copes, until one passes with no fault left;
+#  - in netlink: each request, with its 1st, 2nd... allocation failing
+#    (nlraw -f), is refused or answered, never left hanging, until it passes.
+# The kmemleak scan at the end of the VM run finds nothing any of them left.
 . ./lib.sh
 
 dbg=/sys/kernel/debug
-fs=$dbg/failslab ff=$dbg/fail_function
-
-# fault_attr DIR TIMES: fail the next TIMES calls, every one, silently (a
-# verbose fault prints a stack trace, which the verdict counts as a report).
-fault_attr() {
-	echo 0 >"$1/verbose" && echo 0 >"$1/task-filter" && echo 1 >"$1/interval" &&
-		echo "$2" >"$1/times" && echo 100 >"$1/probability"
-}
-# fail_function FUNC RETVAL TIMES: the next TIMES calls of FUNC return RETVAL.
-fail_function() {
-	echo "$1" >"$ff/inject" && echo "$2" >"$ff/$1/retval" && fault_attr "$ff" "$3"
-}
-no_fault() { echo >"$ff/inject"; echo 0 >"$ff/probability"; }
+fs=$dbg/failslab
 
 plan 16
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 
 # --- the session allocation, in the packet path (GFP_ATOMIC) ---
+# The session cache carries SLAB_FAILSLAB from birth: check.sh boots the
+# debug kernel with slub_debug=A,flowsess_session (6.1's sysfs file is
+# read-only). Only that cache, and ten times.
 cache=/sys/kernel/slab/flowsess_session
-# Only atomic allocations fail (ignore-gfp-wait), only the session cache's.
 failslab_sessions() {
-	echo 1 >"$cache/failslab" && echo Y >"$fs/cache-filter" &&
-		echo Y >"$fs/ignore-gfp-wait" && fault_attr "$fs" 10
+	[ "$(cat $cache/failslab)" = 1 ] && echo 0 >"$fs/verbose" &&
+		echo Y >"$fs/cache-filter" && echo 1 >"$fs/interval" &&
+		echo 10 >"$fs/times" && echo 100 >"$fs/probability"
 }
 check "failslab on the session cache, the next 10 allocations" failslab_sessions
 in_ns client udpflood "$SERVER4" 41000 10 9 1 >/dev/null
-check_num "10 new flows: each dropped for want of memory" \
-	"$(flowsess_stat router drop_nomem)" -eq 10
-check_num "... no session was made" "$(flowsess_stat router sessions_created)" -eq 0
+dropped=$(flowsess_stat router drop_nomem) made=$(flowsess_stat router sessions_created)
 in_ns client udpflood "$SERVER4" 41000 10 9 1 >/dev/null
+echo 0 >"$fs/probability"
+echo "# 10 flows, then again: $dropped dropped for want of memory, $made made, then $(flowsess_stat router sessions_created)"
+check "10 new flows: each dropped and counted in drop_nomem, no session made" \
+	[ "$dropped" -eq 10 -a "$made" -eq 0 ]
 check_num "the fault spent: the same 10 flows make their sessions" \
 	"$(flowsess_stat router sessions_created)" -eq 10
-check_num "... and nothing more was dropped" "$(flowsess_stat router drop_nomem)" -eq 10
-echo 0 >"$fs/probability"
-echo 0 >"$cache/failslab"
-
-# --- a namespace's setup: its table, then its hooks ---
-# setup_fails FUNC: with FUNC failing once, a new namespace cannot be made
-# (the module's init fails it, and unwinds what it had set up); the next one
-# can, and flowsess answers there.
-setup_fails() {
-	fail_function "$1" -12 1 || return 1
-	if ip netns add faulty 2>/dev/null; then
-		echo "# ip netns add succeeded with $1 failing"
-		no_fault
-		return 1
-	fi
-	no_fault
-	[ ! -e /run/netns/faulty ] && ip netns add healthy &&
-		in_ns healthy flowsess show >/dev/null && ip netns del healthy
-}
-check "the table's allocation fails: no namespace, then one" setup_fails flowsess_table_init
-check "the hooks' registration fails: no namespace, then one" setup_fails flowsess_hooks_register
-
-# --- a netlink reply that cannot be allocated ---
-check "fail_function on the module's message allocation, once" \
-	fail_function flowsess_nl_msg_new 0 1
-out=$(in_ns router flowsess show 2>&1)
-rc=$?
-echo "$out" | sed 's/^/# /'
-check_num "flowsess show fails" $rc -eq 1
-says_why() { echo "$out" | grep -q 'Cannot allocate memory'; }
-check "... and says why" says_why
-no_fault
-check "the next request is answered" in_ns router flowsess show >/dev/null
-check "stats too" in_ns router flowsess stats >/dev/null
 
 topology_down
 check "rmmod" flowsess_unload
-check "the session cache was destroyed, so empty" \
-	[ -z "$(grep '^flowsess_session ' /proc/slabinfo)" ]
+
+
+# fail-nth fails whatever failslab and fail_page_alloc let through: every
+# slab and page allocation, sleeping or not (the table's buckets come from
+# pages). Nothing fails unless a thread arms it (probability 0).
+fp=$dbg/fail_page_alloc
+all_allocations() {
+	echo N >"$fs/cache-filter" && echo N >"$fs/ignore-gfp-wait" &&
+		echo 0 >"$fs/probability" && echo 0 >"$fs/verbose" &&
+		echo N >"$fp/ignore-gfp-wait" && echo 0 >"$fp/min-order" &&
+		echo 0 >"$fp/probability" && echo 0 >"$fp/verbose"
+}
+check "fault filters off" all_allocations
+
+# --- loads, each with one allocation failing ---
+n=1 loaded=0 refused=0 left=0 errors=
+while [ $n -le 5000 ]; do
+	out=$(failnth $n /lib/flowsess/flowsess.ko)
+	case "$out" in
+	"errno=0 fault=unused") break ;;
+	"errno=0 "*) loaded=$((loaded + 1)); rmmod flowsess ;;
+	*)
+		refused=$((refused + 1))
+		errors="$errors ${out%% *}"
+		! grep -q '^flowsess ' /proc/modules || left=$((left + 1))
+		;;
+	esac
+	n=$((n + 1))
+done
+echo "# $((n - 1)) faulty loads: $refused refused ($(echo $errors | tr ' ' '\n' | sort | uniq -c | tr -s '\n ' ' ')), $loaded loaded all the same"
+check "a load with each of its allocations failing in turn ends (the last one passes)" \
+	[ $n -le 5000 ]
+check_num "... the faults were felt: loads refused" $refused -ge 1
+check_num "... and a refused load leaves no module behind" $left -eq 0
+check "the module is loaded, after the fault-free load" grep -q '^flowsess ' /proc/modules
+check "the topology comes up" topology_up
+
+# --- each netlink request with one allocation failing ---
+# faulty_requests CASE: nlraw -f 1, 2... until the fault goes unused; each
+# must be answered (refused, or its answer lost: ENOBUFS), none hang.
+faulty_requests() {
+	local n=1 out seen=
+	while [ $n -le 200 ]; do
+		out=$(in_ns router nlraw -f $n "$1") || return 1
+		case "$out" in
+		"errno=0 fault=unused") break ;;
+		"errno=EAGAIN "*) echo "# $1, fault $n: no answer"; return 1 ;;
+		esac
+		seen="$seen ${out%% *}"
+		n=$((n + 1))
+	done
+	echo "# $1: $((n - 1)) faulty requests:$(echo $seen | tr ' ' '\n' | sort | uniq -c | tr -s '\n ' ' ')"
+	[ $n -le 200 ] && echo "$seen" | grep -q ENOMEM
+}
+check "get_stats with each allocation failing: refused (ENOMEM among them) or answered" \
+	faulty_requests get_stats
+check "... get_config" faulty_requests get_config
+check "... set_config" faulty_requests set_config
+check "the family answers after" in_ns router flowsess stats >/dev/null
+
+topology_down
+check "rmmod" flowsess_unload
 tap_done

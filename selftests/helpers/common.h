@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -18,6 +19,37 @@ static inline void die(const char *what)
 {
 	fprintf(stderr, "%s: %s\n", what, strerror(errno));
 	exit(2);
+}
+
+/*
+ * Systematic fault injection (debug kernel, CONFIG_FAULT_INJECTION): the
+ * @n-th allocation this thread makes in the kernel from now on fails
+ * (failslab and fail_page_alloc, as their filters let them). Returns the
+ * open fail-nth file for fail_nth_used().
+ */
+static inline int fail_nth_arm(unsigned int n)
+{
+	char buf[16];
+	int fd = open("/proc/thread-self/fail-nth", O_RDWR);
+
+	if (fd < 0)
+		die("/proc/thread-self/fail-nth");
+	snprintf(buf, sizeof(buf), "%u", n);
+	if (write(fd, buf, strlen(buf)) < 0)
+		die("fail-nth");
+	return fd;
+}
+
+/* Whether the armed fault happened; disarms it either way. */
+static inline int fail_nth_used(int fd)
+{
+	char buf[16] = "";
+	ssize_t r = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (r < 0 || write(fd, "0", 1) < 0)
+		die("fail-nth");
+	close(fd);
+	return atoi(buf) == 0;
 }
 
 /* Parse an IPv4 or IPv6 literal and a port into @ss; returns its length. */

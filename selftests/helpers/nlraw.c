@@ -4,6 +4,10 @@
  * purpose, without libmnl's help.
  *
  *   nlraw CASE     send one request; print "errno=NAME extack=TEXT"
+ *   nlraw -f N CASE
+ *                  the same, with the N-th kernel allocation of the request
+ *                  failing (debug kernel: /proc/thread-self/fail-nth);
+ *                  adds " fault=used|unused"
  *   nlraw list     the cases
  *   nlraw fuzz N SEED
  *                  N random requests: random commands, flags, attribute
@@ -118,6 +122,9 @@ static void family_parse(struct nlmsghdr *nlh, struct result *r)
 	}
 }
 
+/* -f N: the fault to inject into the request, or -1. */
+static int fail_nth = -1;
+
 /*
  * Read replies until the ACK, the error, or the end of a dump (whose
  * NLMSG_DONE carries the error of a dump that failed).
@@ -129,12 +136,26 @@ static void talk(int fd, struct msg *m, struct result *r)
 	ssize_t n;
 
 	memset(r, 0, sizeof(*r));
-	if (send(fd, m->buf, m->nlh->nlmsg_len, 0) < 0)
-		die("send");
+	if (send(fd, m->buf, m->nlh->nlmsg_len, 0) < 0) {
+		/* Only an injected fault may fail the request itself. */
+		if (fail_nth < 0)
+			die("send");
+		r->error = errno;
+		return;
+	}
 	for (;;) {
-		n = recv(fd, buf, sizeof(buf), 0);
-		if (n < 0)
-			die("recv");
+		/*
+		 * A request is answered within send(): under an injected
+		 * fault, no answer (EAGAIN) or a lost one (ENOBUFS) is told,
+		 * not waited for.
+		 */
+		n = recv(fd, buf, sizeof(buf), fail_nth < 0 ? 0 : MSG_DONTWAIT);
+		if (n < 0) {
+			if (fail_nth < 0)
+				die("recv");
+			r->error = errno;
+			return;
+		}
 		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
 			if (nlh->nlmsg_type == NLMSG_DONE) {
 				int *err = NLMSG_DATA(nlh);
@@ -165,7 +186,8 @@ static const char *const cases[] = {
 	"cfg_not_nested", "cfg_partial",
 	"filter_addr5", "filter_addr17", "filter_plen33", "filter_plen_only",
 	"filter_family", "filter_family_u32", "filter_mix", "filter_family_conflict", "filter_state",
-	"filter_port_u32", "clear_bad", "dump_valid",
+	"filter_port_u32", "clear_bad", "dump_valid", "get_stats", "get_config",
+	"set_config",
 };
 
 /* The request of case @name, for the family @fam. */
@@ -175,6 +197,11 @@ static int build(struct msg *m, const char *name, unsigned short fam)
 	struct nlattr *nest;
 
 #define IS(s) (!strcmp(name, s))
+	if (IS("get_stats") || IS("get_config")) {
+		msg_init(m, fam, IS("get_stats") ? FLOWSESS_CMD_GET_STATS :
+			 FLOWSESS_CMD_GET_CONFIG, 0);
+		return 0;
+	}
 	if (IS("no_genlhdr")) {
 		msg_init(m, fam, FLOWSESS_CMD_GET_STATS, 0);
 		m->nlh->nlmsg_len = NLMSG_HDRLEN;
@@ -253,6 +280,8 @@ static int build(struct msg *m, const char *name, unsigned short fam)
 		else if (IS("cfg_partial")) {
 			put_u8(m, FLOWSESS_CFG_RST_INVALIDATE_SESSION, 1);
 			put_u32(m, FLOWSESS_CFG_RST_GRACE_MS, FLOWSESS_RST_GRACE_MS_MAX + 1);
+		} else if (IS("set_config")) {
+			put_u8(m, FLOWSESS_CFG_RST_INVALIDATE_SESSION, 0);
 		} else if (!IS("cfg_empty"))
 			return -1;
 		nest_end(m, nest);
@@ -393,8 +422,13 @@ int main(int argc, char **argv)
 	int fd, one = 1;
 	size_t i;
 
+	if (argc == 4 && !strcmp(argv[1], "-f")) {
+		fail_nth = atoi(argv[2]);
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc != 2 && !(argc == 4 && !strcmp(argv[1], "fuzz"))) {
-		fprintf(stderr, "usage: nlraw CASE | list | fuzz N SEED\n");
+		fprintf(stderr, "usage: nlraw [-f N] CASE | list | fuzz N SEED\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "list")) {
@@ -420,6 +454,14 @@ int main(int argc, char **argv)
 	if (build(&m, argv[1], r.family)) {
 		fprintf(stderr, "nlraw: no case \"%s\"\n", argv[1]);
 		return 2;
+	}
+	if (fail_nth >= 0) {
+		int fault = fail_nth_arm(fail_nth);
+
+		talk(fd, &m, &r);
+		printf("errno=%s fault=%s\n", r.error ? strerrorname_np(r.error) : "0",
+		       fail_nth_used(fault) ? "used" : "unused");
+		return 0;
 	}
 	talk(fd, &m, &r);
 	printf("errno=%s", r.error ? strerrorname_np(r.error) : "0");
