@@ -22,6 +22,13 @@
  * only when both SYNs carry the option) and SACK (whose blocks lie inside
  * the window) all pass these checks.
  *
+ * What fails only II or IV by less than one more window is late, not
+ * forged: a duplicate, or an ACK overtaken by a newer one while the
+ * sender's flight filled the window. The network reorders and duplicates,
+ * and the end hosts take such segments in their stride, so they pass; like
+ * nf_conntrack (which ignores them), nothing is learnt from them. Further
+ * below, they are dropped.
+ *
  * Everything here runs under session->lock, or on a session nobody else
  * sees yet.
  */
@@ -65,6 +72,15 @@ u8 flowsess_tcp_parse_wscale(const u8 *opt, unsigned int len)
 		i += optlen;
 	}
 	return FLOWSESS_TCP_NO_WSCALE;
+}
+
+/*
+ * Is @seq above the lower bound @n windows of @win below @edge? Always when
+ * the window is not known yet.
+ */
+static bool flowsess_tcp_above(u32 seq, u32 edge, u32 win, unsigned int n)
+{
+	return !win || after(seq, edge - n * win - 1);
 }
 
 /* A SYN (or SYN-ACK) opens the sender's side: its window is not scaled. */
@@ -139,7 +155,6 @@ bool flowsess_tcp_in_window(struct flowsess_session *s, enum flowsess_dir dir,
 	u32 seq = ntohl(th->seq), ack = ntohl(th->ack_seq);
 	u32 end = flowsess_tcp_seg_end(seg), win = ntohs(th->window);
 	u32 ackwin;
-	bool in_recv_win;
 
 	if (!sender->maxwin) {
 		if (!flowsess_tcp_first_from(sender, receiver, seg))
@@ -161,13 +176,14 @@ bool flowsess_tcp_in_window(struct flowsess_session *s, enum flowsess_dir dir,
 	}
 
 	ackwin = sender->maxwin ?: FLOWSESS_TCP_MAX_ACK_WINDOW;
-	in_recv_win = !receiver->maxwin ||
-		      after(end, sender->end - receiver->maxwin - 1);
 	if (!before(seq, sender->maxend + 1) ||			/* I */
-	    !in_recv_win ||						/* II */
-	    !before(ack, receiver->end + 1) ||				/* III */
-	    !after(ack, receiver->end - ackwin - 1))			/* IV */
+	    !before(ack, receiver->end + 1))				/* III */
 		return false;
+	if (!flowsess_tcp_above(end, sender->end, receiver->maxwin, 1) ||	/* II */
+	    !flowsess_tcp_above(ack, receiver->end, ackwin, 1))		/* IV */
+		/* Late, or forged: see the top of this file. */
+		return flowsess_tcp_above(end, sender->end, receiver->maxwin, 2) &&
+		       flowsess_tcp_above(ack, receiver->end, ackwin, 2);
 
 	if (!th->syn)
 		win <<= sender->scale;

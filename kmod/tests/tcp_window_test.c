@@ -138,8 +138,8 @@ static void flowsess_test_window_rejects(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, seg(s, O, "A", c, sv, 502, 1000));
 	/* I: data starting past what the server allows. */
 	KUNIT_EXPECT_FALSE(test, seg(s, O, "A", c + rwin + 1000, sv, 502, 100));
-	/* II: a stale duplicate, more than a window behind. */
-	KUNIT_EXPECT_FALSE(test, seg(s, O, "A", c - 2 * rwin, sv, 502, 100));
+	/* II: a stale duplicate, more than two windows behind. */
+	KUNIT_EXPECT_FALSE(test, seg(s, O, "A", c - 3 * rwin, sv, 502, 100));
 	/* III: acknowledging what the server never sent. */
 	KUNIT_EXPECT_FALSE(test, seg(s, O, "A", c + 1000, sv + 100000, 502, 0));
 	/* IV: acknowledging far below what it already acknowledged. */
@@ -149,6 +149,40 @@ static void flowsess_test_window_rejects(struct kunit *test)
 	/* None of them moved the edges. */
 	KUNIT_EXPECT_EQ(test, s->peer[O].end, c + 1000);
 	KUNIT_EXPECT_TRUE(test, seg(s, O, "A", c + 1000, sv, 502, 1000));
+	flowsess_session_free_unused(s);
+	flowsess_test_net_destroy(fn);
+}
+
+/*
+ * Late segments: an ACK overtaken by a newer one while the client's flight
+ * filled the server's window, and a duplicate a window and a half behind,
+ * pass (the network reorders and duplicates) and move nothing.
+ */
+static void flowsess_test_window_late(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_session *s = handshake(test, fn, 7, 7);
+	u32 c = CISN + 1, sv = SISN + 1, rwin = 509U << 7;
+	struct flowsess_tcp_peer client, server;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	/* A window's worth, acknowledged in two halves, then another. */
+	KUNIT_EXPECT_TRUE(test, seg(s, O, "A", c, sv, 502, rwin / 2));
+	KUNIT_EXPECT_TRUE(test, seg(s, O, "A", c + rwin / 2, sv, 502, rwin / 2));
+	KUNIT_EXPECT_TRUE(test, seg(s, R, "A", sv, c + rwin, 509, 0));
+	KUNIT_EXPECT_TRUE(test, seg(s, O, "A", c + rwin, sv, 502, rwin / 2));
+	KUNIT_EXPECT_TRUE(test, seg(s, O, "A", c + rwin + rwin / 2, sv, 502, rwin / 2));
+	client = s->peer[O];
+	server = s->peer[R];
+	/* The first half's ACK, overtaken: more than a window below. */
+	KUNIT_EXPECT_TRUE(test, seg(s, R, "A", sv, c + rwin / 2, 509, 0));
+	/* A duplicate of the first segment, a window and a half behind. */
+	KUNIT_EXPECT_TRUE(test, seg(s, O, "A", c, sv, 502, rwin / 2));
+	KUNIT_EXPECT_EQ(test, memcmp(&client, &s->peer[O], sizeof(client)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&server, &s->peer[R], sizeof(server)), 0);
+	/* Two windows and more below: forged, or too late to matter. */
+	KUNIT_EXPECT_FALSE(test, seg(s, R, "A", sv, c - rwin / 2, 509, 0));
+	KUNIT_EXPECT_FALSE(test, seg(s, O, "A", c - rwin, sv, 502, 100));
 	flowsess_session_free_unused(s);
 	flowsess_test_net_destroy(fn);
 }
@@ -278,6 +312,7 @@ static struct kunit_case flowsess_tcp_window_cases[] = {
 	KUNIT_CASE(flowsess_test_window_scaling),
 	KUNIT_CASE(flowsess_test_window_traffic),
 	KUNIT_CASE(flowsess_test_window_rejects),
+	KUNIT_CASE(flowsess_test_window_late),
 	KUNIT_CASE(flowsess_test_window_wraps),
 	KUNIT_CASE(flowsess_test_window_syn_new_isn),
 	KUNIT_CASE(flowsess_test_rst_expected),
