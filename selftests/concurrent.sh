@@ -52,9 +52,10 @@ wait_for $((SECONDS_RUN + 30)) sh -c 'ls /tmp/loop.* | wc -l | grep -qx 5'
 ran() { read -r runs failures <"/tmp/loop.$1"; echo "# $1: $runs runs, $failures failed"; [ "$runs" -gt 0 ] && [ "$failures" -eq 0 ]; }
 check "UDP churn ran, every flood sent whole" ran traffic
 # Each flood opens up to 1000 sessions, and the clears keep emptying the
-# table: far more than one flood's worth pass the hook as new sessions.
-check_num "... and created sessions through the router" \
-	"$(( $(flowsess_stat router sessions_created) - created ))" -ge 1000
+# table: more than one flood's worth pass the hook as new sessions (the
+# floods after the first find their sessions cleared).
+check_num "... and created sessions through the router, again after clears" \
+	"$(( $(flowsess_stat router sessions_created) - created ))" -gt 1000
 check "dumps ran and every one succeeded" ran dump
 check "... summaries too" ran summary
 check "... clears too" ran clear

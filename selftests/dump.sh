@@ -86,7 +86,7 @@ while [ $runs -lt 5 ] && [ $exact_after -eq 0 ] && [ $wrong -eq 0 ]; do
 	created=$(flowsess_stat router sessions_created)
 	churn_start
 	wait_for 10 churning "$created"
-	rm -f /tmp/dump.rc /tmp/dump.pid
+	rm -f /tmp/dump.rc /tmp/dump.pid /tmp/dump.err
 	{
 		in_ns router sh -c 'echo $$ >/tmp/dump.pid; exec flowsess sessions' \
 			>/tmp/dump.txt 2>/tmp/dump.err

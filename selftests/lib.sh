@@ -80,6 +80,14 @@ flowsess_stat() {
 	in_ns "$1" flowsess stats | awk -v n="$2" '$1 == n { print $2 }'
 }
 
+# rst_waiting: how many of the router's TCP sessions are in CLOSE (a RST
+# seen) with 10 s or more left: waiting for a long RST grace timer (the
+# tests that count them load the module with rst_grace_ms=60000).
+rst_waiting() {
+	in_ns router flowsess sessions proto tcp state close |
+		awk 'NR > 1 && $1 == "tcp" && $4 == "close" && $5 + 0 >= 10' | wc -l
+}
+
 topology_up() {
 	local ns
 	modload veth || return 1

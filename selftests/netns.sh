@@ -18,12 +18,6 @@ udp_full() {
 	in_ns router flowsess sessions proto udp summary |
 		awk '$1 == "udp" && $3 >= 10000 { ok = 1 } END { exit !ok }'
 }
-# rst_waiting: the router's TCP sessions in CLOSE (a RST seen) with 10 s or
-# more left: waiting for the 60 s grace timer.
-rst_waiting() {
-	in_ns router flowsess sessions proto tcp state close |
-		awk 'NR > 1 && $1 == "tcp" && $4 == "close" && $5 + 0 >= 10' | wc -l
-}
 # fill: 10 000 UDP sessions and 50 RSTed SYNs, sent again if a busy backlog
 # dropped some before they reached the router; then each kind is counted on
 # its own (the total is no proof: the flood alone nearly makes it).

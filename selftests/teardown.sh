@@ -14,13 +14,6 @@ check "the topology comes up" topology_up
 # pending_rsts N: N SYNs to a closed port; each RST leaves a session waiting
 # for its grace timer.
 pending_rsts() { in_ns client rawtcp "$CLIENT4" "$SERVER4" 20000 9 S 5 20 "$1"; }
-# rst_waiting: the router's TCP sessions in CLOSE (a RST seen) with 10 s or
-# more left: waiting for the 60 s grace timer. The flood's UDP and ICMP
-# sessions, which alone outnumber 50, do not count.
-rst_waiting() {
-	in_ns router flowsess sessions proto tcp state close |
-		awk 'NR > 1 && $1 == "tcp" && $4 == "close" && $5 + 0 >= 10' | wc -l
-}
 # pending: the 50 RST timers are pending; the SYNs are sent again (the same
 # tuples) if the flood's backlog dropped some before they reached the router.
 pending() { pending_rsts 50; [ "$(rst_waiting)" -ge 50 ]; }

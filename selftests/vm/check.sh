@@ -44,6 +44,18 @@ fail() {
 	failed=$((failed + 1))
 }
 
+# The summary line ends every run, even one that dies on the way (a die,
+# or a command that fails under set -e): then with one failure more.
+summary() {
+	local rc=$?
+	trap - EXIT
+	[ $rc -eq 0 ] || [ "$summarised" = 1 ] || fail "make check stopped early (exit $rc)"
+	echo "$passed passed, $failed failed"
+	[ $failed -eq 0 ] && [ $rc -eq 0 ]
+}
+summarised=0
+trap summary EXIT
+
 run="$FLOWSESS_CACHE/run"
 logs="$FLOWSESS_CACHE/logs"
 # Nothing of an earlier run may be judged as this one's.
@@ -55,10 +67,11 @@ mkdir -p "$run/bin" "$logs"
 judge() {
 	local kind=$1 log=$2 kept
 	shift 2
-	if "$vm/verdict.py" "$log" "$@" >"$run/verdict"; then
+	if "$vm/verdict.py" "$log" "$@" >"$run/verdict" 2>&1; then
 		tally <"$run/verdict"
 	else
 		tally <"$run/verdict"
+		grep -q '^RESULT ' "$run/verdict" || fail "$kind: the verdict on its log crashed"
 		kept="$logs/$(date +%Y%m%d-%H%M%S)-$kind"
 		cp "$log" "$kept.log"
 		[ ! -f "$log.kernel" ] || cp "$log.kernel" "$kept.kernel.log"
@@ -139,15 +152,15 @@ selftests() {
 	case "$kernel" in
 	stock)
 		kv=$kver
-		kroot=$("$vm/stock-kernel.sh" "$kv")
+		kroot=$("$vm/stock-kernel.sh" "$kv") || { fail "no stock kernel $kv"; return 0; }
 		image="$kroot/boot/vmlinuz-$kv" per_test=600
 		ko=$(build_module "$run/stock-src" "/usr/src/linux-headers-$kv" 2>"$run/stock-build.err") &&
 			[ ! -s "$run/stock-build.err" ] ||
 			{ fail "the module does not build warning-free against $kv"; sed 's/^/#   /' "$run/stock-build.err"; return 0; }
 		;;
 	newer)
-		kv=$(newer_kver)
-		kroot=$("$vm/stock-kernel.sh" "$kv")
+		kv=$(newer_kver) && kroot=$("$vm/stock-kernel.sh" "$kv") ||
+			{ fail "no Debian 6.12 kernel to boot"; return 0; }
 		image="$kroot/boot/vmlinuz-$kv" per_test=600
 		if ko=$(build_module "$run/newer-src" "$("$vm/headers.sh" "$kv")" 2>"$run/newer-build.err") &&
 			[ ! -s "$run/newer-build.err" ]; then
@@ -177,7 +190,8 @@ selftests() {
 		tally <"$run/install.tap"
 	fi
 	FLOWSESS_DKMS_KO="$run/dkms.ko" "$vm/initramfs.sh" "$run/$kernel.cpio.gz" \
-		"$kroot" "$kv" "$ko" "veth sch_netem tcp_diag" "$run"/bin/*
+		"$kroot" "$kv" "$ko" "veth sch_netem tcp_diag" "$run"/bin/* ||
+		{ fail "the $kernel kernel's initramfs did not build"; return 0; }
 	if [ $shell -eq 1 ]; then
 		exec "$vm/run.sh" "$image" "$run/$kernel.cpio.gz" - 0 "flowsess_mode=shell"
 	fi
@@ -206,13 +220,19 @@ selftests() {
 }
 
 if [ $run_kunit -eq 1 ] || [[ " ${kernels[*]} " == *" debug "* ]]; then
-	kbuild=$("$vm/test-kernel.sh")
-	debug_kver=$(cat "$kbuild/.flowsess-kver")
+	if kbuild=$("$vm/test-kernel.sh"); then
+		debug_kver=$(cat "$kbuild/.flowsess-kver")
+	else
+		fail "the debug kernel did not build: no KUnit, no selftests on it"
+		run_kunit=0
+		kernels=("${kernels[@]/debug}")
+	fi
 fi
 
 if [ $run_kunit -eq 1 ]; then
 	say "KUnit on the debug kernel"
-	if ko=$(build_module "$run/kunit-src" "$kbuild" FLOWSESS_KUNIT=y); then
+	if ko=$(build_module "$run/kunit-src" "$kbuild" FLOWSESS_KUNIT=y 2>"$run/kunit-build.err") &&
+		[ ! -s "$run/kunit-build.err" ]; then
 		"$vm/initramfs.sh" "$run/kunit.cpio.gz" "$kbuild/modroot" "$debug_kver" \
 			"$ko" "kunit veth" "$run"/bin/*
 		"$vm/run.sh" "$kbuild/arch/x86/boot/bzImage" "$run/kunit.cpio.gz" \
@@ -223,7 +243,8 @@ if [ $run_kunit -eq 1 ]; then
 		done
 		judge kunit "$run/kunit.log" "${suites[@]}" kunit
 	else
-		fail "kunit: the test build of the module failed"
+		fail "kunit: the test build of the module failed or warned"
+		sed 's/^/#   /' "$run/kunit-build.err" | head -n 30
 	fi
 fi
 
@@ -231,5 +252,5 @@ for k in stock newer debug; do
 	[[ " ${kernels[*]} " != *" $k "* ]] || selftests "$k"
 done
 
-echo "$passed passed, $failed failed"
-[ $failed -eq 0 ]
+summarised=1
+summary

@@ -21,14 +21,14 @@ debian_kver() {
 	echo "$dep"
 }
 
-# The ABI name of the newest other kernel Debian ships for this release
-# (bookworm carries the 6.12 line that Debian 13 runs), e.g.
-# 6.12.117+deb12-amd64. It moves with Debian's point releases.
+# The ABI name of Debian's newest 6.12 kernel for this release (bookworm
+# carries the 6.12 line that Debian 13 runs), e.g. 6.12.117+deb12-amd64. It
+# moves with Debian's point releases.
 newer_kver() {
 	local v
-	v=$(apt-cache search --names-only '^linux-headers-6\.[0-9]+\.[0-9]+\+deb12-amd64$' 2>/dev/null |
-	    awk '{ print $1 }' | grep -v '^linux-headers-6\.1\.' | sort -V | tail -n 1)
-	[ -n "$v" ] || die "no Debian kernel newer than 6.1 found (apt-get update?)"
+	v=$(apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' 2>/dev/null |
+	    awk '{ print $1 }' | sort -V | tail -n 1)
+	[ -n "$v" ] || die "no Debian 6.12 kernel found (apt-get update?)"
 	echo "${v#linux-headers-}"
 }
 
