@@ -266,6 +266,8 @@ again:
 		switch (flowsess_tcp_track(s, dir, &pkt->tcp, now)) {
 		case FLOWSESS_TCP_PASS:
 			break;
+		case FLOWSESS_TCP_LATE:
+			return NF_ACCEPT;	/* nor a sign of life (tcp_window.c) */
 		case FLOWSESS_TCP_DROP:
 			return NF_DROP;
 		case FLOWSESS_TCP_REOPEN:

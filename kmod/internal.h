@@ -284,6 +284,7 @@ enum flowsess_tcp_event {
 /* What a segment does to its session, beyond the verdict. */
 enum flowsess_tcp_action {
 	FLOWSESS_TCP_PASS,
+	FLOWSESS_TCP_LATE,		/* pass, but it tells the session nothing */
 	FLOWSESS_TCP_DROP,		/* invalid here; tcp.c counted why */
 	FLOWSESS_TCP_REOPEN,		/* SYN on TIME_WAIT: replace the session */
 	FLOWSESS_TCP_GONE,		/* the session died under us */
@@ -307,10 +308,17 @@ void flowsess_tcp_session_init(struct flowsess_session *s,
 ktime_t flowsess_tcp_timeout(const struct flowsess_config *cfg, u8 state);
 
 /* tcp_window.c: sequence checking; session->lock held (or not yet seen). */
+enum flowsess_tcp_window {
+	FLOWSESS_TCP_WINDOW_OUT,
+	FLOWSESS_TCP_WINDOW_IN,
+	FLOWSESS_TCP_WINDOW_LATE,	/* a duplicate, an overtaken ACK */
+};
+
 void flowsess_tcp_window_init(struct flowsess_session *s,
 			      const struct flowsess_tcp_seg *seg);
-bool flowsess_tcp_in_window(struct flowsess_session *s, enum flowsess_dir dir,
-			    const struct flowsess_tcp_seg *seg);
+enum flowsess_tcp_window flowsess_tcp_in_window(struct flowsess_session *s,
+						enum flowsess_dir dir,
+						const struct flowsess_tcp_seg *seg);
 bool flowsess_tcp_rst_expected(const struct flowsess_session *s,
 			       enum flowsess_dir dir,
 			       const struct flowsess_tcp_seg *seg);

@@ -198,32 +198,42 @@ static bool flowsess_tcp_early_data(const struct flowsess_session *s, u8 next,
 	       next != FLOWSESS_TCP_ESTABLISHED;
 }
 
-/* session->lock held: is @seg acceptable at all? Counts why not. */
-static bool flowsess_tcp_acceptable(struct flowsess_session *s,
-				    enum flowsess_dir dir, u8 next,
-				    const struct flowsess_tcp_seg *seg)
+/*
+ * session->lock held: is @seg acceptable at all (PASS), late (LATE: it
+ * passes but tells the session nothing), or not (DROP, counted why)?
+ */
+static enum flowsess_tcp_action flowsess_tcp_acceptable(struct flowsess_session *s,
+							enum flowsess_dir dir, u8 next,
+							const struct flowsess_tcp_seg *seg)
 {
 	const struct flowsess_config *cfg = s->table->cfg;
 	struct flowsess_net *fn = s->table->fn;
 
 	if (next == T_IV) {
 		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_TCP_STATE);
-		return false;
+		return FLOWSESS_TCP_DROP;
 	}
 	if (READ_ONCE(cfg->strict_syn_check) && flowsess_tcp_early_data(s, next, seg)) {
 		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_STRICT_SYN);
-		return false;
+		return FLOWSESS_TCP_DROP;
 	}
 	if (seg->th.rst && READ_ONCE(cfg->rst_sequence_check) &&
 	    !flowsess_tcp_rst_expected(s, dir, seg)) {
 		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_RST_SEQUENCE);
-		return false;
+		return FLOWSESS_TCP_DROP;
 	}
-	if (!READ_ONCE(cfg->no_sequence_check) && !flowsess_tcp_in_window(s, dir, seg)) {
-		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_TCP_WINDOW);
-		return false;
+	if (READ_ONCE(cfg->no_sequence_check))
+		return FLOWSESS_TCP_PASS;
+	switch (flowsess_tcp_in_window(s, dir, seg)) {
+	case FLOWSESS_TCP_WINDOW_IN:
+		return FLOWSESS_TCP_PASS;
+	case FLOWSESS_TCP_WINDOW_LATE:
+		return FLOWSESS_TCP_LATE;
+	case FLOWSESS_TCP_WINDOW_OUT:
+		break;
 	}
-	return true;
+	flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_TCP_WINDOW);
+	return FLOWSESS_TCP_DROP;
 }
 
 /*
@@ -258,10 +268,9 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_session *s,
 		action = FLOWSESS_TCP_REOPEN;
 		goto out;
 	}
-	if (!flowsess_tcp_acceptable(s, dir, next, seg)) {
-		action = FLOWSESS_TCP_DROP;
+	action = flowsess_tcp_acceptable(s, dir, next, seg);
+	if (action != FLOWSESS_TCP_PASS)
 		goto out;
-	}
 
 	if (ev == FLOWSESS_TCP_EV_RST) {
 		if (READ_ONCE(cfg->rst_invalidate_session))

@@ -26,12 +26,14 @@
  * forged: a duplicate, or an ACK overtaken by a newer one while the
  * sender's flight filled the window. The network reorders and duplicates,
  * and the end hosts take such segments in their stride, so they pass; like
- * nf_conntrack (which ignores them), nothing is learnt from them. Further
- * below, they are dropped.
+ * nf_conntrack (which ignores them), nothing is learnt from them: not the
+ * edges here, nor a flag or an idle time in tcp.c (a late RST or FIN
+ * changes nothing). Further below, they are dropped.
  *
  * Everything here runs under session->lock, or on a session nobody else
  * sees yet.
  */
+#include <linux/sizes.h>
 #include <net/tcp.h>
 
 #include "internal.h"
@@ -75,12 +77,13 @@ u8 flowsess_tcp_parse_wscale(const u8 *opt, unsigned int len)
 }
 
 /*
- * Is @seq above the lower bound @n windows of @win below @edge? Always when
- * the window is not known yet.
+ * Is @seq above the lower bound @n (1 or 2) windows of @win below @edge?
+ * Always when the window is not known yet. The window is held under 2^30,
+ * so that two of them stay within after()'s half of the sequence space.
  */
 static bool flowsess_tcp_above(u32 seq, u32 edge, u32 win, unsigned int n)
 {
-	return !win || after(seq, edge - n * win - 1);
+	return !win || after(seq, edge - n * min_t(u32, win, SZ_1G - 1) - 1);
 }
 
 /* A SYN (or SYN-ACK) opens the sender's side: its window is not scaled. */
@@ -143,11 +146,12 @@ static bool flowsess_tcp_first_from(struct flowsess_tcp_peer *sender,
 }
 
 /*
- * Is @seg, sent in direction @dir, inside the window? Updates both sides
- * when it is. session->lock held.
+ * Is @seg, sent in direction @dir, inside the window, late, or out of it?
+ * Updates both sides when it is inside. session->lock held.
  */
-bool flowsess_tcp_in_window(struct flowsess_session *s, enum flowsess_dir dir,
-			    const struct flowsess_tcp_seg *seg)
+enum flowsess_tcp_window flowsess_tcp_in_window(struct flowsess_session *s,
+						enum flowsess_dir dir,
+						const struct flowsess_tcp_seg *seg)
 {
 	struct flowsess_tcp_peer *sender = &s->peer[dir];
 	struct flowsess_tcp_peer *receiver = &s->peer[!dir];
@@ -158,12 +162,12 @@ bool flowsess_tcp_in_window(struct flowsess_session *s, enum flowsess_dir dir,
 
 	if (!sender->maxwin) {
 		if (!flowsess_tcp_first_from(sender, receiver, seg))
-			return true;
+			return FLOWSESS_TCP_WINDOW_IN;
 	} else if (th->syn && !th->ack && s->tcp_state == FLOWSESS_TCP_SYN_SENT &&
 		   after(end, sender->end)) {
 		/* The SYN again, with a new initial sequence number. */
 		flowsess_tcp_peer_open(sender, seg);
-		return true;
+		return FLOWSESS_TCP_WINDOW_IN;
 	}
 
 	/* No ACK, or a RST with a zero one (some stacks): assume the right one. */
@@ -178,12 +182,15 @@ bool flowsess_tcp_in_window(struct flowsess_session *s, enum flowsess_dir dir,
 	ackwin = sender->maxwin ?: FLOWSESS_TCP_MAX_ACK_WINDOW;
 	if (!before(seq, sender->maxend + 1) ||			/* I */
 	    !before(ack, receiver->end + 1))				/* III */
-		return false;
+		return FLOWSESS_TCP_WINDOW_OUT;
 	if (!flowsess_tcp_above(end, sender->end, receiver->maxwin, 1) ||	/* II */
-	    !flowsess_tcp_above(ack, receiver->end, ackwin, 1))		/* IV */
+	    !flowsess_tcp_above(ack, receiver->end, ackwin, 1)) {	/* IV */
 		/* Late, or forged: see the top of this file. */
-		return flowsess_tcp_above(end, sender->end, receiver->maxwin, 2) &&
-		       flowsess_tcp_above(ack, receiver->end, ackwin, 2);
+		if (flowsess_tcp_above(end, sender->end, receiver->maxwin, 2) &&
+		    flowsess_tcp_above(ack, receiver->end, ackwin, 2))
+			return FLOWSESS_TCP_WINDOW_LATE;
+		return FLOWSESS_TCP_WINDOW_OUT;
+	}
 
 	if (!th->syn)
 		win <<= sender->scale;
@@ -195,7 +202,7 @@ bool flowsess_tcp_in_window(struct flowsess_session *s, enum flowsess_dir dir,
 		receiver->maxwin += end - sender->maxend;
 	if (after(ack + win, receiver->maxend - 1))
 		receiver->maxend = ack + win + !win;	/* room for a probe */
-	return true;
+	return FLOWSESS_TCP_WINDOW_IN;
 }
 
 /*

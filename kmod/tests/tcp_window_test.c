@@ -33,14 +33,22 @@ static void flowsess_test_wscale_option(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_parse_wscale(mss_nop_ws, 0), FLOWSESS_TCP_NO_WSCALE);
 }
 
-/* A segment of @len bytes from @dir: is it in the window? */
-static bool seg(struct flowsess_session *s, enum flowsess_dir dir, const char *flags,
-		u32 seq, u32 ack, u16 win, unsigned int len)
+/* A segment of @len bytes from @dir: in the window, late or out of it? */
+static enum flowsess_tcp_window verdict(struct flowsess_session *s, enum flowsess_dir dir,
+					const char *flags, u32 seq, u32 ack, u16 win,
+					unsigned int len)
 {
 	struct flowsess_tcp_seg sg;
 
 	flowsess_test_seg(&sg, flags, seq, ack, win, len);
 	return flowsess_tcp_in_window(s, dir, &sg);
+}
+
+/* The same segment: is it in the window? */
+static bool seg(struct flowsess_session *s, enum flowsess_dir dir, const char *flags,
+		u32 seq, u32 ack, u16 win, unsigned int len)
+{
+	return verdict(s, dir, flags, seq, ack, win, len) == FLOWSESS_TCP_WINDOW_IN;
 }
 
 #define CISN 1000000000U	/* near the middle: wrap-around is tested apart */
@@ -67,7 +75,7 @@ static struct flowsess_session *handshake(struct kunit *test, struct flowsess_ne
 
 	flowsess_test_seg(&sg, "SA", SISN, CISN + 1, 65160, 0);
 	sg.wscale = sws;
-	KUNIT_EXPECT_TRUE(test, flowsess_tcp_in_window(s, R, &sg));
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_in_window(s, R, &sg), FLOWSESS_TCP_WINDOW_IN);
 	s->tcp_state = FLOWSESS_TCP_SYN_RECV;
 	KUNIT_EXPECT_TRUE(test, seg(s, O, "A", CISN + 1, SISN + 1, 502, 0));
 	s->tcp_state = FLOWSESS_TCP_ESTABLISHED;
@@ -175,14 +183,21 @@ static void flowsess_test_window_late(struct kunit *test)
 	client = s->peer[O];
 	server = s->peer[R];
 	/* The first half's ACK, overtaken: more than a window below. */
-	KUNIT_EXPECT_TRUE(test, seg(s, R, "A", sv, c + rwin / 2, 509, 0));
+	KUNIT_EXPECT_EQ(test, verdict(s, R, "A", sv, c + rwin / 2, 509, 0),
+			FLOWSESS_TCP_WINDOW_LATE);
 	/* A duplicate of the first segment, a window and a half behind. */
-	KUNIT_EXPECT_TRUE(test, seg(s, O, "A", c, sv, 502, rwin / 2));
+	KUNIT_EXPECT_EQ(test, verdict(s, O, "A", c, sv, 502, rwin / 2),
+			FLOWSESS_TCP_WINDOW_LATE);
 	KUNIT_EXPECT_EQ(test, memcmp(&client, &s->peer[O], sizeof(client)), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(&server, &s->peer[R], sizeof(server)), 0);
-	/* Two windows and more below: forged, or too late to matter. */
-	KUNIT_EXPECT_FALSE(test, seg(s, R, "A", sv, c - rwin / 2, 509, 0));
-	KUNIT_EXPECT_FALSE(test, seg(s, O, "A", c - rwin, sv, 502, 100));
+	/*
+	 * Two of the server's windows (65 160, from its SYN-ACK) below the
+	 * client's end, c + 2 * rwin: late down to c - 16, forged below.
+	 */
+	KUNIT_EXPECT_EQ(test, verdict(s, R, "A", sv, c - 16, 509, 0), FLOWSESS_TCP_WINDOW_LATE);
+	KUNIT_EXPECT_EQ(test, verdict(s, R, "A", sv, c - 17, 509, 0), FLOWSESS_TCP_WINDOW_OUT);
+	KUNIT_EXPECT_EQ(test, verdict(s, O, "A", c - 116, sv, 502, 100), FLOWSESS_TCP_WINDOW_LATE);
+	KUNIT_EXPECT_EQ(test, verdict(s, O, "A", c - 117, sv, 502, 100), FLOWSESS_TCP_WINDOW_OUT);
 	flowsess_session_free_unused(s);
 	flowsess_test_net_destroy(fn);
 }
@@ -251,7 +266,7 @@ static void flowsess_test_rst_expected(struct kunit *test)
 	/* The server's answer to the SYN: it must acknowledge the SYN. */
 	flowsess_test_seg(&sg, "RA", 0, c, 0, 0);
 	KUNIT_EXPECT_TRUE(test, flowsess_tcp_rst_expected(s, R, &sg));
-	KUNIT_EXPECT_TRUE(test, flowsess_tcp_in_window(s, R, &sg));
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_in_window(s, R, &sg), FLOWSESS_TCP_WINDOW_IN);
 	flowsess_session_free_unused(s);
 
 	s = handshake(test, fn, 7, 7);
@@ -261,7 +276,7 @@ static void flowsess_test_rst_expected(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, flowsess_tcp_rst_expected(s, O, &sg));
 	flowsess_test_seg(&sg, "R", c + 50, 0, 0, 0);	/* in the window, not exact */
 	KUNIT_EXPECT_FALSE(test, flowsess_tcp_rst_expected(s, O, &sg));
-	KUNIT_EXPECT_TRUE(test, flowsess_tcp_in_window(s, O, &sg));
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_in_window(s, O, &sg), FLOWSESS_TCP_WINDOW_IN);
 	flowsess_test_seg(&sg, "RA", sv, c + 100, 0, 0);
 	KUNIT_EXPECT_TRUE(test, flowsess_tcp_rst_expected(s, R, &sg));
 	flowsess_test_seg(&sg, "RA", sv + 1, c + 100, 0, 0);
@@ -307,12 +322,55 @@ static void flowsess_test_window_knobs(struct kunit *test)
 	flowsess_test_net_destroy(fn);
 }
 
+/*
+ * Through tcp.c: a late RST (more than one window below, less than two)
+ * and a late FIN pass, but change nothing, and are not counted as drops;
+ * just past two windows, they are.
+ */
+static void flowsess_test_window_late_track(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_tcp_seg sg;
+	struct flowsess_session *s;
+	struct flowsess_tuple t;
+	u32 c = 1, sv = SISN + 1;
+
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
+	s = flowsess_test_insert(test, fn, &t, 0);	/* SYN with sequence 0 */
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	flowsess_test_seg(&sg, "SA", SISN, c, 65535, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, R, &sg, ktime_get()), FLOWSESS_TCP_PASS);
+	/* 120 000 bytes, the server's whole window (65 535) twice over. */
+	flowsess_test_seg(&sg, "A", c, sv, 65535, 60000);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, O, &sg, ktime_get()), FLOWSESS_TCP_PASS);
+	flowsess_test_seg(&sg, "A", sv, c + 60000, 65535, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, R, &sg, ktime_get()), FLOWSESS_TCP_PASS);
+	flowsess_test_seg(&sg, "A", c + 60000, sv, 65535, 60000);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, O, &sg, ktime_get()), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
+
+	/* The lower bound two windows down: c + 120000 - 2 * 65535 - 1. */
+	flowsess_test_seg(&sg, "RA", c - 11070, sv, 0, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, O, &sg, ktime_get()), FLOWSESS_TCP_LATE);
+	flowsess_test_seg(&sg, "FA", c + 1000, sv, 65535, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, O, &sg, ktime_get()), FLOWSESS_TCP_LATE);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
+	KUNIT_EXPECT_FALSE(test, s->dead);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 0ULL);
+	flowsess_test_seg(&sg, "RA", c - 11071, sv, 0, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, O, &sg, ktime_get()), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 1ULL);
+	flowsess_test_net_destroy(fn);
+}
+
 static struct kunit_case flowsess_tcp_window_cases[] = {
 	KUNIT_CASE(flowsess_test_wscale_option),
 	KUNIT_CASE(flowsess_test_window_scaling),
 	KUNIT_CASE(flowsess_test_window_traffic),
 	KUNIT_CASE(flowsess_test_window_rejects),
 	KUNIT_CASE(flowsess_test_window_late),
+	KUNIT_CASE(flowsess_test_window_late_track),
 	KUNIT_CASE(flowsess_test_window_wraps),
 	KUNIT_CASE(flowsess_test_window_syn_new_isn),
 	KUNIT_CASE(flowsess_test_rst_expected),
