@@ -267,7 +267,7 @@ again:
 		case FLOWSESS_TCP_PASS:
 			break;
 		case FLOWSESS_TCP_LATE:
-			return NF_ACCEPT;	/* nor a sign of life (tcp_window.c) */
+			return NF_ACCEPT;	/* late: no state, no last_seen */
 		case FLOWSESS_TCP_DROP:
 			return NF_DROP;
 		case FLOWSESS_TCP_REOPEN:

@@ -6,10 +6,11 @@
  * lets a plain ACK segment pick up a connection in mid-stream. The states
  * follow nf_conntrack's, simplified: the close states move on FIN and ACK
  * from either side. Segments must fall inside the window (tcp_window.c)
- * unless no-sequence-check is set; strict-syn-check drops data sent before
- * the handshake completes.
+ * unless no-sequence-check is set; a late one (a duplicate, an overtaken
+ * ACK) passes and changes nothing here. strict-syn-check drops data sent
+ * before the handshake completes.
  *
- * A RST is special (SRX semantics):
+ * A RST in the window is special (SRX semantics):
  *  - rst-invalidate-session on: the session is invalidated at once, so the
  *    next SYN on the same tuple creates a fresh session;
  *  - off (default): the session goes to CLOSE and is invalidated when the
@@ -238,7 +239,8 @@ static enum flowsess_tcp_action flowsess_tcp_acceptable(struct flowsess_session 
 
 /*
  * Track one segment of session @s seen in direction @dir. Returns what the
- * caller must do; the caller updates ->last_seen for PASS. A segment that
+ * caller must do; the caller updates ->last_seen for PASS, and for LATE
+ * accepts the packet and touches nothing. A segment that
  * invalidates its session (a RST or a FIN, by their knobs) passes.
  */
 enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_session *s,

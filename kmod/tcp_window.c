@@ -11,10 +11,10 @@
  *   maxend  the right edge of the window the other side gave it, that is
  *           the highest ack + window (scaled) the other side sent;
  *   maxwin  the largest window it advertised itself.
- * A segment from the sender passes when
+ * A segment from the sender is in the window when
  *   I.   it starts no later than sender.maxend (the receiver's right edge),
  *   II.  it ends no earlier than one receiver window before sender.end
- *        (retransmissions and keepalives pass; stale duplicates do not),
+ *        (retransmissions and keepalives pass),
  *   III. it acknowledges nothing the receiver has not sent, and
  *   IV.  it acknowledges no less than one sender window before that.
  * Retransmissions, keepalives (one byte below the window), zero window
@@ -22,9 +22,9 @@
  * only when both SYNs carry the option) and SACK (whose blocks lie inside
  * the window) all pass these checks.
  *
- * What fails only II or IV by less than one more window is late, not
- * forged: a duplicate, or an ACK overtaken by a newer one while the
- * sender's flight filled the window. The network reorders and duplicates,
+ * What fails only II or IV by less than one more window, from a sender
+ * already known, is late, not forged: a duplicate, or an ACK overtaken by
+ * a newer one while the sender's flight filled the window. The network reorders and duplicates,
  * and the end hosts take such segments in their stride, so they pass; like
  * nf_conntrack (which ignores them), nothing is learnt from them: not the
  * edges here, nor a flag or an idle time in tcp.c (a late RST or FIN
@@ -158,9 +158,10 @@ enum flowsess_tcp_window flowsess_tcp_in_window(struct flowsess_session *s,
 	const struct tcphdr *th = &seg->th;
 	u32 seq = ntohl(th->seq), ack = ntohl(th->ack_seq);
 	u32 end = flowsess_tcp_seg_end(seg), win = ntohs(th->window);
+	bool known = sender->maxwin;	/* first_from() learns from the first */
 	u32 ackwin;
 
-	if (!sender->maxwin) {
+	if (!known) {
 		if (!flowsess_tcp_first_from(sender, receiver, seg))
 			return FLOWSESS_TCP_WINDOW_IN;
 	} else if (th->syn && !th->ack && s->tcp_state == FLOWSESS_TCP_SYN_SENT &&
@@ -184,9 +185,9 @@ enum flowsess_tcp_window flowsess_tcp_in_window(struct flowsess_session *s,
 	    !before(ack, receiver->end + 1))				/* III */
 		return FLOWSESS_TCP_WINDOW_OUT;
 	if (!flowsess_tcp_above(end, sender->end, receiver->maxwin, 1) ||	/* II */
-	    !flowsess_tcp_above(ack, receiver->end, ackwin, 1)) {	/* IV */
+	    !flowsess_tcp_above(ack, receiver->end, ackwin, 1)) {		/* IV */
 		/* Late, or forged: see the top of this file. */
-		if (flowsess_tcp_above(end, sender->end, receiver->maxwin, 2) &&
+		if (known && flowsess_tcp_above(end, sender->end, receiver->maxwin, 2) &&
 		    flowsess_tcp_above(ack, receiver->end, ackwin, 2))
 			return FLOWSESS_TCP_WINDOW_LATE;
 		return FLOWSESS_TCP_WINDOW_OUT;

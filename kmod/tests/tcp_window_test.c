@@ -190,6 +190,10 @@ static void flowsess_test_window_late(struct kunit *test)
 			FLOWSESS_TCP_WINDOW_LATE);
 	KUNIT_EXPECT_EQ(test, memcmp(&client, &s->peer[O], sizeof(client)), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(&server, &s->peer[R], sizeof(server)), 0);
+	/* One of the server's windows (65 160) below: in down to c + 65144. */
+	KUNIT_EXPECT_EQ(test, verdict(s, R, "A", sv, c + 65143, 509, 0), FLOWSESS_TCP_WINDOW_LATE);
+	KUNIT_EXPECT_EQ(test, verdict(s, O, "A", c + 65043, sv, 502, 100),
+			FLOWSESS_TCP_WINDOW_LATE);
 	/*
 	 * Two of the server's windows (65 160, from its SYN-ACK) below the
 	 * client's end, c + 2 * rwin: late down to c - 16, forged below.
@@ -340,7 +344,7 @@ static void flowsess_test_window_late_track(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	flowsess_test_seg(&sg, "SA", SISN, c, 65535, 0);
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, R, &sg, ktime_get()), FLOWSESS_TCP_PASS);
-	/* 120 000 bytes, the server's whole window (65 535) twice over. */
+	/* 120 000 bytes, nearly two of the server's windows (65 535). */
 	flowsess_test_seg(&sg, "A", c, sv, 65535, 60000);
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, O, &sg, ktime_get()), FLOWSESS_TCP_PASS);
 	flowsess_test_seg(&sg, "A", sv, c + 60000, 65535, 0);
