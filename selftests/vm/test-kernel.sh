@@ -24,7 +24,7 @@ key=$( (cat "$fragment"; echo "$stamp") | sha256sum | cut -c1-12)
 out="$FLOWSESS_CACHE/kernel-debug-$key"
 
 if [ ! -f "$out/.flowsess-built" ]; then
-	say "building the test kernel in $out (cold: about 15 minutes on 2 cores)"
+	say "building the test kernel in $out (cold: 5 to 8 minutes on 2 cores)"
 	rm -rf "$out"
 	mkdir -p "$out"
 	make -s -C "$src" O="$out" tinyconfig >&2
