@@ -289,20 +289,43 @@ static void flowsess_test_rst_expected(struct kunit *test)
 	flowsess_test_net_destroy(fn);
 }
 
+/* A segment of @len bytes from @dir through tcp.c: what becomes of it? */
+static enum flowsess_tcp_action track_seg(struct flowsess_session *s, enum flowsess_dir dir,
+					  const char *flags, u32 seq, u32 ack, u16 win,
+					  unsigned int len)
+{
+	struct flowsess_tcp_seg sg;
+
+	flowsess_test_seg(&sg, flags, seq, ack, win, len);
+	return flowsess_tcp_track(s, dir, &sg, ktime_get());
+}
+
+/*
+ * A session in the table through tcp.c: the client's SYN (sequence 0, no
+ * window scale), and the server's SYN-ACK (SISN, window 65 535) passed.
+ */
+static struct flowsess_session *syn_answered(struct kunit *test, struct flowsess_net *fn)
+{
+	struct flowsess_session *s;
+	struct flowsess_tuple t;
+
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
+	s = flowsess_test_insert(test, fn, &t, 0);
+	if (s)
+		KUNIT_EXPECT_EQ(test, track_seg(s, R, "SA", SISN, 1, 65535, 0),
+				FLOWSESS_TCP_PASS);
+	return s;
+}
+
 /* Through tcp.c: knobs decide, and drops are counted by kind. */
 static void flowsess_test_window_knobs(struct kunit *test)
 {
 	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_session *s = syn_answered(test, fn);
 	struct flowsess_tcp_seg sg;
-	struct flowsess_session *s;
-	struct flowsess_tuple t;
 	u32 c = 1, sv = SISN + 1;
 
-	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
-	s = flowsess_test_insert(test, fn, &t, 0);	/* SYN with sequence 0 */
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	flowsess_test_seg(&sg, "SA", SISN, c, 65535, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, R, &sg, ktime_get()), FLOWSESS_TCP_PASS);
 	flowsess_test_seg(&sg, "A", c, sv, 65535, 0);
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, O, &sg, ktime_get()), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
@@ -334,35 +357,24 @@ static void flowsess_test_window_knobs(struct kunit *test)
 static void flowsess_test_window_late_track(struct kunit *test)
 {
 	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
-	struct flowsess_tcp_seg sg;
-	struct flowsess_session *s;
-	struct flowsess_tuple t;
+	struct flowsess_session *s = syn_answered(test, fn);
 	u32 c = 1, sv = SISN + 1;
 
-	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
-	s = flowsess_test_insert(test, fn, &t, 0);	/* SYN with sequence 0 */
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	flowsess_test_seg(&sg, "SA", SISN, c, 65535, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, R, &sg, ktime_get()), FLOWSESS_TCP_PASS);
 	/* 120 000 bytes, nearly two of the server's windows (65 535). */
-	flowsess_test_seg(&sg, "A", c, sv, 65535, 60000);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, O, &sg, ktime_get()), FLOWSESS_TCP_PASS);
-	flowsess_test_seg(&sg, "A", sv, c + 60000, 65535, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, R, &sg, ktime_get()), FLOWSESS_TCP_PASS);
-	flowsess_test_seg(&sg, "A", c + 60000, sv, 65535, 60000);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, O, &sg, ktime_get()), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(s, O, "A", c, sv, 65535, 60000), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(s, R, "A", sv, c + 60000, 65535, 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(s, O, "A", c + 60000, sv, 65535, 60000),
+			FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
 
 	/* The lower bound two windows down: c + 120000 - 2 * 65535 - 1. */
-	flowsess_test_seg(&sg, "RA", c - 11070, sv, 0, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, O, &sg, ktime_get()), FLOWSESS_TCP_LATE);
-	flowsess_test_seg(&sg, "FA", c + 1000, sv, 65535, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, O, &sg, ktime_get()), FLOWSESS_TCP_LATE);
+	KUNIT_EXPECT_EQ(test, track_seg(s, O, "RA", c - 11070, sv, 0, 0), FLOWSESS_TCP_LATE);
+	KUNIT_EXPECT_EQ(test, track_seg(s, O, "FA", c + 1000, sv, 65535, 0), FLOWSESS_TCP_LATE);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
 	KUNIT_EXPECT_FALSE(test, s->dead);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 0ULL);
-	flowsess_test_seg(&sg, "RA", c - 11071, sv, 0, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, O, &sg, ktime_get()), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, track_seg(s, O, "RA", c - 11071, sv, 0, 0), FLOWSESS_TCP_DROP);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 1ULL);
 	flowsess_test_net_destroy(fn);
