@@ -74,7 +74,9 @@ tc -n client -s qdisc show dev c0 | sed -n "s/^ *Sent/# c0: Sent/p"
 tc -n server -s qdisc show dev s0 | sed -n "s/^ *Sent/# s0: Sent/p"
 check_num "... with no segment out of window" "$(stat drop_tcp_window)" -eq 0
 lost=$(tc -n client -s qdisc show dev c0 | sed -n 's/.*(dropped \([0-9]*\),.*/\1/p')
-check_num "... though netem lost some on the way" "$lost" -ge 5
+# The premise: the network did lose packets (how many netem counts varies;
+# on 6.12 it once counted 4 in 6 000).
+check_num "... though netem lost some on the way" "$lost" -ge 1
 tc -n client qdisc del dev c0 root
 tc -n server qdisc del dev s0 root
 
