@@ -3,8 +3,10 @@
 # make            build kmod/flowsess.ko and tools/flowsess
 # make demo       boot a router VM and show the SCENARIO, its fix and the counters
 # make check      the whole test suite (host tests, KUnit and selftests in QEMU)
-# make bench      flowsess against no hook and nf_conntrack, in QEMU;
-#                 writes docs/PERFORMANCE.md
+# make bench      flowsess against no hook and nf_conntrack, in QEMU, in
+#                 instructions (icount) and wall-clock time; writes
+#                 docs/PERFORMANCE.md (T="forward sessions lookup wallclock":
+#                 those parts only, report in ~/.cache/flowsess/bench)
 # make install    the module (modules_install, depmod), the tool, its man
 #                 page, bash completion and systemd unit; PREFIX, DESTDIR
 # make uninstall  remove what make install put there
@@ -50,7 +52,7 @@ vm-shell:
 	selftests/vm/check.sh --shell
 
 bench:
-	selftests/vm/bench.sh
+	selftests/vm/bench.sh $(T)
 
 demo:
 	selftests/vm/check.sh --demo

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Sum up make bench: the "# BENCH CPUS CONFIG METRIC VALUE" lines of the
-benchmark VMs' logs, as a markdown report on stdout and in --out.
+"""Sum up make bench: the "# BENCH MODE CONFIG METRIC VALUE" lines of the
+benchmark VMs' logs (MODE "icount", or the vCPUs of a wall-clock VM), as a
+markdown report on stdout and in --out.
 
-    bench-report.py --kernel KVER --reps N --out FILE LOG...
+    bench-report.py --kernel KVER --out FILE LOG...
 
-Each figure is the median of the runs, with their minimum and maximum.
-docs/performance-analysis.md, if present, is appended: what the figures
-mean and what is left to do (it is written by hand).
+Each figure is the median of its runs, shown with their spread: (maximum -
+minimum) / median. In icount mode runs repeat to within a few instructions,
+so a spread over 2 % is flagged, not averaged away: something in the run
+was not deterministic. Ratios are of medians. docs/performance-analysis.md,
+if present, is appended: what the figures mean (written by hand).
 """
 import argparse
 import datetime
@@ -16,28 +19,24 @@ import re
 import statistics
 import sys
 
-BENCH = re.compile(r"^# BENCH (\d+) (\S+) (\S+) (\d+)\s*$")
+BENCH = re.compile(r"^# BENCH (\S+) (\S+) (\S+) (-?\d+)\s*$")
 PROFILE = re.compile(r"^# PROFILE (\S+) (.*\S)\s*$")
 CONFIGS = ("none", "conntrack", "flowsess")
-NETWORK = (
-    ("tcp1", "TCP, 1 stream (Mbit/s)"),
-    ("tcp8", "TCP, 8 streams (Mbit/s)"),
-    ("udp64", "UDP, 64-byte datagrams, 10 000 flows (packets/s)"),
-    ("conns", "new TCP connections per second"),
-    ("conn_failures", "... connections that failed, of 20 000"),
-)
+SPREAD_FLAG = 0.02
+LOOKUP_SIZES = (1000, 100000, 1000000, 4000000)
+# What the guest script's sizes are (selftests/bench/icount.sh).
+CONNS, SYNS = 2000, 20000
 
 
 def collect(paths):
-    """The figures, by (cpus, config, metric), and the profiles' lines, by
-    config."""
+    """The figures, by (mode, config, metric), and the profiles' lines."""
     runs, profiles = {}, {}
     for path in paths:
         with open(path, errors="replace") as f:
             for line in f:
                 m = BENCH.match(line.strip())
                 if m:
-                    key = (int(m.group(1)), m.group(2), m.group(3))
+                    key = (m.group(1), m.group(2), m.group(3))
                     runs.setdefault(key, []).append(int(m.group(4)))
                 m = PROFILE.match(line.strip())
                 if m:
@@ -45,44 +44,255 @@ def collect(paths):
     return runs, profiles
 
 
-def median(runs, cpus, config, metric):
-    values = runs.get((cpus, config, metric))
-    return statistics.median(values) if values else None
+class Figures:
+    def __init__(self, runs, mode):
+        self.runs, self.mode = runs, mode
+        self.flagged = []
 
+    def values(self, config, metric):
+        return self.runs.get((self.mode, config, metric))
 
-def cell(runs, cpus, config, metric):
-    values = runs.get((cpus, config, metric))
-    if not values:
-        return "-"
-    med = statistics.median(values)
-    if len(values) == 1:
-        return f"{med:,.0f}"
-    return f"{med:,.0f} ({min(values):,}-{max(values):,})"
+    def med(self, config, metric):
+        v = self.values(config, metric)
+        return statistics.median(v) if v else None
+
+    def cell(self, config, metric, scale=1.0, fmt="{:,.0f}"):
+        """The median, its number of runs and spread; flagged over 2 %."""
+        v = self.values(config, metric)
+        if not v:
+            return "-"
+        med = statistics.median(v)
+        text = fmt.format(med / scale)
+        if len(v) > 1 and med:
+            spread = (max(v) - min(v)) / abs(med)
+            text += f" (×{len(v)}, ±{spread * 100:.1f} %)"
+            if spread > SPREAD_FLAG:
+                text = f"**{text}**"
+                self.flagged.append(f"{config} {metric}")
+        return text
 
 
 def ratio(a, b):
     return f"{a / b:.2f}" if a is not None and b else "-"
 
 
-def profile_section(runs, profiles):
-    """perf during the UDP test: the hooks' cost per packet, top symbols."""
-    out = ["## Where the CPU goes in the UDP test (perf, 2 vCPUs)\n",
-           "`perf record -a -g` (cpu-clock, 499 Hz) during one more UDP test. "
-           "Every netfilter hook runs under `nf_hook_slow()`: its share of all "
-           "samples (idle included), with what it calls, is the cost of the "
-           "configuration's hooks; divided by the packets forwarded, their CPU "
-           "time per packet.\n",
-           "| configuration | samples in `nf_hook_slow()` and below | hook time per packet (ns) |",
-           "|---|---|---|"]
+def over(x, base):
+    return x - base if x is not None and base is not None else None
+
+
+def num(x, fmt="{:,.0f}"):
+    return "-" if x is None else fmt.format(x)
+
+
+def icount_section(runs, kernel, out, targets):
+    f = Figures(runs, "icount")
+    a_med = lambda m: f.med("none", m)   # noqa: E731
+    out.append("## Instructions: QEMU icount mode, 1 vCPU\n")
+    out.append(f"Debian's kernel {kernel} under QEMU with `-icount shift=0,sleep=off`: "
+               "the guest's clock advances one nanosecond per instruction it executes "
+               "and jumps over idle time, so every figure below is a count of "
+               "instructions, independent of the host's load. It models no cache: "
+               "memory stalls are not in it (the wall-clock section is). Work is "
+               "counted by `selftests/helpers/meter.c`: the clock minus a SCHED_IDLE "
+               "loop's share (throughput), or minus the CPU's idle time and what an idle "
+               "VM executes anyway (new sessions, which wait for their expiry). "
+               "Figures are medians, with the number of runs and their spread; a "
+               "spread over 2 % is in bold. *Hook* figures are a configuration's "
+               "instructions minus those of (a), the same work without a hook.\n")
+
+    out.append("### The tables as configured\n")
+    out.append("Both tables get flowsess's shipped hash size, so the same load factor at "
+               "any number of sessions, and the same limit; conntrack's `hashsize` is set "
+               "to it through `/sys/module/nf_conntrack/parameters/hashsize`, "
+               "`nf_conntrack_max` to flowsess's `max-sessions`. The nftables forward "
+               "chain's first rule is `ct state established,related accept`. Timeouts "
+               "(seconds), as each table reported them:\n")
+    out.append("| | (b) nf_conntrack | (c) flowsess |")
+    out.append("|---|---|---|")
+    for metric, label in (("hash_buckets", "hash buckets"),
+                          ("timeout_udp", "UDP (raised: the lookup part's sessions must not expire)"),
+                          ("timeout_syn_sent", "TCP, SYN sent (the SYN flood expires by it)"),
+                          ("timeout_time_wait", "TCP, TIME_WAIT (connect/close churn expires by it)"),
+                          ("timeout_tcp", "TCP, established")):
+        out.append(f"| {label} | {num(f.med('conntrack', metric))} | "
+                   f"{num(f.med('flowsess', metric))} |")
+    out.append("| limit | 262,144 | 262,144 |")
+    out.append(f"| lookup part: hash buckets | {num(f.med('conntrack', 'lookup_hash_buckets'))} "
+               f"| {num(f.med('flowsess', 'lookup_hash_buckets'))} |")
+    out.append("| lookup part: limit | 4,300,000 | 4,300,000 |\n")
+    out.append("conntrack refuses to add to a hash chain 8 to 64 entries long (chosen at "
+               "random), so at flowsess's bucket count it stops at about 650 000 entries; "
+               "for the lookup part its hash is sized as an admin would size it for "
+               "millions. flowsess's hash does not grow today: that is its load factor "
+               "at 4 M sessions.\n")
+
+    out.append("### Forwarding throughput\n")
+    out.append("TCP: 256 MiB through the router over 1 or 8 connections (`tcpbulk`); "
+               "Mbit/s per 10⁹ instructions of the whole VM (sender, router, receiver). "
+               "UDP: 64-byte frames from the kernel's pktgen, both ways at once over "
+               "10 000 flows that exist already (50 000 each way), between two addresses "
+               "that are no one's, so the ends drop them without an answer; forwarded "
+               "packets per 10⁹ instructions.\n")
+    out.append("| measure | (a) no hook | (b) nf_conntrack | (c) flowsess | c / a | c / b |")
+    out.append("|---|---|---|---|---|---|")
+    for metric, label in (("tcp1_mbits", "TCP, 1 stream (Mbit/s)"),
+                          ("tcp8_mbits", "TCP, 8 streams (Mbit/s)")):
+        a, b, c = (f.med(cfg, metric) for cfg in CONFIGS)
+        out.append(f"| {label} | {f.cell('none', metric)} | {f.cell('conntrack', metric)} | "
+                   f"{f.cell('flowsess', metric)} | {ratio(c, a)} | {ratio(c, b)} |")
+        targets.append((f"{label}: flowsess / no hook", ratio(c, a), ">= 0.95",
+                        None if not (a and c) else c / a >= 0.95))
+    a, b, c = (f.med(cfg, "udp_per_packet") for cfg in CONFIGS)
+    rate = lambda x: 1e9 / x if x else None   # noqa: E731
+    out.append(f"| UDP, 64-byte frames, 10 000 flows (packets/s) | {num(rate(a))} | "
+               f"{num(rate(b))} | {num(rate(c))} | {ratio(rate(c), rate(a))} | "
+               f"{ratio(rate(c), rate(b))} |\n")
+    targets.append(("UDP, 64-byte frames, 10 000 flows: flowsess / no hook",
+                    ratio(rate(c), rate(a)), ">= 0.95",
+                    None if not (a and c) else a / c >= 0.95))
+
+    out.append("### Hook instructions per forwarded packet\n")
+    out.append("A TCP packet is what the router forwards: with GSO most are 16 KiB "
+               "or more.\n")
+    out.append("| traffic | (a) per packet | (b) per packet | (c) per packet "
+               "| (b) hook | (c) hook | c / b, hooks |")
+    out.append("|---|---|---|---|---|---|---|")
+    for metric, label in (("tcp1_per_packet", "TCP, 1 stream"),
+                          ("tcp8_per_packet", "TCP, 8 streams"),
+                          ("udp_per_packet", "UDP, 10 000 flows")):
+        a, b, c = (f.med(cfg, metric) for cfg in CONFIGS)
+        hb, hc = over(b, a), over(c, a)
+        out.append(f"| {label} | {f.cell('none', metric)} | {f.cell('conntrack', metric)} | "
+                   f"{f.cell('flowsess', metric)} | {num(hb)} | {num(hc)} | {ratio(hc, hb)} |")
+        if metric != "tcp8_per_packet":
+            targets.append((f"hook instructions per packet, {label}: flowsess / conntrack",
+                            ratio(hc, hb), "<= 0.5",
+                            None if not (hb and hc is not None and hb > 0) else hc / hb <= 0.5))
+    out.append("")
+
+    out.append("### Per new session, creation and its later teardown\n")
+    out.append(f"From the first packet until every session the load made was freed "
+               f"(the table's count back at 0): {CONNS:,} TCP connections opened and "
+               f"closed by 4 clients (`connrate`; they end in TIME_WAIT), and a flood of "
+               f"{SYNS:,} SYNs to distinct ports that nothing answers (`rawtcp`; they "
+               f"end at the SYN-sent timeout). Instructions of the whole VM per session.\n")
+    out.append("| load | (a) no hook | (b) nf_conntrack | (c) flowsess "
+               "| (b) hook | (c) hook | c / b, hooks |")
+    out.append("|---|---|---|---|---|---|---|")
+    for metric, label, n in (("churn_instructions", "TCP connect/close", CONNS),
+                             ("flood_instructions", "SYN flood", SYNS)):
+        a, b, c = (f.med(cfg, metric) for cfg in CONFIGS)
+        hb, hc = over(b, a), over(c, a)
+        hb = hb / n if hb is not None else None
+        hc = hc / n if hc is not None else None
+        out.append(f"| {label} | {f.cell('none', metric, n)} | {f.cell('conntrack', metric, n)} | "
+                   f"{f.cell('flowsess', metric, n)} | {num(hb)} | {num(hc)} | {ratio(hc, hb)} |")
+        targets.append((f"hook instructions per new session, {label}: flowsess / conntrack",
+                        ratio(hc, hb), "<= 0.67",
+                        None if not (hb and hc is not None and hb > 0) else hc / hb <= 0.67))
+    out.append("")
+
+    out.append("### Lookup as the table grows\n")
+    out.append("The table filled with idle UDP sessions (one pktgen datagram each) to "
+               "the number shown, 1 000 of them the probe's flows; then the UDP probe "
+               "above over those 1 000 flows. Hook instructions per packet are over "
+               "(a)'s per-packet figure from the throughput test. *Entries walked* is "
+               "what a lookup that hits walks in flowsess's hash on average, read from "
+               "the table (`/sys/kernel/debug/flowsess/chains`, in the bench build of "
+               "the module only; its packet path is the same). Both tables have the "
+               "buckets shown above, as shipped; `max-sessions` and `nf_conntrack_max` "
+               "raised to 4,300,000.\n")
+    out.append("| sessions | (b) per packet | (b) hook | (c) per packet | (c) hook "
+               "| c / b, hooks | (c) entries walked |")
+    out.append("|---|---|---|---|---|---|---|")
+    a = a_med("udp_per_packet")
+    hooks = {}
+    for n in LOOKUP_SIZES:
+        metric = f"lookup_per_packet_{n}"
+        b, c = f.med("conntrack", metric), f.med("flowsess", metric)
+        hb, hc = over(b, a), over(c, a)
+        hooks[n] = (hb, hc)
+        walk = f.med("flowsess", f"walk_x100_{n}")
+        out.append(f"| {n:,} | {f.cell('conntrack', metric)} | {num(hb)} | "
+                   f"{f.cell('flowsess', metric)} | {num(hc)} | {ratio(hc, hb)} | "
+                   f"{num(walk / 100 if walk is not None else None, '{:,.2f}')} |")
+    out.append("")
+    l1k, l4m = hooks[1000][1], hooks[4000000][1]
+    targets.append(("flowsess's hook instructions per packet, 4 M sessions / 1 k",
+                    ratio(l4m, l1k), "<= 1.2",
+                    None if not (l1k and l4m) else l4m / l1k <= 1.2))
+
+    out.append("### Memory\n")
+    out.append("Per session: the slab object plus its share of the hash at 1 M sessions. "
+               "The total for 1 M sessions is what `Slab:` in /proc/meminfo grew by "
+               "while the table went from empty to 1 M sessions (objects, conntrack's "
+               "extensions, slab overhead), plus the hash.\n")
+    out.append("| | slab object | hash | bytes per session | total for 1 M sessions |")
+    out.append("|---|---|---|---|---|")
+    per_session = {}
+    for cfg in ("conntrack", "flowsess"):
+        obj, hsh = f.med(cfg, "object_bytes"), f.med(cfg, "hash_bytes")
+        slab = f.med(cfg, "slab_bytes_1m")
+        per = obj + hsh / 1e6 if obj is not None and hsh is not None else None
+        per_session[cfg] = per
+        total = slab + hsh if slab is not None and hsh is not None else None
+        out.append(f"| ({'b' if cfg == 'conntrack' else 'c'}) {cfg} | {num(obj)} B | "
+                   f"{num(hsh)} B | {num(per, '{:,.1f}')} B | "
+                   f"{num(total / 2**20 if total is not None else None, '{:,.1f}')} MiB |")
+    out.append("")
+    per = per_session.get("flowsess")
+    targets.append(("bytes per session, flowsess", num(per, "{:,.1f}"), "<= 128",
+                    None if per is None else per <= 128))
+
+    out.append("### Wake-ups with 1 M idle sessions\n")
+    out.append("10 s of a quiet VM with the table at 1 M sessions: how often a timer, "
+               "hrtimer or work item of the hook's module ran (tracepoints "
+               "`hrtimer_expire_entry`, `timer_expire_entry`, `workqueue_execute_start`), "
+               "and how often the CPU's timer interrupt fired (LOC).\n")
+    out.append("| | module's timers and work, per second | CPU timer interrupts, per second |")
+    out.append("|---|---|---|")
+    for cfg in ("conntrack", "flowsess"):
+        out.append(f"| {cfg} | {f.cell(cfg, 'module_wakeups_x100', 100, '{:,.1f}')} | "
+                   f"{f.cell(cfg, 'cpu_wakeups_x100', 100, '{:,.1f}')} |")
+    out.append("")
+    w = f.med("flowsess", "module_wakeups_x100")
+    w = w / 100 if w is not None else None
+    targets.append(("flowsess's wake-ups per second, 1 M idle sessions", num(w, "{:,.1f}"), "<= 100",
+                    None if w is None else w <= 100))
+    return f.flagged
+
+
+def wallclock_section(runs, profiles, kernel, out):
+    f = Figures(runs, "2")
+    out.append("## Wall clock: QEMU TCG, 2 vCPUs\n")
+    out.append(f"The same topology, Debian's kernel {kernel}, QEMU without icount: "
+               "real time, with memory stalls and two vCPUs, and with the 30-50 % "
+               "spread of emulation on a shared host (the ratios below move with it; "
+               "read them as a check on the instruction counts, not as results).\n")
+    out.append("| measure | (a) no hook | (b) nf_conntrack | (c) flowsess | c / a | c / b |")
+    out.append("|---|---|---|---|---|---|")
+    for metric, label in (("tcp1", "TCP, 1 stream (Mbit/s)"),
+                          ("tcp8", "TCP, 8 streams (Mbit/s)"),
+                          ("udp64", "UDP, 64-byte datagrams, 10 000 flows (packets/s)"),
+                          ("conns", "new TCP connections per second")):
+        a, b, c = (f.med(cfg, metric) for cfg in CONFIGS)
+        out.append(f"| {label} | {f.cell('none', metric)} | {f.cell('conntrack', metric)} | "
+                   f"{f.cell('flowsess', metric)} | {ratio(c, a)} | {ratio(c, b)} |")
+    out.append("")
+    if not profiles:
+        return
+    out.append("### Where the CPU goes in the UDP test (perf)\n")
+    out.append("`perf record -a -g` (cpu-clock, 499 Hz) during one more UDP test. Every "
+               "netfilter hook runs under `nf_hook_slow()`: its share of all samples, "
+               "with what it calls, divided by the packets forwarded, is the hooks' "
+               "time per packet.\n")
+    out.append("| configuration | samples in `nf_hook_slow()` and below | hook time per packet (ns) |")
+    out.append("|---|---|---|")
     for cfg in CONFIGS:
-        share = median(runs, 2, cfg, "hook_share_x100")
+        share = f.med(cfg, "hook_share_x100")
         share = "-" if share is None else f"{share / 100:.2f} %"
-        out.append(f"| {cfg} | {share} | {cell(runs, 2, cfg, 'hook_ns_per_packet')} |")
-    a, b, c = (median(runs, 2, cfg, "hook_ns_per_packet") for cfg in CONFIGS)
-    if a is not None and b and c:
-        out.append(f"\nWithout the hooks of (a), there in all three (see below): "
-                   f"conntrack {b - a:,.0f} ns, flowsess {c - a:,.0f} ns per packet; "
-                   f"flowsess / conntrack {ratio(c - a, b - a)}.\n")
+        out.append(f"| {cfg} | {share} | {f.cell(cfg, 'hook_ns_per_packet')} |")
+    out.append("")
     for cfg in CONFIGS:
         if cfg in profiles:
             out.append(f"The functions the samples under `nf_hook_slow()` were in, {cfg} "
@@ -90,136 +300,38 @@ def profile_section(runs, profiles):
             out.append("```")
             out.extend(profiles[cfg])
             out.append("```\n")
-    return out
 
 
-def report(runs, profiles, kernel, reps):
-    out = []
+def report(runs, profiles, kernel):
+    out = ["# flowsess performance\n"]
     date = datetime.date.today().isoformat()
-    out.append("# flowsess performance\n")
-    out.append(f"Measured by `make bench` on {date}: Debian's kernel {kernel} under QEMU "
-               "(TCG software emulation, no KVM, `-cpu max`, 2 GiB), on the selftests' "
-               "client / router / server topology (veth between network namespaces). "
-               "The router runs (a) no hook, (b) nf_conntrack with an nftables forward "
-               "chain (`ct state established,related accept`, new TCP SYN, UDP and "
-               f"ICMP accepted) or (c) flowsess with its defaults, in turn. Each figure is the "
-               f"median of {reps} runs (minimum-maximum in brackets). Under emulation absolute "
-               "figures are far below real hardware; the ratios are the point.\n")
-    out.append("## Through the router, 2 vCPUs\n")
-    out.append("| measure | (a) no hook | (b) nf_conntrack | (c) flowsess | c / a | c / b |")
-    out.append("|---|---|---|---|---|---|")
-    for metric, label in NETWORK:
-        a, b, c = (median(runs, 2, cfg, metric) for cfg in CONFIGS)
-        out.append(f"| {label} | {cell(runs, 2, 'none', metric)} | "
-                   f"{cell(runs, 2, 'conntrack', metric)} | {cell(runs, 2, 'flowsess', metric)} | "
-                   f"{ratio(c, a)} | {ratio(c, b)} |")
-    out.append("")
-
-    a, b, c = (median(runs, 2, cfg, "udp64") for cfg in CONFIGS)
-    overhead = None
-    if a and b and c:
-        ov_b = 1e6 / b - 1e6 / a
-        ov_c = 1e6 / c - 1e6 / a
-        # A hook that ran faster than no hook is noise, not a cost.
-        overhead = ov_c / ov_b if ov_b > 0 and ov_c >= 0 else None
-        out.append("## Per-packet cost over no hook (from the UDP rate, 2 vCPUs)\n")
-        out.append("| | µs per packet | over (a) |")
-        out.append("|---|---|---|")
-        out.append(f"| (a) no hook | {1e6 / a:.2f} | - |")
-        out.append(f"| (b) nf_conntrack | {1e6 / b:.2f} | {ov_b:+.2f} |")
-        out.append(f"| (c) flowsess | {1e6 / c:.2f} | {ov_c:+.2f} |")
-        out.append("")
-        if overhead is None:
-            out.append("A configuration with a hook forwarded faster than no hook: "
-                       "this run's UDP figures are within the noise, no ratio.\n")
-
-    if profiles:
-        out.extend(profile_section(runs, profiles))
-
-    out.append("## Scaling from 1 to 2 vCPUs\n")
-    out.append("| measure | configuration | 1 vCPU | 2 vCPUs | 2 / 1 |")
-    out.append("|---|---|---|---|---|")
-    for metric, label in NETWORK:
-        for cfg in CONFIGS:
-            one, two = median(runs, 1, cfg, metric), median(runs, 2, cfg, metric)
-            if one is None and two is None:
-                continue
-            out.append(f"| {label} | {cfg} | {cell(runs, 1, cfg, metric)} | "
-                       f"{cell(runs, 2, cfg, metric)} | {ratio(two, one)} |")
-    out.append("")
-
-    out.append("## The session table on its own (flowsess, N buckets for N sessions)\n")
-    out.append("The memory floor is two dependent reads at random places of arrays "
-               "the size of the bucket array and of the sessions, without the table: "
-               "what the machine charges for the memory a lookup touches.\n")
-    out.append("| sessions | insert (ns) | lookup, hit (ns) | lookup, miss (ns) "
-               "| entries a hit walks | memory floor (ns) | hit above the floor (ns) |")
-    out.append("|---|---|---|---|---|---|---|")
-    for n in (1000, 100000, 1000000):
-        walk = median(runs, 2, "flowsess", f"table_walk_x100_{n}")
-        walk = f"{walk / 100:.2f}" if walk is not None else "-"
-        hit = median(runs, 2, "flowsess", f"table_lookup_ns_{n}")
-        floor = median(runs, 2, "flowsess", f"table_memory_ns_{n}")
-        above = f"{hit - floor:,.0f}" if hit is not None and floor is not None else "-"
-        out.append(f"| {n:,} | {cell(runs, 2, 'flowsess', f'table_insert_ns_{n}')} | "
-                   f"{cell(runs, 2, 'flowsess', f'table_lookup_ns_{n}')} | "
-                   f"{cell(runs, 2, 'flowsess', f'table_miss_ns_{n}')} | {walk} | "
-                   f"{cell(runs, 2, 'flowsess', f'table_memory_ns_{n}')} | {above} |")
-    out.append("")
-    l1k = median(runs, 2, "flowsess", "table_lookup_ns_1000")
-    l1m = median(runs, 2, "flowsess", "table_lookup_ns_1000000")
-    f1k = median(runs, 2, "flowsess", "table_memory_ns_1000")
-    f1m = median(runs, 2, "flowsess", "table_memory_ns_1000000")
-    mem_f = median(runs, 2, "flowsess", "bytes_per_session")
-    mem_c = median(runs, 2, "conntrack", "bytes_per_session")
-    out.append("## Memory per session (slab object size)\n")
-    out.append("| flowsess | nf_conntrack |")
-    out.append("|---|---|")
-    out.append(f"| {mem_f if mem_f else '-'} bytes | {mem_c if mem_c else '-'} bytes |")
-    out.append("")
-
-    def target(name, value, goal, met):
-        mark = "-" if met is None else ("yes" if met else "**no**")
-        out.append(f"| {name} | {value} | {goal} | {mark} |")
-
-    out.append("## Targets\n")
+    out.append(f"Measured by `make bench` on {date}, on the selftests' client / router / "
+               "server topology (veth between network namespaces, all in one VM). The "
+               "router runs (a) no hook, (b) nf_conntrack with an nftables forward chain "
+               "(`ct state established,related accept` first, then new TCP SYN, UDP and "
+               "ICMP accepted) or (c) flowsess as it ships, in turn. Under emulation "
+               "absolute figures are far from real hardware; the ratios are the point.\n")
+    targets = []
+    flagged = icount_section(runs, kernel, out, targets)
+    if flagged:
+        out.append("**Spread over 2 %** (not deterministic; see the bold figures): "
+                   + ", ".join(flagged) + ".\n")
+    out.append("### Targets\n")
+    out.append("From the instruction counts. A miss is reported as a miss.\n")
     out.append("| target | measured | goal | met |")
     out.append("|---|---|---|---|")
-    for metric, label in NETWORK[:2]:
-        a, c = median(runs, 2, "none", metric), median(runs, 2, "flowsess", metric)
-        r = c / a if a and c else None
-        target(f"{label}: flowsess / no hook", ratio(c, a), ">= 0.95",
-               None if r is None else r >= 0.95)
-    target("per-packet cost over no hook: flowsess / conntrack",
-           f"{overhead:.2f}" if overhead is not None else "-", "<= 0.5",
-           None if overhead is None else overhead <= 0.5)
-    ha, hb, hc = (median(runs, 2, cfg, "hook_ns_per_packet") for cfg in CONFIGS)
-    hr = (hc - ha) / (hb - ha) if ha is not None and hb and hc and hb > ha else None
-    target("... the hooks' time per packet by perf, over (a): flowsess / conntrack",
-           "-" if hr is None else f"{hr:.2f}", "<= 0.5", None if hr is None else hr <= 0.5)
-    b, c = median(runs, 2, "conntrack", "conns"), median(runs, 2, "flowsess", "conns")
-    target("new connections per second: flowsess / conntrack", ratio(c, b), ">= 1.5",
-           None if not (b and c) else c / b >= 1.5)
-    a = median(runs, 2, "none", "conns")
-    target("... no hook at all / conntrack (the most any hook can reach)", ratio(a, b),
-           "(the limit)", None)
-    target("lookup at 1 M sessions / at 1 k", ratio(l1m, l1k), "<= 1.5",
-           None if not (l1k and l1m) else l1m / l1k <= 1.5)
-    target("... the memory floor alone, 1 M / 1 k", ratio(f1m, f1k), "(the machine)", None)
-    w1k = median(runs, 2, "flowsess", "table_walk_x100_1000")
-    w1m = median(runs, 2, "flowsess", "table_walk_x100_1000000")
-    target("... entries a hit walks, 1 M / 1 k", ratio(w1m, w1k), "<= 1.5",
-           None if not (w1k and w1m) else w1m / w1k <= 1.5)
-    target("bytes per session", f"{mem_f}" if mem_f else "-", "<= 128",
-           None if not mem_f else mem_f <= 128)
+    for name, value, goal, met in targets:
+        mark = "-" if met is None else ("yes" if met else "**no**")
+        out.append(f"| {name} | {value} | {goal} | {mark} |")
     out.append("")
+    if any(k[0] == "2" for k in runs):
+        wallclock_section(runs, profiles, kernel, out)
     return "\n".join(out)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kernel", required=True)
-    parser.add_argument("--reps", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("logs", nargs="+")
     args = parser.parse_args()
@@ -227,7 +339,7 @@ def main():
     runs, profiles = collect(args.logs)
     if not runs:
         sys.exit("bench-report: no BENCH lines in the logs")
-    text = report(runs, profiles, args.kernel, args.reps)
+    text = report(runs, profiles, args.kernel)
     analysis = os.path.join(os.path.dirname(args.out), "performance-analysis.md")
     if os.path.exists(analysis):
         with open(analysis) as f:

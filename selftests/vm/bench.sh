@@ -1,18 +1,32 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make bench: flowsess side by side with no hook and with nf_conntrack, in
-# the same VM (Debian's stock kernel under QEMU), on the selftests'
-# topology. One VM with 2 vCPUs runs everything (and a perf profile of
-# each configuration), one with 1 vCPU the network measurements again
-# (scaling). Prints a markdown table and writes
-# it to docs/PERFORMANCE.md.
+# make bench [T="PART..."]: flowsess side by side with no hook and with
+# nf_conntrack, on the selftests' topology, in Debian's stock kernel under
+# QEMU. Parts:
+#   forward, sessions, lookup   one VM in icount mode (one vCPU whose clock
+#                               counts instructions): selftests/bench/icount.sh
+#   wallclock                   one VM with 2 vCPUs, real time:
+#                               selftests/bench/wallclock.sh
+# With every part (no T), the report goes to docs/PERFORMANCE.md; with T,
+# to $FLOWSESS_CACHE/bench/PERFORMANCE.md. Both are printed.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 vm="$FLOWSESS_TOP/selftests/vm"
 
+parts=${*:-forward sessions lookup wallclock}
+icount_parts=
+wallclock=0
+for p in $parts; do
+	case $p in
+	forward|sessions|lookup) icount_parts="$icount_parts${icount_parts:+,}$p" ;;
+	wallclock) wallclock=1 ;;
+	*) die "no part $p of make bench (forward, sessions, lookup, wallclock)" ;;
+	esac
+done
+
 "$vm/deps.sh"
 missing=()
-for p in iperf3 nftables linux-perf; do
+for p in iperf3 nftables; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -23,33 +37,44 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 run="$FLOWSESS_CACHE/bench"
-mkdir -p "$run"
+mkdir -p "$run" "$FLOWSESS_CACHE/logs"
+rm -f "$run"/*.log "$run"/*.log.kernel
 kver=$(debian_kver)
 kroot=$("$vm/stock-kernel.sh")
 
-say "building the module (with the table benchmark), the tool and the helpers"
+say "building the module (bench build: /sys/kernel/debug/flowsess/chains), the tool and the helpers"
 ko=$(build_module "$run/src" "/usr/src/linux-headers-$kver" FLOWSESS_BENCH=y) ||
 	die "the module did not build"
 build_userland "$run/bin" || die "the tool or a test helper did not build"
 "$vm/initramfs.sh" "$run/bench.cpio.gz" "$kroot" "$kver" "$ko" \
-	"veth nft_ct nf_tables" "$run"/bin/* /usr/bin/iperf3 /usr/sbin/nft /usr/bin/perf
+	"veth nft_ct nf_tables pktgen" "$run"/bin/* /usr/bin/iperf3 /usr/sbin/nft
 
-reps=${REPS:-5}
+reps=${REPS:-3}
 logs=()
-for cpus in 2 1; do
-	table=0
-	[ "$cpus" = 2 ] && table=1
-	say "the VM with $cpus vCPU(s): $reps runs of each measurement per configuration"
-	FLOWSESS_VM_CPUS=$cpus FLOWSESS_VM_MEM=2048 "$vm/run.sh" \
-		"$kroot/boot/vmlinuz-$kver" "$run/bench.cpio.gz" "$run/bench-$cpus.log" 3600 \
-		"flowsess_mode=bench flowsess_reps=$reps flowsess_table=$table flowsess_profile=$table" || true
-	if ! "$vm/verdict.py" "$run/bench-$cpus.log" bench >"$run/verdict-$cpus"; then
-		cat "$run/verdict-$cpus"
-		cp "$run/bench-$cpus.log" "$FLOWSESS_CACHE/logs/bench-$cpus-$(date +%Y%m%d-%H%M%S).log"
-		die "the benchmark VM with $cpus vCPU(s) failed; log kept in $FLOWSESS_CACHE/logs"
+# vm NAME CPUS MEMORY ICOUNT TIMEOUT ARGS: one benchmark VM, judged like a
+# selftest VM (any kernel report fails it).
+vm() {
+	local log="$run/$1.log"
+	say "the $1 VM: $reps runs of each figure"
+	FLOWSESS_VM_CPUS=$2 FLOWSESS_VM_MEM=$3 FLOWSESS_VM_ICOUNT=$4 "$vm/run.sh" \
+		"$kroot/boot/vmlinuz-$kver" "$run/bench.cpio.gz" "$log" "$5" \
+		"flowsess_mode=bench flowsess_reps=$reps $6" || true
+	if ! "$vm/verdict.py" "$log" bench >"$run/verdict-$1"; then
+		cat "$run/verdict-$1"
+		cp "$log" "$FLOWSESS_CACHE/logs/bench-$1-$(date +%Y%m%d-%H%M%S).log"
+		cp "$log.kernel" "$FLOWSESS_CACHE/logs/bench-$1-$(date +%Y%m%d-%H%M%S).log.kernel"
+		die "the $1 benchmark VM failed; its logs are kept in $FLOWSESS_CACHE/logs"
 	fi
-	logs+=("$run/bench-$cpus.log")
-done
+	logs+=("$log")
+}
+if [ -n "$icount_parts" ]; then
+	vm icount 1 4096 1 2400 "flowsess_bench=icount flowsess_parts=$icount_parts"
+fi
+if [ $wallclock = 1 ]; then
+	vm wallclock 2 2048 0 1800 "flowsess_bench=wallclock"
+fi
 
-"$vm/bench-report.py" --kernel "$kver" --reps "$reps" \
-	--out "$FLOWSESS_TOP/docs/PERFORMANCE.md" "${logs[@]}"
+out="$FLOWSESS_TOP/docs/PERFORMANCE.md"
+[ $# -eq 0 ] || out="$run/PERFORMANCE.md"
+"$vm/bench-report.py" --kernel "$kver" --out "$out" "${logs[@]}"
+say "the report: $out"

@@ -1,0 +1,470 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# make bench, inside the VM, in QEMU's icount mode: one vCPU whose clock
+# advances one nanosecond per instruction it executes (run.sh), so every
+# figure here is a count of instructions and repeats from run to run.
+# The selftests' client / router / server topology, the router being the
+# initial namespace (flowsess's sysfs and debugfs files, conntrack's
+# /proc/sys are the router's), under three configurations:
+#   none       no hook: neither flowsess nor conntrack loaded
+#   conntrack  nf_conntrack, an nftables forward chain whose first rule is
+#              ct state established,related accept
+#   flowsess   the module as it ships
+# Both tables get the same hash size (flowsess's default, BUCKETS), so the
+# same load factor at any number of sessions, and the same limit.
+#
+# Parts (PARTS, default all): forward, sessions, lookup. Each figure is
+# measured REPS times; the host reports the spread. Prints
+# "# BENCH icount CONFIG METRIC VALUE" lines and a TAP line per part and
+# configuration: every measurement produced a number.
+cd /selftests || exit 1
+. ./lib.sh
+
+REPS=${REPS:-3}
+PARTS=${PARTS:-forward sessions lookup}
+ROUTER_IN_INIT=1
+CONFIGS=${CONFIGS:-none conntrack flowsess}
+BUCKETS=16384
+LIMIT=262144		# both tables' limit (flowsess's default max-sessions)
+BIG_LIMIT=4300000	# the lookup part's, raised as an admin would
+# conntrack refuses a new entry in a chain of 8 to 64 (random), so it
+# cannot hold millions in BUCKETS buckets: for the lookup part its hash is
+# sized as an admin would, one bucket per session or so.
+BIG_CONNTRACK_BUCKETS=4194304
+# The UDP flows run between two addresses that are no one's, one on each
+# end's link: each end drops what it gets, without an answer.
+UDP_CLIENT=10.0.1.3 UDP_SERVER=10.0.2.3
+TCP_BYTES=${TCP_BYTES:-268435456}
+UDP_PACKETS=${UDP_PACKETS:-50000}	# per direction
+CONNS=${CONNS:-2000}
+SYNS=${SYNS:-20000}
+
+report() { echo "# BENCH icount $config $1 $2"; }
+calc() { awk "BEGIN { printf \"%.0f\\n\", $1 }"; }
+
+# --- the meters (helpers/meter.c says how they count) -----------------------
+
+# spin_start, spin_stop: the instructions executed between the two by
+# everything but the spinner, in $spin_work; for work that keeps the CPU
+# busy. Both in the same shell: spin_stop waits for the spinner's count.
+spin_start() {
+	rm -f /tmp/spin.ready
+	meter spin >/tmp/spin 2>/tmp/spin.ready &
+	spin_pid=$!
+	until [ -s /tmp/spin.ready ]; do :; done
+	spin_t0=$(meter now)
+}
+spin_stop() {
+	local t1 loops
+	t1=$(meter now)
+	kill "$spin_pid"
+	wait "$spin_pid"
+	loops=$(sed -n 's/^loops=//p' /tmp/spin)
+	if [ -z "$loops" ]; then
+		echo "# the spinner said \"$(cat /tmp/spin /tmp/spin.ready)\"" >&2
+		return 1
+	fi
+	spin_loops=$loops
+	spin_work=$(calc "($t1 - $spin_t0) - $loops * $loop_ns")
+}
+
+# busy_start, busy_stop: the same from the tick's idle time, minus what an
+# idle VM executes anyway in that long (timers of the system); for work
+# that waits, e.g. for sessions to expire.
+busy_start() {
+	busy_t0=$(meter now)
+	busy_i0=$(meter idle)
+}
+busy_stop() {
+	local t1 i1
+	t1=$(meter now)
+	i1=$(meter idle)
+	calc "($t1 - $busy_t0) - ($i1 - $busy_i0) - ($t1 - $busy_t0) * $idle_busy"
+}
+
+calibrate() {
+	local t1 loops
+	# The spinner alone: instructions per loop (the system's timers in it).
+	loop_ns=0
+	spin_start
+	sleep 2
+	spin_stop || return 1
+	loops=$spin_loops
+	loop_ns=$(awk "BEGIN { printf \"%.6f\\n\", $spin_work / $loops }")
+	# What an idle VM executes per ns.
+	idle_busy=0
+	busy_start
+	sleep 10
+	t1=$(busy_stop)
+	idle_busy=$(awk "BEGIN { printf \"%.9f\\n\", $t1 / 10e9 }")
+	echo "# calibration: $loop_ns ns per spinner loop, $t1 instructions in 10 s idle"
+	[ "$loops" -gt 0 ] && [ "$t1" -ge 0 ]
+}
+
+# --- the configurations -----------------------------------------------------
+
+# setup LIMIT [CONNTRACK_BUCKETS]: the router's hook, for $config.
+setup() {
+	case $config in
+	none)
+		! grep -qE '^(nf_conntrack|flowsess) ' /proc/modules ;;
+	conntrack)
+		modload nft_ct || return 1
+		echo "${2:-$BUCKETS}" >/sys/module/nf_conntrack/parameters/hashsize &&
+		sysctl -qw net.netfilter.nf_conntrack_max="$1" \
+			net.netfilter.nf_conntrack_udp_timeout=3600 \
+			net.netfilter.nf_conntrack_udp_timeout_stream=3600 \
+			net.netfilter.nf_conntrack_tcp_timeout_syn_sent=20 \
+			net.netfilter.nf_conntrack_tcp_timeout_time_wait=2 || return 1
+		nft -f - <<-EOF
+			table inet bench {
+				chain forward {
+					type filter hook forward priority 0; policy drop;
+					ct state established,related accept
+					ct state new tcp flags & (syn | ack | fin | rst) == syn accept
+					# udp, icmp, ipv6-icmp: no /etc/protocols in the VM
+					ct state new meta l4proto { 17, 1, 58 } accept
+				}
+			}
+		EOF
+		;;
+	flowsess)
+		flowsess_load &&
+		flowsess set max-sessions "$1" udp-timeout 3600 ;;
+	esac
+}
+
+# The timeouts the runs depend on, as the tables report them (seconds).
+report_timeouts() {
+	case $config in
+	conntrack)
+		report timeout_udp "$(sysctl -n net.netfilter.nf_conntrack_udp_timeout)"
+		report timeout_syn_sent "$(sysctl -n net.netfilter.nf_conntrack_tcp_timeout_syn_sent)"
+		report timeout_time_wait "$(sysctl -n net.netfilter.nf_conntrack_tcp_timeout_time_wait)"
+		report timeout_tcp "$(sysctl -n net.netfilter.nf_conntrack_tcp_timeout_established)"
+		report hash_buckets "$(cat /sys/module/nf_conntrack/parameters/hashsize)"
+		;;
+	flowsess)
+		# A TCP session closed by FINs stays 2 s with time-wait-state off.
+		flowsess -j show | tr ',{}' '\n\n\n' | awk -F: '
+			{ gsub(/[" ]/, "") }
+			$1 == "udp-timeout-ms" { print "udp", $2 }
+			$1 == "tcp-initial-timeout-ms" { print "syn_sent", $2 }
+			$1 == "time-wait-state" { tw = $2 }
+			$1 == "time-wait-timeout-ms" { twt = $2 }
+			$1 == "tcp-timeout-ms" { print "tcp", $2 }
+			END { print "time_wait", tw == "off" ? 2000 : twt }' |
+			while read -r name ms; do report "timeout_$name" "$((ms / 1000))"; done
+		report hash_buckets "$(sed -n 's/.*buckets=\([0-9]*\).*/\1/p' /sys/kernel/debug/flowsess/chains)"
+		;;
+	esac
+}
+
+links_gone() { ! ip link show r0 2>/dev/null && ! ip link show r1 2>/dev/null; }
+
+# Back to no hook, and no links: the router's ends go with the client's and
+# server's namespaces, which die in a workqueue.
+teardown() {
+	local ns
+	for ns in client server; do
+		ip netns pids $ns | xargs -r kill 2>/dev/null
+	done
+	topology_down
+	wait_for 30 links_gone >/dev/null || echo "# the links outlived their namespaces"
+	flowsess_unload
+	if [ "$config" = conntrack ]; then
+		nft flush ruleset
+		for m in nft_ct nf_conntrack nf_defrag_ipv6 nf_defrag_ipv4; do
+			rmmod $m
+		done
+	fi
+}
+
+# The session count of $config's table, a file meter can watch.
+table_count_file() {
+	case $config in
+	conntrack) echo /proc/sys/net/netfilter/nf_conntrack_count ;;
+	flowsess) echo /sys/kernel/flowsess/sessions_active ;;
+	esac
+}
+
+bench_up() {
+	topology_up || return 1
+	# The ends must not route what is not theirs (the initial namespace,
+	# the router, forwards, and new namespaces inherit its IPv4 settings).
+	in_ns client sysctl -qw net.ipv4.ip_forward=0 &&
+	in_ns server sysctl -qw net.ipv4.ip_forward=0 &&
+	sysctl -qw net.core.netdev_max_backlog=100000 &&
+	ip neigh add $UDP_CLIENT lladdr "$(in_ns client cat /sys/class/net/c0/address)" dev r0 &&
+	ip neigh add $UDP_SERVER lladdr "$(in_ns server cat /sys/class/net/s0/address)" dev r1 &&
+	modload pktgen &&
+	pktgen_dev client c0 "$(cat /sys/class/net/r0/address)" &&
+	pktgen_dev server s0 "$(cat /sys/class/net/r1/address)"
+}
+
+# --- traffic ----------------------------------------------------------------
+
+# pktgen_dev NS DEV MAC: DEV is NS's pktgen device, sending to MAC.
+pktgen_dev() {
+	in_ns "$1" sh -c "echo 'add_device $2' >/proc/net/pktgen/kpktgend_0" &&
+	pktgen "$1" "pkt_size 64" "dst_mac $3" "delay 0"
+}
+
+# pktgen NS SETTING...: settings of NS's pktgen device.
+pktgen() {
+	local ns=$1 dev
+	shift
+	[ "$ns" = client ] && dev=c0 || dev=s0
+	for s in "$@"; do
+		in_ns "$ns" sh -c "echo '$s' >/proc/net/pktgen/$dev" || return 1
+	done
+}
+
+pktgen_run() {
+	in_ns "$1" sh -c 'echo start >/proc/net/pktgen/pgctrl'
+}
+
+# udp_flows FLOWS COUNT: COUNT datagrams each way over FLOWS flows, the
+# client's from UDP_CLIENT ports 10000 on to UDP_SERVER port 9 and the
+# server's back, both at once.
+udp_flows() {
+	pktgen client "count $2" "src_min $UDP_CLIENT" "src_max $UDP_CLIENT" \
+		"dst $UDP_SERVER" "udp_src_min 10000" "udp_src_max $((10000 + $1))" \
+		"udp_dst_min 9" "udp_dst_max 9" &&
+	pktgen server "count $2" "src_min $UDP_SERVER" "src_max $UDP_SERVER" \
+		"dst $UDP_CLIENT" "udp_src_min 9" "udp_src_max 9" \
+		"udp_dst_min 10000" "udp_dst_max $((10000 + $1))" || return 1
+	pktgen_run client &
+	set -- $!
+	pktgen_run server
+	wait "$1"
+}
+
+forwarded() {
+	echo $(($(cat /sys/class/net/r0/statistics/tx_packets) +
+		$(cat /sys/class/net/r1/statistics/tx_packets)))
+}
+
+# udp_probe FLOWS: instructions per forwarded packet, UDP both ways over
+# FLOWS flows that exist already (udp_flows FLOWS FLOWS first).
+udp_probe() {
+	local p0
+	p0=$(forwarded)
+	spin_start
+	udp_flows "$1" "$UDP_PACKETS" || return 1
+	spin_stop || return 1
+	calc "$spin_work / ($(forwarded) - $p0)"
+}
+
+# tcp_bulk STREAMS: TCP_BYTES over STREAMS connections at once; prints
+# "instructions packets".
+tcp_bulk() {
+	local p0 i pids= rc=0
+	p0=$(forwarded)
+	spin_start
+	for i in $(seq "$1"); do
+		in_ns client tcpbulk client "$SERVER4" 5001 $((TCP_BYTES / $1)) >/dev/null &
+		pids="$pids $!"
+	done
+	for i in $pids; do
+		wait "$i" || rc=1
+	done
+	spin_stop || return 1
+	[ $rc -eq 0 ] && echo "$spin_work $(($(forwarded) - p0))"
+}
+
+# new_sessions WHAT: instructions for WHAT (churn: CONNS connections opened
+# and closed; flood: SYNS SYNs without an answer) until every session they
+# made expired and was freed.
+new_sessions() {
+	local file
+	file=$(table_count_file)
+	[ -z "$file" ] || meter drain "$file" 300 || return 1
+	busy_start
+	case $1 in
+	churn) in_ns client connrate client "$SERVER4" 8000 "$CONNS" 4 >/dev/null || return 1 ;;
+	flood) in_ns client rawtcp "$CLIENT4" $UDP_SERVER 1024 1 S 5 20 "$SYNS" || return 1 ;;
+	esac
+	[ -z "$file" ] || meter drain "$file" 300 || return 1
+	busy_stop
+}
+
+# --- the parts --------------------------------------------------------------
+
+# measure NAME COMMAND...: report COMMAND's number as NAME; counts a
+# missing one in $missing.
+measure() {
+	local name=$1 v
+	shift
+	v=$("$@")
+	case "$v" in
+	''|*[!0-9-]*) echo "# $config $name: no number"; missing=$((missing + 1)) ;;
+	*) report "$name" "$v" ;;
+	esac
+}
+
+tcp_figures() {
+	local out
+	out=$(tcp_bulk "$1") || return 1
+	set -- $out "$1"
+	report "tcp$3_instructions" "$1"
+	report "tcp$3_packets" "$2"
+	# Throughput in icount time: bits per 10^9 instructions (Mbit/s).
+	report "tcp$3_mbits" "$(calc "$TCP_BYTES * 8 * 1000 / $1")"
+	report "tcp$3_per_packet" "$(calc "$1 / $2")"
+}
+
+part_forward() {
+	local rep
+	for rep in $(seq "$REPS"); do
+		for config in $CONFIGS; do
+			eval "missing=\${missing_$config:-0}"
+			if bench_up && setup $LIMIT; then
+				in_ns server tcpbulk server "$SERVER4" 5001 &
+				wait_for 5 listening server t 5001
+				[ "$rep" = 1 ] && report_timeouts
+				tcp_figures 1 || missing=$((missing + 1))
+				tcp_figures 8 || missing=$((missing + 1))
+				# The 10 000 flows exist before the measured run.
+				udp_flows 10000 10000 || missing=$((missing + 1))
+				measure udp_per_packet udp_probe 10000
+			else
+				missing=$((missing + 1))
+			fi
+			teardown
+			eval "missing_$config=\$missing"
+		done
+	done
+	for config in $CONFIGS; do
+		eval "missing=\${missing_$config:-0}"
+		check_num "forward, $config: every figure of $REPS runs" "$missing" -eq 0
+		eval "missing_$config=0"
+	done
+}
+
+part_sessions() {
+	local rep
+	for rep in $(seq "$REPS"); do
+		for config in $CONFIGS; do
+			eval "missing=\${missing_$config:-0}"
+			if bench_up && setup $LIMIT; then
+				in_ns server connrate server "$SERVER4" 8000 &
+				wait_for 5 listening server t 8000
+				[ "$rep" = 1 ] && report_timeouts
+				measure churn_instructions new_sessions churn
+				measure flood_instructions new_sessions flood
+			else
+				missing=$((missing + 1))
+			fi
+			teardown
+			eval "missing_$config=\$missing"
+		done
+	done
+	for config in $CONFIGS; do
+		eval "missing=\${missing_$config:-0}"
+		check_num "sessions, $config: every figure of $REPS runs" "$missing" -eq 0
+		eval "missing_$config=0"
+	done
+}
+
+slab_kb() { awk '$1 == "Slab:" { print $2 }' /proc/meminfo; }
+
+# fill FROM COUNT: COUNT new idle UDP sessions, one datagram each from
+# 10.64.0.0 + FROM ... to UDP_SERVER.
+ip_at() {
+	echo "10.$((64 + $1 / 65536)).$(($1 / 256 % 256)).$(($1 % 256))"
+}
+fill() {
+	pktgen client "count $2" "src_min $(ip_at "$1")" "src_max $(ip_at $(($1 + $2 - 1)))" \
+		"dst $UDP_SERVER" "udp_src_min 9" "udp_src_max 9" \
+		"udp_dst_min 9" "udp_dst_max 9" &&
+	pktgen_run client
+}
+
+# wakeups SECONDS: how often, in a quiet VM, a timer, hrtimer or work item
+# of the hook's module ran, and how often the CPU was woken by its timer.
+wakeups() {
+	local t=/sys/kernel/tracing loc0 loc1
+	[ -d $t/events ] || mount -t tracefs nodev $t || return 1
+	echo 8192 >$t/buffer_size_kb
+	echo >$t/trace
+	for e in timer/hrtimer_expire_entry timer/timer_expire_entry \
+		workqueue/workqueue_execute_start; do
+		echo 1 >$t/events/$e/enable
+	done
+	loc0=$(awk '$1 == "LOC:" { print $2 }' /proc/interrupts)
+	sleep "$1"
+	loc1=$(awk '$1 == "LOC:" { print $2 }' /proc/interrupts)
+	echo 0 >$t/events/enable
+	report module_wakeups_x100 "$(($(grep -cE '\[(flowsess|nf_conntrack)\]' $t/trace) * 100 / $1))"
+	report cpu_wakeups_x100 "$(((loc1 - loc0) * 100 / $1))"
+	grep -qv 'LOST' $t/trace
+}
+
+part_lookup() {
+	local n filled slab0 rep sessions
+	for config in conntrack flowsess; do
+		missing=0
+		if ! bench_up || ! setup $BIG_LIMIT $BIG_CONNTRACK_BUCKETS; then
+			missing=1
+		else
+			case $config in
+			conntrack) report lookup_hash_buckets "$(cat /sys/module/nf_conntrack/parameters/hashsize)" ;;
+			flowsess) report lookup_hash_buckets "$(sed -n 's/.*buckets=\([0-9]*\).*/\1/p' /sys/kernel/debug/flowsess/chains)" ;;
+			esac
+			slab0=$(slab_kb)
+			# The 1 000 probed flows are among the sessions counted.
+			udp_flows 1000 1000 || missing=$((missing + 1))
+			filled=1000
+			for n in 1000 100000 1000000 4000000; do
+				if [ $filled -lt $n ]; then
+					fill $((filled - 1000)) $((n - filled)) || missing=$((missing + 1))
+					filled=$n
+				fi
+				sessions=$(cat "$(table_count_file)")
+				report "sessions_$n" "$sessions"
+				# Not one of the datagrams lost (the backlog is large).
+				[ "$sessions" -ge "$n" ] || missing=$((missing + 1))
+				[ "$config" = flowsess ] && echo "# $(cat /sys/kernel/debug/flowsess/chains)"
+				if [ "$config" = flowsess ]; then
+					report "walk_x100_$n" "$(sed -n 's/.*walk_x100=\([0-9]*\).*/\1/p' /sys/kernel/debug/flowsess/chains)"
+				fi
+				for rep in $(seq "$REPS"); do
+					measure "lookup_per_packet_$n" udp_probe 1000
+				done
+				if [ $n = 1000000 ]; then
+					report slab_bytes_1m "$((($(slab_kb) - slab0) * 1024))"
+					case $config in
+					conntrack)
+						report object_bytes "$(awk '$1 == "nf_conntrack" { print $4 }' /proc/slabinfo)"
+						report hash_bytes "$(($(cat /sys/module/nf_conntrack/parameters/hashsize) * 8))" ;;
+					flowsess)
+						report object_bytes "$(awk '$1 == "flowsess_session" { print $4 }' /proc/slabinfo)"
+						report hash_bytes "$(sed -n 's/.*buckets=\([0-9]*\).*bucket_bytes=\([0-9]*\).*/\1 \2/p' \
+							/sys/kernel/debug/flowsess/chains | awk '{ print $1 * $2 }')" ;;
+					esac
+					for rep in $(seq "$REPS"); do
+						wakeups 10 || missing=$((missing + 1))
+					done
+				fi
+			done
+		fi
+		teardown
+		check_num "lookup, $config: the table filled and every figure measured" "$missing" -eq 0
+	done
+}
+
+n=1
+for part in $PARTS; do
+	case $part in
+	forward|sessions) n=$((n + 3)) ;;
+	lookup) n=$((n + 2)) ;;
+	*) echo "# no part $part (forward, sessions, lookup)"; exit 1 ;;
+	esac
+done
+plan $n
+check "calibration of the meters" calibrate
+for part in $PARTS; do
+	"part_$part"
+done
+tap_done
