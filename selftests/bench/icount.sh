@@ -466,5 +466,6 @@ plan $n
 check "calibration of the meters" calibrate
 for part in $PARTS; do
 	"part_$part"
+	echo "# part $part done at $(cut -d' ' -f1 /proc/uptime) s of guest time"
 done
 tap_done
