@@ -127,9 +127,11 @@ if [ $shell -eq 0 ] && [ $demo -eq 0 ]; then
 			fail "selftests/TESTS lists the KUnit suite $s, but kmod/tests/ has none"
 	done
 
-	say "host unit tests (tools/)"
+	say "host unit tests (tools/, make bench's report)"
 	make -s -C "$FLOWSESS_TOP/tools" check >"$run/host.tap" 2>&1 ||
 		fail "host unit tests exited with an error"
+	"$FLOWSESS_TOP/selftests/vm/test_bench_report.py" >>"$run/host.tap" 2>&1 ||
+		fail "the test of make bench's report exited with an error"
 	tally <"$run/host.tap"
 fi
 
