@@ -21,14 +21,14 @@ static struct dentry *flowsess_bench_dir;
 /*
  * A reader like the packet path (table.c, rule 1): sessions come and go
  * meanwhile, so the figures are a snapshot. The RCU read section is left
- * now and then, between buckets, for a table of millions.
+ * between buckets every 64 k entries or so, for a table of millions.
  */
 static int flowsess_chains_show(struct seq_file *m, void *unused)
 {
 	const struct flowsess_table *t = &flowsess_pernet(&init_net)->table;
 	struct flowsess_tuplehash *th;
 	u64 walked = 0, entries = 0;
-	unsigned int i, len, longest = 0;
+	unsigned int i, len, longest = 0, work = 0;
 
 	rcu_read_lock();
 	for (i = 0; i <= t->mask; i++) {
@@ -39,7 +39,9 @@ static int flowsess_chains_show(struct seq_file *m, void *unused)
 		walked += (u64)len * (len + 1) / 2;
 		entries += len;
 		longest = max(longest, len);
-		if (!(i % 1024)) {
+		work += len + 1;
+		if (work >= 65536) {
+			work = 0;
 			rcu_read_unlock();
 			cond_resched();
 			rcu_read_lock();

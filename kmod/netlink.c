@@ -658,7 +658,7 @@ void flowsess_nl_event(struct flowsess_session *s, u8 cmd,
 	struct sk_buff *msg;
 	void *hdr;
 
-	/* KUnit's and bench.c's tables belong to no namespace: nobody to tell. */
+	/* KUnit's tables belong to no namespace: nobody to tell. */
 	if (!net)
 		return;
 	rcu_read_lock();

@@ -24,6 +24,7 @@ REPS=${REPS:-3}
 PARTS=${PARTS:-forward sessions lookup}
 ROUTER_IN_INIT=1
 CONFIGS=${CONFIGS:-none conntrack flowsess}
+TABLES=$(echo $CONFIGS | sed 's/none//')	# the lookup part's
 BUCKETS=16384
 LIMIT=262144		# both tables' limit (flowsess's default max-sessions)
 BIG_LIMIT=4300000	# the lookup part's, raised as an admin would
@@ -38,8 +39,32 @@ TCP_BYTES=${TCP_BYTES:-268435456}
 UDP_PACKETS=${UDP_PACKETS:-50000}	# per direction
 CONNS=${CONNS:-2000}
 SYNS=${SYNS:-20000}
+LOOKUP_SIZES="1000 100000 1000000 4000000"
 
-report() { echo "# BENCH icount $config $1 $2"; }
+# report METRIC VALUE: one figure, on stderr (so that a function in a
+# command substitution can report too). Every figure is a count: one that
+# is not is left out and noted in /tmp/bench.missing, which each part's
+# TAP line counts.
+report() {
+	case "$2" in
+	''|*[!0-9]*)
+		echo "# $config $1: \"$2\" is not a count" >&2
+		missed "$1" ;;
+	*) echo "# BENCH icount $config $1 $2" >&2 ;;
+	esac
+}
+missed() { echo "$config $1" >>/tmp/bench.missing; }
+# check_part PART CONFIG...: a TAP line per configuration: nothing of PART
+# missed.
+check_part() {
+	local part=$1 n
+	shift
+	for config in "$@"; do
+		n=$(grep -c "^$config " /tmp/bench.missing 2>/dev/null)
+		check_num "$part, $config: every figure measured" "${n:-0}" -eq 0
+	done
+	rm -f /tmp/bench.missing
+}
 calc() { awk "BEGIN { printf \"%.0f\\n\", $1 }"; }
 
 # --- the meters (helpers/meter.c says how they count) -----------------------
@@ -91,14 +116,20 @@ calibrate() {
 	spin_stop || return 1
 	loops=$spin_loops
 	loop_ns=$(awk "BEGIN { printf \"%.6f\\n\", $spin_work / $loops }")
-	# What an idle VM executes per ns.
+	echo "# calibration: $loop_ns ns per spinner loop"
+	[ "$loops" -gt 0 ] && calibrate_idle
+}
+
+# calibrate_idle: what the VM, as it is now, executes per ns while idle.
+calibrate_idle() {
+	local t1
 	idle_busy=0
 	busy_start
 	sleep 10
 	t1=$(busy_stop)
 	idle_busy=$(awk "BEGIN { printf \"%.9f\\n\", $t1 / 10e9 }")
-	echo "# calibration: $loop_ns ns per spinner loop, $t1 instructions in 10 s idle"
-	[ "$loops" -gt 0 ] && [ "$t1" -ge 0 ]
+	echo "# calibration: $t1 instructions in 10 s idle"
+	[ "$t1" -ge 0 ]
 }
 
 # --- the configurations -----------------------------------------------------
@@ -224,20 +255,29 @@ pktgen_run() {
 	in_ns "$1" sh -c 'echo start >/proc/net/pktgen/pgctrl'
 }
 
-# udp_flows FLOWS COUNT: COUNT datagrams each way over FLOWS flows, the
-# client's from UDP_CLIENT ports 10000 on to UDP_SERVER port 9 and the
-# server's back, both at once.
+# udp_flows FLOWS COUNT: set pktgen up for COUNT datagrams each way over
+# FLOWS flows, the client's from UDP_CLIENT ports 10000 on to UDP_SERVER
+# port 9, the server's back; udp_go sends them, both ways at once.
 udp_flows() {
 	pktgen client "count $2" "src_min $UDP_CLIENT" "src_max $UDP_CLIENT" \
 		"dst $UDP_SERVER" "udp_src_min 10000" "udp_src_max $((10000 + $1))" \
 		"udp_dst_min 9" "udp_dst_max 9" &&
 	pktgen server "count $2" "src_min $UDP_SERVER" "src_max $UDP_SERVER" \
 		"dst $UDP_CLIENT" "udp_src_min 9" "udp_src_max 9" \
-		"udp_dst_min 10000" "udp_dst_max $((10000 + $1))" || return 1
+		"udp_dst_min 10000" "udp_dst_max $((10000 + $1))"
+}
+udp_go() {
+	local rc=0
 	pktgen_run client &
 	set -- $!
-	pktgen_run server
-	wait "$1"
+	pktgen_run server || rc=1
+	wait "$1" || rc=1
+	return $rc
+}
+
+# udp_warm FLOWS: one datagram each way on each of FLOWS flows.
+udp_warm() {
+	udp_flows "$1" "$1" && udp_go
 }
 
 forwarded() {
@@ -246,12 +286,14 @@ forwarded() {
 }
 
 # udp_probe FLOWS: instructions per forwarded packet, UDP both ways over
-# FLOWS flows that exist already (udp_flows FLOWS FLOWS first).
+# FLOWS flows that exist already (udp_warm FLOWS first). Only pktgen's
+# sending is in the window, not its setting up.
 udp_probe() {
 	local p0
+	udp_flows "$1" "$UDP_PACKETS" || return 1
 	p0=$(forwarded)
 	spin_start
-	udp_flows "$1" "$UDP_PACKETS" || return 1
+	udp_go || { spin_stop; return 1; }
 	spin_stop || return 1
 	calc "$spin_work / ($(forwarded) - $p0)"
 }
@@ -277,35 +319,37 @@ tcp_bulk() {
 # and closed; flood: SYNS SYNs without an answer) until every session they
 # made expired and was freed.
 new_sessions() {
-	local file
+	local file out
 	file=$(table_count_file)
 	[ -z "$file" ] || meter drain "$file" 300 || return 1
+	[ "$1" != flood ] || trace_start
 	busy_start
 	case $1 in
-	churn) in_ns client connrate client "$SERVER4" 8000 "$CONNS" 4 >/dev/null || return 1 ;;
+	churn)
+		out=$(in_ns client connrate client "$SERVER4" 8000 "$CONNS" 4) || return 1
+		# Every connection was made and closed.
+		[ "$(kv failed "$(echo "$out" | tr ' ' '\n')")" = 0 ] || return 1 ;;
 	flood) in_ns client rawtcp "$CLIENT4" $UDP_SERVER 1024 1 S 5 20 "$SYNS" || return 1 ;;
 	esac
 	[ -z "$file" ] || meter drain "$file" 300 || return 1
 	busy_stop
+	# How often the module's timers and work ran to free them.
+	[ "$1" != flood ] || report flood_module_wakeups "$(trace_stop)"
 }
 
 # --- the parts --------------------------------------------------------------
 
-# measure NAME COMMAND...: report COMMAND's number as NAME; counts a
-# missing one in $missing.
+# measure NAME COMMAND...: report COMMAND's number as NAME.
 measure() {
 	local name=$1 v
 	shift
-	v=$("$@")
-	case "$v" in
-	''|*[!0-9-]*) echo "# $config $name: no number"; missing=$((missing + 1)) ;;
-	*) report "$name" "$v" ;;
-	esac
+	v=$("$@") || v=failed
+	report "$name" "$v"
 }
 
 tcp_figures() {
 	local out
-	out=$(tcp_bulk "$1") || return 1
+	out=$(tcp_bulk "$1") || { missed "tcp$1"; return 1; }
 	set -- $out "$1"
 	report "tcp$3_instructions" "$1"
 	report "tcp$3_packets" "$2"
@@ -318,53 +362,49 @@ part_forward() {
 	local rep
 	for rep in $(seq "$REPS"); do
 		for config in $CONFIGS; do
-			eval "missing=\${missing_$config:-0}"
 			if bench_up && setup $LIMIT; then
 				in_ns server tcpbulk server "$SERVER4" 5001 &
 				wait_for 5 listening server t 5001
 				[ "$rep" = 1 ] && report_timeouts
-				tcp_figures 1 || missing=$((missing + 1))
-				tcp_figures 8 || missing=$((missing + 1))
+				tcp_figures 1
+				tcp_figures 8
 				# The 10 000 flows exist before the measured run.
-				udp_flows 10000 10000 || missing=$((missing + 1))
+				udp_warm 10000 || missed udp_warm
 				measure udp_per_packet udp_probe 10000
 			else
-				missing=$((missing + 1))
+				missed setup
 			fi
 			teardown
-			eval "missing_$config=\$missing"
 		done
 	done
-	for config in $CONFIGS; do
-		eval "missing=\${missing_$config:-0}"
-		check_num "forward, $config: every figure of $REPS runs" "$missing" -eq 0
-		eval "missing_$config=0"
-	done
+	check_part forward $CONFIGS
 }
 
 part_sessions() {
 	local rep
+	# The idle VM's own work, with the topology up, is not the tables'.
+	config=none
+	bench_up && calibrate_idle || missed calibration
+	teardown
 	for rep in $(seq "$REPS"); do
 		for config in $CONFIGS; do
-			eval "missing=\${missing_$config:-0}"
 			if bench_up && setup $LIMIT; then
 				in_ns server connrate server "$SERVER4" 8000 &
 				wait_for 5 listening server t 8000
-				[ "$rep" = 1 ] && report_timeouts
+				if [ "$rep" = 1 ]; then
+					report_timeouts
+					report churn_sessions "$CONNS"
+					report flood_sessions "$SYNS"
+				fi
 				measure churn_instructions new_sessions churn
 				measure flood_instructions new_sessions flood
 			else
-				missing=$((missing + 1))
+				missed setup
 			fi
 			teardown
-			eval "missing_$config=\$missing"
 		done
 	done
-	for config in $CONFIGS; do
-		eval "missing=\${missing_$config:-0}"
-		check_num "sessions, $config: every figure of $REPS runs" "$missing" -eq 0
-		eval "missing_$config=0"
-	done
+	check_part sessions $CONFIGS
 }
 
 slab_kb() { awk '$1 == "Slab:" { print $2 }' /proc/meminfo; }
@@ -381,84 +421,101 @@ fill() {
 	pktgen_run client
 }
 
-# wakeups SECONDS: how often, in a quiet VM, a timer, hrtimer or work item
-# of the hook's module ran, and how often the CPU was woken by its timer.
-wakeups() {
-	local t=/sys/kernel/tracing loc0 loc1
+# trace_start, trace_stop: how often a timer, hrtimer or work item of the
+# hook's module ran between the two (tracepoints); fails if the trace
+# buffer lost events.
+trace_start() {
+	local t=/sys/kernel/tracing e
 	[ -d $t/events ] || mount -t tracefs nodev $t || return 1
-	echo 8192 >$t/buffer_size_kb
+	echo 16384 >$t/buffer_size_kb
 	echo >$t/trace
 	for e in timer/hrtimer_expire_entry timer/timer_expire_entry \
 		workqueue/workqueue_execute_start; do
 		echo 1 >$t/events/$e/enable
 	done
+}
+trace_stop() {
+	local t=/sys/kernel/tracing
+	echo 0 >$t/events/enable
+	! grep -q 'LOST' $t/trace && grep -cE '\[(flowsess|nf_conntrack)\]' $t/trace
+}
+
+# wakeups SECONDS: in a quiet VM, how often per second the module's timers
+# and work ran, and how often the CPU's timer interrupt fired.
+wakeups() {
+	local loc0 loc1 n
+	trace_start || return 1
 	loc0=$(awk '$1 == "LOC:" { print $2 }' /proc/interrupts)
 	sleep "$1"
 	loc1=$(awk '$1 == "LOC:" { print $2 }' /proc/interrupts)
-	echo 0 >$t/events/enable
-	report module_wakeups_x100 "$(($(grep -cE '\[(flowsess|nf_conntrack)\]' $t/trace) * 100 / $1))"
+	n=$(trace_stop) || n=failed
+	report module_wakeups_x100 "$(calc "$n * 100 / $1")"
 	report cpu_wakeups_x100 "$(((loc1 - loc0) * 100 / $1))"
-	grep -qv 'LOST' $t/trace
+}
+
+# chains FIELD: a figure of flowsess's table (kmod/bench.c).
+chains() {
+	sed -n "s/.*[ ^]$1=\([0-9]*\).*/\1/p" /sys/kernel/debug/flowsess/chains
 }
 
 part_lookup() {
 	local n filled slab0 rep sessions
-	for config in conntrack flowsess; do
-		missing=0
+	for config in $TABLES; do
 		if ! bench_up || ! setup $BIG_LIMIT $BIG_CONNTRACK_BUCKETS; then
-			missing=1
-		else
-			case $config in
-			conntrack) report lookup_hash_buckets "$(cat /sys/module/nf_conntrack/parameters/hashsize)" ;;
-			flowsess) report lookup_hash_buckets "$(sed -n 's/.*buckets=\([0-9]*\).*/\1/p' /sys/kernel/debug/flowsess/chains)" ;;
-			esac
-			slab0=$(slab_kb)
-			# The 1 000 probed flows are among the sessions counted.
-			udp_flows 1000 1000 || missing=$((missing + 1))
-			filled=1000
-			for n in 1000 100000 1000000 4000000; do
-				if [ $filled -lt $n ]; then
-					fill $((filled - 1000)) $((n - filled)) || missing=$((missing + 1))
-					filled=$n
-				fi
-				sessions=$(cat "$(table_count_file)")
-				report "sessions_$n" "$sessions"
-				# Not one of the datagrams lost (the backlog is large).
-				[ "$sessions" -ge "$n" ] || missing=$((missing + 1))
-				[ "$config" = flowsess ] && echo "# $(cat /sys/kernel/debug/flowsess/chains)"
-				if [ "$config" = flowsess ]; then
-					report "walk_x100_$n" "$(sed -n 's/.*walk_x100=\([0-9]*\).*/\1/p' /sys/kernel/debug/flowsess/chains)"
-				fi
-				for rep in $(seq "$REPS"); do
-					measure "lookup_per_packet_$n" udp_probe 1000
-				done
-				if [ $n = 1000000 ]; then
-					report slab_bytes_1m "$((($(slab_kb) - slab0) * 1024))"
-					case $config in
-					conntrack)
-						report object_bytes "$(awk '$1 == "nf_conntrack" { print $4 }' /proc/slabinfo)"
-						report hash_bytes "$(($(cat /sys/module/nf_conntrack/parameters/hashsize) * 8))" ;;
-					flowsess)
-						report object_bytes "$(awk '$1 == "flowsess_session" { print $4 }' /proc/slabinfo)"
-						report hash_bytes "$(sed -n 's/.*buckets=\([0-9]*\).*bucket_bytes=\([0-9]*\).*/\1 \2/p' \
-							/sys/kernel/debug/flowsess/chains | awk '{ print $1 * $2 }')" ;;
-					esac
-					for rep in $(seq "$REPS"); do
-						wakeups 10 || missing=$((missing + 1))
-					done
-				fi
-			done
+			missed setup
+			teardown
+			continue
 		fi
+		case $config in
+		conntrack) report lookup_hash_buckets "$(cat /sys/module/nf_conntrack/parameters/hashsize)" ;;
+		flowsess) report lookup_hash_buckets "$(chains buckets)" ;;
+		esac
+		slab0=$(slab_kb)
+		# The 1 000 probed flows are among the sessions counted, and
+		# the first in the table.
+		udp_warm 1000 || missed udp_warm
+		filled=1000
+		for n in $LOOKUP_SIZES; do
+			if [ $filled -lt $n ]; then
+				fill $((filled - 1000)) $((n - filled)) || missed "fill_$n"
+				filled=$n
+			fi
+			sessions=$(cat "$(table_count_file)")
+			report "sessions_$n" "$sessions"
+			# Not one of the datagrams lost (the backlog is large).
+			[ "$sessions" -ge "$n" ] || missed "sessions_$n"
+			if [ "$config" = flowsess ]; then
+				echo "# $(cat /sys/kernel/debug/flowsess/chains)"
+				report "walk_x100_$n" "$(chains walk_x100)"
+			fi
+			for rep in $(seq "$REPS"); do
+				measure "lookup_per_packet_$n" udp_probe 1000
+			done
+			[ $n = 1000000 ] || continue
+			report slab_bytes_1m "$((($(slab_kb) - slab0) * 1024))"
+			case $config in
+			conntrack)
+				report object_bytes "$(awk '$1 == "nf_conntrack" { print $4 }' /proc/slabinfo)"
+				report hash_bytes "$(($(cat /sys/module/nf_conntrack/parameters/hashsize) * 8))" ;;
+			flowsess)
+				report object_bytes "$(awk '$1 == "flowsess_session" { print $4 }' /proc/slabinfo)"
+				report hash_bytes "$(($(chains buckets) * $(chains bucket_bytes)))" ;;
+			esac
+			for rep in $(seq "$REPS"); do
+				wakeups 10
+			done
+		done
 		teardown
-		check_num "lookup, $config: the table filled and every figure measured" "$missing" -eq 0
 	done
+	check_part lookup $TABLES
 }
 
+rm -f /tmp/bench.missing
 n=1
 for part in $PARTS; do
 	case $part in
-	forward|sessions) n=$((n + 3)) ;;
-	lookup) n=$((n + 2)) ;;
+	forward|sessions) n=$((n + $(echo $CONFIGS | wc -w))) ;;
+	lookup) n=$((n + $(echo $TABLES | wc -w))) ;;
 	*) echo "# no part $part (forward, sessions, lookup)"; exit 1 ;;
 	esac
 done

@@ -69,14 +69,16 @@ setup() {
 	esac
 }
 
-# Back to (a): conntrack's modules go too, so that none is loaded.
+# Back to (a): conntrack's modules go too, so that none is loaded. They
+# are in use until the router's namespace, which dies in a workqueue, is
+# gone.
+unloaded() { ! grep -q "^$1 " /proc/modules || rmmod "$1" 2>/dev/null; }
 teardown() {
 	topology_down
 	flowsess_unload
-	sleep 1	# namespaces die in a workqueue
 	if [ "$config" = conntrack ]; then
 		for m in nft_ct nf_conntrack nf_defrag_ipv6 nf_defrag_ipv4; do
-			rmmod $m
+			wait_for 30 unloaded $m || echo "# $m stayed loaded"
 		done
 	fi
 }

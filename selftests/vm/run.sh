@@ -22,6 +22,7 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp "${FLOWSESS_VM_CPUS:-2}"
 # nanosecond, and skips the time it is idle (make bench; one vCPU only:
 # with two, icount did not get through the boot).
 if [ "${FLOWSESS_VM_ICOUNT:-0}" = 1 ]; then
+	[ "${FLOWSESS_VM_CPUS:-2}" = 1 ] || { echo "run.sh: icount needs FLOWSESS_VM_CPUS=1" >&2; exit 2; }
 	qemu+=(-icount shift=0,sleep=off)
 fi
 boot="panic=-1 oops=panic slab_nomerge log_buf_len=4M"

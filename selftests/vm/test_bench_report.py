@@ -46,11 +46,11 @@ with tempfile.TemporaryDirectory() as d:
     log = os.path.join(d, "bench.log")
     with open(log, "w") as f:
         f.write(LOG)
-    runs, profiles = br.collect([log])
+    runs = br.collect([log])
     check("the lines are collected by mode, configuration and metric",
           runs[("icount", "none", "udp_per_packet")] == [10000, 10001, 10002]
           and runs[("2", "none", "tcp1")] == [1000])
-    text = br.report(runs, profiles, "6.1.0-test")
+    text = br.report(runs, "6.1.0-test")
     lines = text.splitlines()
     udp = next(line for line in lines if line.startswith("| UDP, 10 000 flows"))
     check("a spread of 0.02 % is not flagged", "| 10,001 (×3, ±0.0 %) |" in udp)
