@@ -48,6 +48,7 @@ LOOKUP_PACKETS=${LOOKUP_PACKETS:-20000}	# per direction
 # is not is left out and noted in /tmp/bench.missing, which each part's
 # TAP line counts.
 report() {
+	[ "${quiet:-0}" = 0 ] || return 0
 	case "$2" in
 	''|*[!0-9]*)
 		echo "# $config $1: \"$2\" is not a count" >&2
@@ -149,17 +150,7 @@ setup() {
 			net.netfilter.nf_conntrack_udp_timeout_stream=3600 \
 			net.netfilter.nf_conntrack_tcp_timeout_syn_sent=20 \
 			net.netfilter.nf_conntrack_tcp_timeout_time_wait=2 || return 1
-		nft -f - <<-EOF
-			table inet bench {
-				chain forward {
-					type filter hook forward priority 0; policy drop;
-					ct state established,related accept
-					ct state new tcp flags & (syn | ack | fin | rst) == syn accept
-					# udp, icmp, ipv6-icmp: no /etc/protocols in the VM
-					ct state new meta l4proto { 17, 1, 58 } accept
-				}
-			}
-		EOF
+		nft -f ./bench/conntrack.nft
 		;;
 	flowsess)
 		flowsess_load &&
@@ -300,9 +291,11 @@ udp_probe() {
 	spin_start
 	udp_go || { spin_stop; return 1; }
 	spin_stop || return 1
-	# Every datagram was forwarded: none was lost on the way in.
-	[ $(($(forwarded) - p0)) -eq $((2 * ${2:-$UDP_PACKETS})) ] || return 1
-	calc "$spin_work / ($(forwarded) - $p0)"
+	# Every datagram was forwarded, none lost on the way in (the links'
+	# counts also have the router's own ARP and ND now and then).
+	set -- $((2 * ${2:-$UDP_PACKETS})) $(($(forwarded) - p0))
+	[ "$2" -ge "$1" ] && [ "$2" -le $(($1 + 10)) ] || return 1
+	calc "$spin_work / $1"
 }
 
 # tcp_bulk STREAMS: TCP_BYTES over STREAMS connections at once; prints
@@ -365,23 +358,34 @@ tcp_figures() {
 	report "tcp$3_per_packet" "$(calc "$1 / $2")"
 }
 
+# forward_round REP: the forward part's figures of $config, once.
+forward_round() {
+	if bench_up && setup $LIMIT; then
+		in_ns server tcpbulk server "$SERVER4" 5001 &
+		wait_for 5 listening server t 5001
+		[ "$1" = 1 ] && report_timeouts
+		tcp_figures 1
+		tcp_figures 8
+		# The 10 000 flows exist before the measured run.
+		udp_warm 10000 || missed udp_warm
+		measure udp_per_packet udp_probe 10000
+	else
+		missed setup
+	fi
+	teardown
+}
+
 part_forward() {
 	local rep
+	# The VM's first round came out up to 3 % off the ones after it (why
+	# was not found): a round of (a) that is not reported comes first.
+	config=none
+	quiet=1
+	forward_round 0
+	quiet=0
 	for rep in $(seq "$REPS"); do
 		for config in $CONFIGS; do
-			if bench_up && setup $LIMIT; then
-				in_ns server tcpbulk server "$SERVER4" 5001 &
-				wait_for 5 listening server t 5001
-				[ "$rep" = 1 ] && report_timeouts
-				tcp_figures 1
-				tcp_figures 8
-				# The 10 000 flows exist before the measured run.
-				udp_warm 10000 || missed udp_warm
-				measure udp_per_packet udp_probe 10000
-			else
-				missed setup
-			fi
-			teardown
+			forward_round "$rep"
 		done
 	done
 	check_part forward $CONFIGS

@@ -52,17 +52,7 @@ setup() {
 		modload nft_ct &&
 		echo 16384 >/sys/module/nf_conntrack/parameters/hashsize &&
 		echo 262144 >/proc/sys/net/netfilter/nf_conntrack_max &&
-		in_ns router nft -f - <<-EOF
-			table inet filter {
-				chain forward {
-					type filter hook forward priority 0; policy drop;
-					ct state established,related accept
-					ct state new tcp flags & (syn | ack | fin | rst) == syn accept
-					# udp, icmp, ipv6-icmp: no /etc/protocols in the VM
-					ct state new meta l4proto { 17, 1, 58 } accept
-				}
-			}
-		EOF
+		in_ns router nft -f ./bench/conntrack.nft
 		;;
 	flowsess)
 		flowsess_load ;;
