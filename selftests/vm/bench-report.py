@@ -114,12 +114,14 @@ def icount_section(runs, kernel, out, targets):
                           ("timeout_tcp", "TCP, established")):
         out.append(f"| {label} | {num(f.med('conntrack', metric))} | "
                    f"{num(f.med('flowsess', metric))} |")
-    out.append("| limit | 262,144 | 262,144 |")
+    out.append(f"| limit | {num(f.med('conntrack', 'limit'))} | {num(f.med('flowsess', 'limit'))} |")
     out.append(f"| lookup part: hash buckets | {num(f.med('conntrack', 'lookup_hash_buckets'))} "
                f"| {num(f.med('flowsess', 'lookup_hash_buckets'))} |")
-    out.append("| lookup part: limit | 4,300,000 | 4,300,000 |\n")
-    out.append("conntrack refuses to add to a hash chain 8 to 64 entries long (chosen at "
-               "random), so at flowsess's bucket count it stops at about 650 000 entries; "
+    out.append(f"| lookup part: limit | {num(f.med('conntrack', 'lookup_limit'))} "
+               f"| {num(f.med('flowsess', 'lookup_limit'))} |\n")
+    out.append("conntrack (Debian's 6.1) refuses to add to a hash chain 50 to 79 entries "
+               "long (chosen at random), and a connection is two entries, so at flowsess's "
+               "bucket count it stopped at 620 000 to 660 000 connections in a trial; "
                "for the lookup part its hash is sized as an admin would size it for "
                "millions. flowsess's hash does not grow today: that is its load factor "
                "at 4 M sessions.\n")
@@ -157,8 +159,8 @@ def icount_section(runs, kernel, out, targets):
     out.append("### Hook instructions per forwarded packet\n")
     out.append("A packet is what the router forwarded, counted on its two links; "
                "for TCP, with GSO, most are 16 KiB or more, and how many there were "
-               "is in the last column (a hook figure of TCP assumes the counts "
-               "match).\n")
+               "is in the last column. A TCP hook figure is the configuration's "
+               "instructions minus (a)'s, over its own packets.\n")
     out.append("| traffic | (a) per packet | (b) per packet | (c) per packet "
                "| (b) hook | (c) hook | c / b, hooks | packets, a / b / c |")
     out.append("|---|---|---|---|---|---|---|---|")
@@ -169,8 +171,15 @@ def icount_section(runs, kernel, out, targets):
         hb, hc = over(b, a), over(c, a)
         packets = "100,000 each (checked)"
         if metric.startswith("tcp"):
-            packets = " / ".join(num(f.med(cfg, metric.replace("per_packet", "packets")))
-                                 for cfg in CONFIGS)
+            # The same bytes in a few more or fewer packets: the hook's
+            # instructions over (a)'s, per packet of its own run.
+            ins = metric.replace("per_packet", "instructions")
+            pkt = metric.replace("per_packet", "packets")
+            ia, ib, ic = (f.med(cfg, ins) for cfg in CONFIGS)
+            pb, pc = f.med("conntrack", pkt), f.med("flowsess", pkt)
+            hb = (ib - ia) / pb if ia is not None and ib is not None and pb else None
+            hc = (ic - ia) / pc if ia is not None and ic is not None and pc else None
+            packets = " / ".join(num(f.med(cfg, pkt)) for cfg in CONFIGS)
         out.append(f"| {label} | {f.cell('none', metric)} | {f.cell('conntrack', metric)} | "
                    f"{f.cell('flowsess', metric)} | {num(hb)} | {num(hc)} | {ratio(hc, hb)} "
                    f"| {packets} |")
@@ -211,7 +220,7 @@ def icount_section(runs, kernel, out, targets):
     out.append("The table filled with idle UDP sessions (one pktgen datagram each) to "
                "the number shown, 1 000 of them the probe's flows; then the UDP probe "
                "above (20 000 datagrams each way) over those 1 000 flows. Hook instructions per packet are over "
-               "(a)'s per-packet figure from the throughput test. flowsess has its "
+               "(a)'s per-packet figure for the same probe (first row). flowsess has its "
                "shipped hash (the lookup part's buckets above), conntrack the hash an "
                "admin would give it for millions; `max-sessions` and `nf_conntrack_max` "
                "raised to 4,300,000. *Entries walked* is what a lookup that hits walks "
@@ -224,7 +233,9 @@ def icount_section(runs, kernel, out, targets):
     out.append("| sessions | (b) per packet | (b) hook | (c) per packet | (c) hook "
                "| c / b, hooks | (c) entries walked |")
     out.append("|---|---|---|---|---|---|---|")
-    a = a_med("udp_per_packet")
+    a = a_med("lookup_base_per_packet")
+    out.append(f"| (a) no hook, 1,000 | {f.cell('none', 'lookup_base_per_packet')} | - "
+               f"| | | | |")
     hooks = {}
     for n in LOOKUP_SIZES:
         metric = f"lookup_per_packet_{n}"
@@ -293,14 +304,15 @@ def wallclock_section(runs, kernel, out):
     f = Figures(runs, "2")
     out.append("## Wall clock: QEMU TCG, 2 vCPUs\n")
     out.append(f"The same topology, Debian's kernel {kernel}, QEMU without icount: "
-               "real time, with memory stalls and two vCPUs, and with the 30-50 % "
-               "spread of emulation on a shared host (the ratios below move with it; "
-               "read them as a check on the instruction counts, not as results).\n")
+               "real time, with memory stalls and two vCPUs, and with the spread of "
+               "emulation on a shared host (the ratios below move with it; read them "
+               "as a check on the instruction counts, not as results).\n")
     out.append("| measure | (a) no hook | (b) nf_conntrack | (c) flowsess | c / a | c / b |")
     out.append("|---|---|---|---|---|---|")
     for metric, label in (("tcp1", "TCP, 1 stream (Mbit/s)"),
                           ("tcp8", "TCP, 8 streams (Mbit/s)"),
-                          ("conns", "new TCP connections per second")):
+                          ("conns", "new TCP connections per second"),
+                          ("conn_failures", "... connections that failed")):
         a, b, c = (f.med(cfg, metric) for cfg in CONFIGS)
         out.append(f"| {label} | {f.cell('none', metric)} | {f.cell('conntrack', metric)} | "
                    f"{f.cell('flowsess', metric)} | {ratio(c, a)} | {ratio(c, b)} |")

@@ -68,10 +68,10 @@ vm() {
 	logs+=("$log")
 }
 if [ -n "$icount_parts" ]; then
-	vm icount 1 4096 1 2400 "flowsess_bench=icount flowsess_parts=$icount_parts"
+	vm icount 1 4096 1 1500 "flowsess_bench=icount flowsess_parts=$icount_parts"
 fi
 if [ $wallclock = 1 ]; then
-	vm wallclock 2 2048 0 1800 "flowsess_bench=wallclock"
+	vm wallclock 2 2048 0 420 "flowsess_bench=wallclock"
 fi
 
 out="$FLOWSESS_TOP/docs/PERFORMANCE.md"

@@ -28,6 +28,20 @@ LOG = """\
 # BENCH icount flowsess tcp1_mbits 1800
 # BENCH icount flowsess object_bytes 256
 # BENCH icount flowsess hash_bytes 262144
+# BENCH icount flowsess slab_bytes_1m 1048576
+# BENCH icount none churn_sessions 1000
+# BENCH icount none churn_instructions 100000000
+# BENCH icount conntrack churn_instructions 110000000
+# BENCH icount flowsess churn_instructions 104000000
+# BENCH icount none lookup_base_per_packet 10000
+# BENCH icount flowsess lookup_per_packet_1000 10500
+# BENCH icount flowsess lookup_per_packet_4000000 10700
+# BENCH icount conntrack lookup_per_packet_1000 1000
+# BENCH icount conntrack lookup_per_packet_1000 1019
+# BENCH icount conntrack lookup_per_packet_1000 1000
+# BENCH icount conntrack lookup_per_packet_4000000 1000
+# BENCH icount conntrack lookup_per_packet_4000000 1021
+# BENCH icount conntrack lookup_per_packet_4000000 1000
 # BENCH 2 none tcp1 1000
 """
 
@@ -67,6 +81,23 @@ with tempfile.TemporaryDirectory() as d:
               and line.endswith("| yes |") for line in lines))
     check("bytes per session: the object plus its share of the hash at 1 M",
           "| 256.3 | <= 128 | **no** |" in text)
+    check("UDP throughput: 10^9 / instructions per packet, c / a 0.91 a miss",
+          "| UDP, 64-byte frames, 10 000 flows: flowsess / no hook | 0.91 | >= 0.95 | **no** |"
+          in lines)
+    check("per new session: instructions / sessions, hooks over (a), c / b 0.40",
+          any(line.startswith("| TCP connect/close | 100,000 | 110,000 | 104,000 "
+                              "| 10,000 | 4,000 | 0.40 |") for line in lines))
+    check("lookup: hooks over (a)'s probe, 4 M / 1 k 1.40 a miss",
+          "| flowsess's hook instructions per packet, 4 M sessions / 1 k | 1.40 | <= 1.2 | **no** |"
+          in lines)
+    check("a spread of 1.9 % is not flagged, 2.1 % is",
+          "| 1,000 (×3, ±1.9 %) |" in text and "**1,000 (×3, ±2.1 %)**" in text)
+    check("memory for 1 M sessions: slab growth plus the hash",
+          any(line.startswith("| (c) flowsess | 256 B | 262,144 B | 256.3 B | 1.2 MiB |")
+              for line in lines))
+    check("a figure the logs lack is shown as missing, its target unjudged",
+          "| bytes per session, flowsess | 256.3 | <= 128 | **no** |" in lines
+          and "| flowsess's wake-ups per second, 1 M idle sessions | - | <= 100 | - |" in lines)
     check("the wall-clock section is there when a wall-clock log is",
           "## Wall clock: QEMU TCG, 2 vCPUs" in text)
 print(f"1..{n}")
