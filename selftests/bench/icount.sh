@@ -407,8 +407,9 @@ forward_round() {
 
 part_forward() {
 	local rep
-	# The VM's first round came out up to 3 % off the ones after it (why
-	# was not found): a round of (a) that is not reported comes first.
+	# The VM's first round came out 3 % off the ones after it, so a
+	# round of (a) that is not reported comes first. (a)'s first reported
+	# UDP figure can still be 2.6 % off; why was not found.
 	config=none
 	quiet=1
 	forward_round 0
