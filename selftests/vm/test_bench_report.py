@@ -8,6 +8,8 @@ import os
 import sys
 import tempfile
 
+# Loading the script must not leave bytecode in the source tree.
+sys.dont_write_bytecode = True
 here = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location("bench_report",
                                               os.path.join(here, "bench-report.py"))
