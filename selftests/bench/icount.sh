@@ -79,7 +79,9 @@ spin_start() {
 	rm -f /tmp/spin.ready
 	meter spin >/tmp/spin 2>/tmp/spin.ready &
 	spin_pid=$!
-	until [ -s /tmp/spin.ready ]; do :; done
+	until [ -s /tmp/spin.ready ]; do
+		kill -0 "$spin_pid" 2>/dev/null || return 1
+	done
 	spin_t0=$(meter now)
 }
 spin_stop() {
@@ -114,7 +116,7 @@ calibrate() {
 	local t1 loops
 	# The spinner alone: instructions per loop (the system's timers in it).
 	loop_ns=0
-	spin_start
+	spin_start || return 1
 	sleep 2
 	spin_stop || return 1
 	loops=$spin_loops
@@ -305,7 +307,7 @@ udp_probe() {
 	udp_flows "$1" "${2:-$UDP_PACKETS}" || return 1
 	p0=$(forwarded)
 	set -- $((2 * ${2:-$UDP_PACKETS}))
-	spin_start
+	spin_start || return 1
 	udp_go || { spin_stop; return 1; }
 	# What is still in a backlog is forwarded inside the window.
 	wait_for 10 forwarded_since "$p0" "$1"
@@ -325,7 +327,7 @@ udp_probe() {
 tcp_bulk() {
 	local p0 i pids= rc=0
 	p0=$(forwarded)
-	spin_start
+	spin_start || return 1
 	for i in $(seq "$1"); do
 		in_ns client tcpbulk client "$SERVER4" 5001 $((TCP_BYTES / $1)) >/dev/null &
 		pids="$pids $!"

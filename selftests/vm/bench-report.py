@@ -121,7 +121,8 @@ def icount_section(runs, kernel, out, targets):
                f"| {num(f.med('flowsess', 'lookup_limit'))} |\n")
     out.append("conntrack (Debian's 6.1) refuses to add to a hash chain 50 to 79 entries "
                "long (chosen at random), and a connection is two entries, so at flowsess's "
-               "bucket count it stopped at 620 000 to 660 000 connections in a trial; "
+               "bucket count it stopped at 620 000 to 660 000 connections in a trial run "
+               "on 2026-11-30 (not part of this report); "
                "for the lookup part its hash is sized as an admin would size it for "
                "millions. flowsess's hash does not grow today: that is its load factor "
                "at 4 M sessions.\n")
@@ -234,8 +235,8 @@ def icount_section(runs, kernel, out, targets):
                "| c / b, hooks | (c) entries walked |")
     out.append("|---|---|---|---|---|---|---|")
     a = a_med("lookup_base_per_packet")
-    out.append(f"| (a) no hook, 1,000 | {f.cell('none', 'lookup_base_per_packet')} | - "
-               f"| | | | |")
+    out.append(f"| 1,000, (a) no hook: {f.cell('none', 'lookup_base_per_packet')} per packet "
+               f"| | | | | | |")
     hooks = {}
     for n in LOOKUP_SIZES:
         metric = f"lookup_per_packet_{n}"

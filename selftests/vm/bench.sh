@@ -61,8 +61,10 @@ vm() {
 		"flowsess_mode=bench flowsess_reps=$reps $6" || true
 	if ! "$vm/verdict.py" "$log" bench >"$run/verdict-$1"; then
 		cat "$run/verdict-$1"
-		cp "$log" "$FLOWSESS_CACHE/logs/bench-$1-$(date +%Y%m%d-%H%M%S).log"
-		cp "$log.kernel" "$FLOWSESS_CACHE/logs/bench-$1-$(date +%Y%m%d-%H%M%S).log.kernel"
+		local kept
+		kept="$FLOWSESS_CACHE/logs/bench-$1-$(date +%Y%m%d-%H%M%S).log"
+		[ ! -f "$log" ] || cp "$log" "$kept"
+		[ ! -f "$log.kernel" ] || cp "$log.kernel" "$kept.kernel"
 		die "the $1 benchmark VM failed; its logs are kept in $FLOWSESS_CACHE/logs"
 	fi
 	logs+=("$log")
