@@ -6,6 +6,7 @@
  *
  * Eviction: when the table is at max_sessions, a new session may take the
  * place of an old one, chosen in this order:
+ *  0. an expired session not yet collected (collect.c);
  *  1. an unestablished session (a TCP handshake or close in progress, a
  *     RST grace period, a flow that has seen no reply);
  *  2. a session idle for early-ageout or longer;
@@ -21,18 +22,22 @@
  *
  * The work item runs in process context, walks buckets under RCU like
  * flowsess_table_clear(), and is stopped (->stopping, then cancelled
- * synchronously) before the table is flushed at teardown (table.c, rule 7).
+ * synchronously) before the table is flushed at teardown (session.c,
+ * rule 9).
  */
 #include "internal.h"
 
 /* How many sessions an eviction may look at, at most. */
 #define FLOWSESS_EVICT_SCAN	1024
-/* After a fruitless search among established sessions, when to look again. */
+/* After a fruitless search, when to look again. */
 #define FLOWSESS_EVICT_BACKOFF	(HZ / 100 + 1)
 
 static unsigned int flowsess_watermark(const struct flowsess_table *t, u8 percent)
 {
-	return div_u64((u64)READ_ONCE(t->cfg->max_sessions) * percent, 100);
+	const struct flowsess_config *cfg = &container_of(t, struct flowsess_net,
+							  table)->cfg;
+
+	return div_u64((u64)READ_ONCE(cfg->max_sessions) * percent, 100);
 }
 
 static bool flowsess_idle_for(const struct flowsess_session *s, ktime_t now,
@@ -46,110 +51,144 @@ enum flowsess_evict_rank {
 	FLOWSESS_EVICT_NONE,
 	FLOWSESS_EVICT_IDLE,
 	FLOWSESS_EVICT_UNESTABLISHED,
+	FLOWSESS_EVICT_EXPIRED,
 };
 
-static enum flowsess_evict_rank flowsess_evict_rank(const struct flowsess_session *s,
-						    ktime_t now, ktime_t early)
+struct flowsess_evict {
+	const struct flowsess_config *cfg;
+	ktime_t now;
+	ktime_t early;
+	enum flowsess_evict_rank want;
+	enum flowsess_evict_rank best_rank;
+	struct flowsess_session *victim;
+	ktime_t best_seen;
+	unsigned int seen;
+};
+
+static enum flowsess_evict_rank flowsess_evict_rank(const struct flowsess_evict *e,
+						    const struct flowsess_session *s)
 {
-	if (READ_ONCE(s->dead))
-		return FLOWSESS_EVICT_NONE;
-	if (!test_bit(FLOWSESS_S_ESTABLISHED, &s->flags))
+	if (flowsess_session_expired(e->cfg, s, e->now))
+		return FLOWSESS_EVICT_EXPIRED;
+	if (!READ_ONCE(s->established))
 		return FLOWSESS_EVICT_UNESTABLISHED;
-	if (flowsess_idle_for(s, now, early))
+	if (flowsess_idle_for(s, e->now, e->early))
 		return FLOWSESS_EVICT_IDLE;
 	return FLOWSESS_EVICT_NONE;
 }
 
+/* Keep the best candidate; stop after this bucket once it is as good as wanted. */
+static int flowsess_evict_consider(struct flowsess_session *s, void *arg)
+{
+	struct flowsess_evict *e = arg;
+	enum flowsess_evict_rank rank = flowsess_evict_rank(e, s);
+
+	e->seen++;
+	if (rank != FLOWSESS_EVICT_NONE &&
+	    (rank > e->best_rank ||
+	     (rank == e->best_rank &&
+	      ktime_before(READ_ONCE(s->last_seen), e->best_seen)))) {
+		e->victim = s;
+		e->best_rank = rank;
+		e->best_seen = READ_ONCE(s->last_seen);
+	}
+	return e->best_rank >= e->want || e->seen >= FLOWSESS_EVICT_SCAN;
+}
+
 /*
- * The table is full: invalidate one session to make room. Under
- * rcu_read_lock(). Returns true if a session was invalidated.
+ * The table is full: kill one session to make room. Under
+ * rcu_read_lock(). Returns true if a session was killed.
  *
  * The search goes round the table like a clock hand (->evict_hand), so that
- * successive evictions spread over it, and stops at the first bucket that
- * holds a candidate of the best class still possible, or after
- * FLOWSESS_EVICT_SCAN sessions: its cost is bounded, and a candidate that
- * exists may be missed only in a table of more than that many sessions
- * (the hand moves on, so the next search looks elsewhere). When there is
- * no unestablished session and the search found no idle one, none can
- * appear for a while: searches stop for FLOWSESS_EVICT_BACKOFF, so a
- * flood against a table of established sessions costs a comparison per
+ * successive evictions spread over it, and stops after the first bucket
+ * that holds a candidate of the best class still possible (an expired
+ * session is always taken first), or after FLOWSESS_EVICT_SCAN sessions:
+ * its cost is bounded, and a candidate that exists may be missed only in a
+ * table of more than that many sessions (the hand moves on, so the next
+ * search looks elsewhere). A search that finds nothing stops the searches
+ * for FLOWSESS_EVICT_BACKOFF, whatever class it looked for, so a flood
+ * against a table of sessions that may not go costs a comparison per
  * packet, not a search.
  */
 bool flowsess_evict_one(struct flowsess_table *t, ktime_t now)
 {
-	ktime_t early = flowsess_ms(READ_ONCE(t->cfg->early_ageout_ms));
-	enum flowsess_evict_rank best_rank = FLOWSESS_EVICT_NONE, want, rank;
-	unsigned int i, bucket, seen = 0, start = READ_ONCE(t->evict_hand);
-	struct flowsess_session *s, *victim = NULL;
-	struct flowsess_tuplehash *th;
-	ktime_t best_seen = 0;
+	struct flowsess_net *fn = flowsess_table_net(t);
+	struct flowsess_evict e = {
+		.cfg = &fn->cfg,
+		.now = now,
+		.early = flowsess_ms(READ_ONCE(fn->cfg.early_ageout_ms)),
+	};
+	unsigned int hand = READ_ONCE(t->evict_hand);
+	struct flowsess_walk w = { .bucket = hand };
+	enum flowsess_evict_rank rank;
 
-	want = atomic_read(&t->unestablished) ? FLOWSESS_EVICT_UNESTABLISHED :
-						FLOWSESS_EVICT_IDLE;
-	if (want == FLOWSESS_EVICT_IDLE &&
-	    time_before(jiffies, READ_ONCE(t->evict_retry)))
+	if (time_before(jiffies, READ_ONCE(t->evict_retry)))
 		return false;
-	for (i = 0; i <= t->mask && seen < FLOWSESS_EVICT_SCAN; i++) {
-		bucket = (start + i) & t->mask;
-		hlist_for_each_entry_rcu(th, &t->buckets[bucket].head, node) {
-			if (th->dir != FLOWSESS_DIR_ORIGINAL)
-				continue;
-			seen++;
-			s = flowsess_th_session(th);
-			rank = flowsess_evict_rank(s, now, early);
-			if (rank == FLOWSESS_EVICT_NONE || rank < best_rank)
-				continue;
-			if (rank > best_rank ||
-			    ktime_before(READ_ONCE(s->last_seen), best_seen)) {
-				victim = s;
-				best_rank = rank;
-				best_seen = READ_ONCE(s->last_seen);
-			}
-		}
-		if (best_rank == want)
-			break;
-	}
-	WRITE_ONCE(t->evict_hand, (start + i + 1) & t->mask);
-	if (!victim && want == FLOWSESS_EVICT_IDLE)
+	e.want = atomic_read(&t->unestablished) ? FLOWSESS_EVICT_UNESTABLISHED :
+						  FLOWSESS_EVICT_IDLE;
+	/* From the hand to the end, then from the start to the hand. */
+	if (flowsess_table_walk(t, &w, flowsess_table_buckets(t),
+				flowsess_evict_consider, &e) &&
+	    e.best_rank < e.want && e.seen < FLOWSESS_EVICT_SCAN)
+		flowsess_table_walk(t, &w, hand, flowsess_evict_consider, &e);
+	WRITE_ONCE(t->evict_hand, w.bucket);
+	if (!e.victim) {
 		WRITE_ONCE(t->evict_retry, jiffies + FLOWSESS_EVICT_BACKOFF);
-	if (!victim || !flowsess_session_invalidate(victim, FLOWSESS_REASON_EVICT))
 		return false;
-	flowsess_stat_inc(t->fn, best_rank == FLOWSESS_EVICT_UNESTABLISHED ?
+	}
+	rank = e.best_rank;
+	if (rank == FLOWSESS_EVICT_EXPIRED)
+		return flowsess_session_expire(t, e.victim, now);
+	if (!flowsess_session_invalidate(t, e.victim, FLOWSESS_REASON_EVICT))
+		return false;
+	flowsess_stat_inc(fn, rank == FLOWSESS_EVICT_UNESTABLISHED ?
 			  FLOWSESS_STAT_EVICTED_UNESTABLISHED :
 			  FLOWSESS_STAT_EVICTED_EARLY_AGEOUT);
 	return true;
 }
 
+struct flowsess_early_ageout {
+	struct flowsess_table *table;
+	unsigned int low;
+	bool unestablished;
+	ktime_t now;
+	ktime_t early;
+};
+
+static int flowsess_early_ageout_one(struct flowsess_session *s, void *arg)
+{
+	struct flowsess_early_ageout *a = arg;
+
+	if (atomic_read(&a->table->count) <= a->low)
+		return 1;
+	if (a->unestablished && READ_ONCE(s->established))
+		return 0;
+	if (flowsess_idle_for(s, a->now, a->early))
+		flowsess_session_invalidate(a->table, s, FLOWSESS_REASON_EARLY_AGEOUT);
+	return 0;
+}
+
 /*
- * One pass of early ageout over the whole table: invalidate the sessions
- * idle for early-ageout or longer (only unestablished ones if @unestablished)
+ * One pass of early ageout over the whole table: kill the sessions idle
+ * for early-ageout or longer (only unestablished ones if @unestablished)
  * until the table holds no more than @low.
  */
 static void flowsess_early_ageout_pass(struct flowsess_table *t, unsigned int low,
 				       bool unestablished)
 {
-	ktime_t early = flowsess_ms(READ_ONCE(t->cfg->early_ageout_ms));
-	struct flowsess_tuplehash *th;
-	struct flowsess_session *s;
-	unsigned int i;
-	ktime_t now;
+	struct flowsess_early_ageout a = {
+		.table = t,
+		.low = low,
+		.unestablished = unestablished,
+		.early = flowsess_ms(READ_ONCE(flowsess_table_net(t)->cfg.early_ageout_ms)),
+	};
+	struct flowsess_walk w = {};
+	bool end = false;
 
-	for (i = 0; i <= t->mask && !READ_ONCE(t->stopping); i++) {
-		now = ktime_get_coarse();
+	while (!end && !READ_ONCE(t->stopping) && atomic_read(&t->count) > low) {
+		a.now = ktime_get_coarse();
 		rcu_read_lock();
-		hlist_for_each_entry_rcu(th, &t->buckets[i].head, node) {
-			if (atomic_read(&t->count) <= low) {
-				rcu_read_unlock();
-				return;
-			}
-			if (th->dir != FLOWSESS_DIR_ORIGINAL)
-				continue;
-			s = flowsess_th_session(th);
-			if (unestablished && test_bit(FLOWSESS_S_ESTABLISHED, &s->flags))
-				continue;
-			if (flowsess_idle_for(s, now, early))
-				flowsess_session_invalidate(s, FLOWSESS_REASON_EARLY_AGEOUT);
-		}
+		end = flowsess_table_walk(t, &w, 64, flowsess_early_ageout_one, &a);
 		rcu_read_unlock();
 		cond_resched();
 	}
@@ -159,7 +198,8 @@ static void flowsess_aging_work(struct work_struct *work)
 {
 	struct flowsess_table *t = container_of(to_delayed_work(work),
 						struct flowsess_table, aging_work);
-	unsigned int low = flowsess_watermark(t, READ_ONCE(t->cfg->low_watermark));
+	const struct flowsess_config *cfg = &flowsess_table_net(t)->cfg;
+	unsigned int low = flowsess_watermark(t, READ_ONCE(cfg->low_watermark));
 
 	flowsess_early_ageout_pass(t, low, true);
 	flowsess_early_ageout_pass(t, low, false);
@@ -193,7 +233,8 @@ void flowsess_aging_stop(struct flowsess_table *t)
  */
 void flowsess_aging_inserted(struct flowsess_table *t)
 {
-	unsigned int high = flowsess_watermark(t, READ_ONCE(t->cfg->high_watermark));
+	const struct flowsess_config *cfg = &flowsess_table_net(t)->cfg;
+	unsigned int high = flowsess_watermark(t, READ_ONCE(cfg->high_watermark));
 
 	if (atomic_read(&t->count) < high || READ_ONCE(t->under_pressure) ||
 	    READ_ONCE(t->stopping))

@@ -19,21 +19,25 @@
 static struct dentry *flowsess_bench_dir;
 
 /*
- * A reader like the packet path (table.c, rule 1): sessions come and go
+ * A reader like the packet path (session.c, rule 1): sessions come and go
  * meanwhile, so the figures are a snapshot. The RCU read section is left
- * between buckets every 64 k entries or so, for a table of millions.
+ * between buckets every 64 k entries or so, for a table of millions. A
+ * bucket's length counts both directions' entries.
  */
 static int flowsess_chains_show(struct seq_file *m, void *unused)
 {
-	const struct flowsess_table *t = &flowsess_pernet(&init_net)->table;
-	struct flowsess_tuplehash *th;
+	struct flowsess_table *t = &flowsess_pernet(&init_net)->table;
+	const struct bucket_table *tbl;
+	struct rhash_head *node;
 	u64 walked = 0, entries = 0;
-	unsigned int i, len, longest = 0, work = 0;
+	unsigned int i, size, len, longest = 0, work = 0;
 
 	rcu_read_lock();
-	for (i = 0; i <= t->mask; i++) {
+	tbl = rht_dereference_rcu(t->hash.tbl, &t->hash);
+	size = tbl->size;
+	for (i = 0; i < size; i++) {
 		len = 0;
-		hlist_for_each_entry_rcu(th, &t->buckets[i].head, node)
+		rht_for_each_rcu(node, tbl, i)
 			len++;
 		/* The k-th entry of a chain is found after k steps. */
 		walked += (u64)len * (len + 1) / 2;
@@ -45,13 +49,15 @@ static int flowsess_chains_show(struct seq_file *m, void *unused)
 			rcu_read_unlock();
 			cond_resched();
 			rcu_read_lock();
+			if (tbl != rht_dereference_rcu(t->hash.tbl, &t->hash))
+				break;	/* resized: a snapshot of part of it */
 		}
 	}
 	rcu_read_unlock();
 	seq_printf(m, "sessions=%d buckets=%u walk_x100=%llu longest=%u bucket_bytes=%zu session_bytes=%zu\n",
-		   atomic_read(&t->count), t->mask + 1,
+		   atomic_read(&t->count), size,
 		   entries ? div64_u64(walked * 100, entries) : 0, longest,
-		   sizeof(struct flowsess_bucket), sizeof(struct flowsess_session));
+		   sizeof(struct rhash_lock_head *), sizeof(struct flowsess_session));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(flowsess_chains);

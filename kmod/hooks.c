@@ -149,7 +149,7 @@ static enum flowsess_parse flowsess_parse_ipv4(const struct sk_buff *skb,
 	pkt->tuple.src.ip = iph->saddr;
 	pkt->tuple.dst.ip = iph->daddr;
 	return flowsess_parse_l4(skb, skb_network_offset(skb) + ihl,
-				 ntohs(iph->tot_len) - ihl, pkt);
+				 skb_ip_totlen(skb) - ihl, pkt);
 }
 
 static enum flowsess_parse flowsess_parse_ipv6(struct sk_buff *skb,
@@ -175,20 +175,6 @@ static enum flowsess_parse flowsess_parse_ipv6(struct sk_buff *skb,
 	return flowsess_parse_l4(skb, thoff, skb->len - thoff, pkt);
 }
 
-static ktime_t flowsess_new_timeout(const struct flowsess_config *cfg, u8 proto)
-{
-	switch (proto) {
-	case IPPROTO_UDP:
-	case IPPROTO_UDPLITE:
-		return flowsess_ms(READ_ONCE(cfg->udp_timeout_ms));
-	case IPPROTO_ICMP:
-	case IPPROTO_ICMPV6:
-		return flowsess_ms(READ_ONCE(cfg->icmp_timeout_ms));
-	default:
-		return flowsess_ms(READ_ONCE(cfg->other_timeout_ms));
-	}
-}
-
 static bool flowsess_may_create(const struct flowsess_net *fn,
 				const struct flowsess_pkt *pkt)
 {
@@ -198,13 +184,25 @@ static bool flowsess_may_create(const struct flowsess_net *fn,
 }
 
 /*
- * No live session holds the tuple: create one if this packet may; when the
- * table is full, evict one by policy (aging.c). Returns the verdict, or
- * -EEXIST with *found set to the packet's entry when another CPU won the
- * race.
+ * A place in the table for a new session: when the table is full, evict
+ * one by policy (aging.c). The place is taken before the allocation, so a
+ * packet refused for a full table costs no allocation.
+ */
+static bool flowsess_make_room(struct flowsess_net *fn, ktime_t now)
+{
+	if (flowsess_session_reserve(&fn->table))
+		return true;
+	return flowsess_evict_one(&fn->table, now) &&
+	       flowsess_session_reserve(&fn->table);
+}
+
+/*
+ * No live session holds the tuple: create one if this packet may. Returns
+ * the verdict, or -EEXIST when another CPU linked one first (the caller
+ * looks again).
  */
 static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
-			   ktime_t now, struct flowsess_tuplehash **found)
+			   const struct nf_hook_state *state, ktime_t now)
 {
 	struct flowsess_session *s;
 	int err;
@@ -213,57 +211,75 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NO_SESSION);
 		return NF_DROP;
 	}
-	s = flowsess_session_alloc(&fn->table, &pkt->tuple, GFP_ATOMIC);
+	if (!flowsess_make_room(fn, now)) {
+		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_TABLE_FULL);
+		return NF_DROP;
+	}
+	s = flowsess_session_alloc(&pkt->tuple, GFP_ATOMIC);
 	if (!s) {
+		flowsess_session_unreserve(&fn->table);
 		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NOMEM);
 		return NF_DROP;
 	}
 	s->last_seen = now;
+	s->iif = state->in ? state->in->ifindex : 0;
+	s->oif = state->out ? state->out->ifindex : 0;
 	if (pkt->tuple.protonum == IPPROTO_TCP)
-		flowsess_tcp_session_init(s, &pkt->tcp);
-	else
-		s->timeout = flowsess_new_timeout(&fn->cfg, pkt->tuple.protonum);
+		flowsess_tcp_session_init(fn, s, &pkt->tcp);
 
-	err = flowsess_session_insert(s, found);
-	if (err == -ENOSPC && flowsess_evict_one(&fn->table, now))
-		err = flowsess_session_insert(s, found);
+	err = flowsess_session_insert(&fn->table, s);
 	if (err) {
-		flowsess_session_free_unused(s);
+		flowsess_session_free_unused(&fn->table, s);
 		if (err == -EEXIST)
 			return err;
-		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_TABLE_FULL);
+		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NOMEM);
 		return NF_DROP;
 	}
 	flowsess_stat_inc(fn, FLOWSESS_STAT_SESSIONS_CREATED);
 	if (pkt->tuple.protonum == IPPROTO_TCP && !pkt->tcp.th.syn)
 		flowsess_stat_inc(fn, FLOWSESS_STAT_SESSIONS_MIDSTREAM);
-	flowsess_nl_event(s, FLOWSESS_CMD_SESSION_NEW, FLOWSESS_REASON_NONE, false);
+	flowsess_event(fn, s, FLOWSESS_EVENT_NEW, FLOWSESS_REASON_NONE, false);
 	return NF_ACCEPT;
 }
 
+/* A reply: the flow is established (aging.c). Once per session. */
+static void flowsess_replied(struct flowsess_net *fn, struct flowsess_session *s)
+{
+	spin_lock_bh(&s->lock);
+	if (!s->dead)
+		flowsess_session_set_established(&fn->table, s, true);
+	spin_unlock_bh(&s->lock);
+}
+
 static unsigned int flowsess_track(struct flowsess_net *fn,
-				   struct flowsess_pkt *pkt)
+				   struct flowsess_pkt *pkt,
+				   const struct nf_hook_state *state)
 {
 	ktime_t now = ktime_get_coarse();
-	struct flowsess_tuplehash *th;
 	struct flowsess_session *s;
 	enum flowsess_dir dir;
-	int retries = 1;
+	int retries = 2;
 	int verdict;
 
 again:
-	th = flowsess_lookup(&fn->table, &pkt->tuple);
-	if (!th) {
-		verdict = flowsess_create(fn, pkt, now, &th);
+	s = flowsess_table_lookup(&fn->table, &pkt->tuple, &dir);
+	/* Expired: it never matches again (session.c, rule 6). */
+	if (s && flowsess_session_expired(&fn->cfg, s, now) &&
+	    flowsess_session_expire(&fn->table, s, now))
+		s = NULL;
+	if (!s) {
+		verdict = flowsess_create(fn, pkt, state, now);
 		/* -EEXIST: another CPU made it first, from either side. */
 		if (verdict != -EEXIST)
 			return verdict;
+		if (retries--)
+			goto again;
+		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NO_SESSION);
+		return NF_DROP;
 	}
-	s = flowsess_th_session(th);
-	dir = th->dir;
 
 	if (pkt->tuple.protonum == IPPROTO_TCP) {
-		switch (flowsess_tcp_track(s, dir, &pkt->tcp, now)) {
+		switch (flowsess_tcp_track(fn, s, dir, &pkt->tcp, now)) {
 		case FLOWSESS_TCP_PASS:
 			break;
 		case FLOWSESS_TCP_LATE:
@@ -271,7 +287,7 @@ again:
 		case FLOWSESS_TCP_DROP:
 			return NF_DROP;
 		case FLOWSESS_TCP_REOPEN:
-			flowsess_session_invalidate(s, FLOWSESS_REASON_REOPEN);
+			flowsess_session_invalidate(&fn->table, s, FLOWSESS_REASON_REOPEN);
 			fallthrough;
 		case FLOWSESS_TCP_GONE:
 			if (retries--)
@@ -279,10 +295,8 @@ again:
 			flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NO_SESSION);
 			return NF_DROP;
 		}
-	} else if (dir == FLOWSESS_DIR_REPLY &&
-		   !test_bit(FLOWSESS_S_ESTABLISHED, &s->flags)) {
-		/* A reply: the flow is established (aging.c). */
-		flowsess_session_set_established(s, true);
+	} else if (dir == FLOWSESS_DIR_REPLY && !READ_ONCE(s->established)) {
+		flowsess_replied(fn, s);
 	}
 	if (READ_ONCE(s->last_seen) != now)
 		WRITE_ONCE(s->last_seen, now);
@@ -291,11 +305,12 @@ again:
 
 static unsigned int flowsess_verdict(struct flowsess_net *fn,
 				     struct flowsess_pkt *pkt,
-				     enum flowsess_parse parsed)
+				     enum flowsess_parse parsed,
+				     const struct nf_hook_state *state)
 {
 	switch (parsed) {
 	case FLOWSESS_PARSE_OK:
-		return flowsess_track(fn, pkt);
+		return flowsess_track(fn, pkt, state);
 	case FLOWSESS_PARSE_FRAGMENT:
 		flowsess_stat_inc(fn, FLOWSESS_STAT_FRAGMENTS);
 		return NF_ACCEPT;
@@ -316,7 +331,7 @@ static unsigned int flowsess_hook_ipv4(void *priv, struct sk_buff *skb,
 	struct flowsess_pkt pkt = {};
 
 	flowsess_stat_inc(fn, FLOWSESS_STAT_PACKETS_IPV4);
-	return flowsess_verdict(fn, &pkt, flowsess_parse_ipv4(skb, &pkt));
+	return flowsess_verdict(fn, &pkt, flowsess_parse_ipv4(skb, &pkt), state);
 }
 
 static unsigned int flowsess_hook_ipv6(void *priv, struct sk_buff *skb,
@@ -326,7 +341,7 @@ static unsigned int flowsess_hook_ipv6(void *priv, struct sk_buff *skb,
 	struct flowsess_pkt pkt = {};
 
 	flowsess_stat_inc(fn, FLOWSESS_STAT_PACKETS_IPV6);
-	return flowsess_verdict(fn, &pkt, flowsess_parse_ipv6(skb, &pkt));
+	return flowsess_verdict(fn, &pkt, flowsess_parse_ipv6(skb, &pkt), state);
 }
 
 static const struct nf_hook_ops flowsess_hook_ops[] = {

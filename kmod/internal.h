@@ -7,9 +7,10 @@
 #define _FLOWSESS_INTERNAL_H
 
 #include <linux/hrtimer.h>
+#include <linux/ktime.h>
 #include <linux/netfilter.h>
 #include <linux/percpu.h>
-#include <linux/refcount.h>
+#include <linux/rhashtable.h>
 #include <linux/spinlock.h>
 #include <linux/tcp.h>
 #include <linux/u64_stats_sync.h>
@@ -44,17 +45,6 @@ enum flowsess_dir {
 	FLOWSESS_DIR_ORIGINAL,
 	FLOWSESS_DIR_REPLY,
 	FLOWSESS_DIR_MAX
-};
-
-/*
- * One entry in the hash; a session has one per direction, in the bucket of
- * that direction's tuple. The tuples themselves are not stored: the
- * session's original tuple, inverted for @dir REPLY, is the entry's key.
- */
-struct flowsess_tuplehash {
-	struct hlist_node node;
-	u32 hash;			/* of this direction's tuple, unmasked */
-	u8 dir;				/* enum flowsess_dir */
 };
 
 /*
@@ -105,56 +95,55 @@ struct flowsess_tcp_seg {
 
 #define FLOWSESS_TCP_NO_WSCALE	0xff
 
-/* Bits of flowsess_session::flags, atomic bitops. */
-enum {
-	/*
-	 * A TCP session in ESTABLISHED, or another that has seen a reply:
-	 * not an eviction candidate (aging.c). Clear bits are counted in
-	 * flowsess_table::unestablished.
-	 */
-	FLOWSESS_S_ESTABLISHED,
-};
-
-/* See the rules at the top of table.c for what protects each field. */
+/*
+ * A session: one per 5-tuple, both directions. 128 bytes on a production
+ * build (BUILD_BUG_ON in session.c). The locking and lifetime rules are at
+ * the top of session.c; the first cache line is what a lookup reads.
+ */
 struct flowsess_session {
-	struct flowsess_tuplehash th[FLOWSESS_DIR_MAX];
+	/*
+	 * The hash entries, for the original tuple and the reply tuple. A
+	 * self-inverse tuple (src = dst, sport = dport) has only the first.
+	 * Sessions are 16-byte aligned, so bit 3 of an entry's address is
+	 * its direction (flowsess_node_dir()).
+	 */
+	struct rhash_head node[FLOWSESS_DIR_MAX];
 	struct flowsess_tuple tuple;	/* the original direction's */
-	struct flowsess_table *table;
-	refcount_t ref;
-	spinlock_t lock;		/* the fields below, and the timer */
-	unsigned long flags;
-	bool dead;
-	bool traffic_after_rst;
 	u8 tcp_state;
-	u8 reason;
-	ktime_t last_seen;
-	ktime_t timeout;
-	ktime_t rst_deadline;
-	struct flowsess_tcp_peer peer[FLOWSESS_DIR_MAX];
-	struct hrtimer timer;
-	struct rcu_head rcu;
-};
+	bool dead;
+	bool established;		/* see flowsess_table::unestablished */
+	u8 reason;			/* why it died */
+	spinlock_t lock;
 
-struct flowsess_bucket {
-	struct hlist_head head;
-	spinlock_t lock;		/* writers of @head, and @gen */
-	u32 gen;			/* bumped on every link and unlink */
+	ktime_t last_seen;		/* the packet path's clock, coarse */
+	ktime_t rst_deadline;		/* CLOSE after a RST: the end of grace */
+	u32 start;			/* boot time, in seconds */
+	int iif, oif;			/* the original direction's interfaces */
+	bool traffic_after_rst;
+	union {
+		/* TCP, under ->lock once the session is seen and live */
+		struct flowsess_tcp_peer peer[FLOWSESS_DIR_MAX];
+		/* once dead and unlinked: the free after a grace period */
+		struct rcu_head rcu;
+	};
 };
 
 struct flowsess_table {
-	struct flowsess_bucket *buckets;
-	unsigned int mask;		/* number of buckets - 1 */
-	u32 seed;
-	atomic_t count;			/* sessions linked in the hash */
-	atomic_t unestablished;		/* ... without FLOWSESS_S_ESTABLISHED */
-	atomic_t allocated;		/* sessions not yet freed */
-	unsigned int evict_hand;	/* aging.c: where evictions look next */
-	unsigned long evict_retry;	/* ... and when, if none could go */
-	bool under_pressure;		/* aging.c: early ageout is running */
-	bool stopping;			/* teardown: no more aging work */
+	struct rhashtable hash;
+	/* Written on every insert and removal: away from the lookup's line. */
+	atomic_t count ____cacheline_aligned_in_smp; /* reserved + linked */
+	atomic_t unestablished;		/* linked sessions, !->established */
+	/* aging.c */
+	unsigned int evict_hand;
+	unsigned long evict_retry;
+	bool under_pressure;
+	bool stopping;			/* teardown: no more aging or collection */
 	struct delayed_work aging_work;
-	struct flowsess_net *fn;
-	const struct flowsess_config *cfg;
+	/* collect.c */
+	struct hrtimer collector;
+	unsigned long collector_armed;	/* bit 0: queued or running */
+	unsigned int collect_bucket;
+	unsigned int collect_bucket_count; /* of the table last swept */
 };
 
 /* Per network namespace state, owned by the pernet operations in main.c. */
@@ -190,13 +179,6 @@ struct flowsess_filter {
 	union nf_inet_addr dst, dst_mask;
 };
 
-/* Where a session dump stands: a bucket, and how far into it. */
-struct flowsess_cursor {
-	unsigned int bucket;
-	unsigned int pos;		/* sessions of @bucket already passed */
-	u32 gen;			/* @bucket's generation at @pos */
-};
-
 /* stats.c */
 int flowsess_stats_init(struct flowsess_net *fn);
 void flowsess_stats_free(struct flowsess_net *fn);
@@ -222,53 +204,100 @@ static inline void flowsess_stat_inc(struct flowsess_net *fn,
 	flowsess_stat_add(fn, stat, 1);
 }
 
-/* table.c */
-int flowsess_cache_init(void);
-void flowsess_cache_exit(void);
-int flowsess_table_init(struct flowsess_table *t, struct flowsess_net *fn,
-			unsigned int buckets);
-void flowsess_table_destroy(struct flowsess_table *t);
-unsigned int flowsess_table_flush(struct flowsess_table *t);
-unsigned int flowsess_table_clear(struct flowsess_table *t,
-				  const struct flowsess_filter *f);
-bool flowsess_filter_match(const struct flowsess_filter *f,
-			   const struct flowsess_session *s);
-int flowsess_table_walk_bucket(struct flowsess_table *t,
-			       struct flowsess_cursor *c, bool *changed,
-			       int (*emit)(struct flowsess_session *s, void *arg),
-			       void *arg);
-struct flowsess_tuplehash *flowsess_lookup(struct flowsess_table *t,
-					   const struct flowsess_tuple *tuple);
-struct flowsess_session *flowsess_session_alloc(struct flowsess_table *t,
-						const struct flowsess_tuple *orig,
-						gfp_t gfp);
-void flowsess_session_free_unused(struct flowsess_session *s);
-int flowsess_session_insert(struct flowsess_session *s,
-			    struct flowsess_tuplehash **existing);
-void flowsess_session_unlink(struct flowsess_session *s);
-void flowsess_session_set_established(struct flowsess_session *s, bool est);
-void flowsess_session_put(struct flowsess_session *s);
-bool flowsess_session_get(struct flowsess_session *s);
-void flowsess_tuple_invert(struct flowsess_tuple *dst,
-			   const struct flowsess_tuple *src);
-
-static inline struct flowsess_session *
-flowsess_th_session(const struct flowsess_tuplehash *th)
+static inline struct flowsess_net *flowsess_table_net(struct flowsess_table *t)
 {
-	return container_of(th, struct flowsess_session, th[th->dir]);
+	return container_of(t, struct flowsess_net, table);
 }
 
-/* timers.c */
-void flowsess_timer_init(struct flowsess_session *s);
-void flowsess_timer_start(struct flowsess_session *s);
-void flowsess_timer_arm_locked(struct flowsess_session *s, ktime_t deadline);
-bool flowsess_session_invalidate(struct flowsess_session *s,
+/* table.c: the hash. The rules are at the top of session.c. */
+int flowsess_table_init(struct flowsess_table *t);
+void flowsess_table_destroy(struct flowsess_table *t);
+struct flowsess_session *flowsess_table_lookup(struct flowsess_table *t,
+					       const struct flowsess_tuple *tuple,
+					       enum flowsess_dir *dir);
+int flowsess_table_link(struct flowsess_table *t, struct flowsess_session *s);
+void flowsess_table_unlink(struct flowsess_table *t, struct flowsess_session *s);
+void flowsess_tuple_invert(struct flowsess_tuple *dst,
+			   const struct flowsess_tuple *src);
+bool flowsess_tuple_equal(const struct flowsess_tuple *a,
+			  const struct flowsess_tuple *b);
+
+/*
+ * A walk over the table's buckets, a few at a time, that knows when the
+ * table was resized under it (sessions may then have been missed or seen
+ * twice). Zero it to start.
+ */
+struct flowsess_walk {
+	unsigned int bucket;		/* the next bucket to visit */
+	unsigned int size;		/* of the table being walked, or 0 */
+	u32 table_id;			/* which table that is */
+	bool resized;			/* since the walk started */
+};
+
+typedef int (*flowsess_walk_fn)(struct flowsess_session *s, void *arg);
+int flowsess_table_walk_bucket(struct flowsess_table *t, struct flowsess_walk *w,
+			       flowsess_walk_fn fn, void *arg);
+bool flowsess_table_walk(struct flowsess_table *t, struct flowsess_walk *w,
+			 unsigned int buckets, flowsess_walk_fn fn, void *arg);
+unsigned int flowsess_table_buckets(struct flowsess_table *t);
+
+/* session.c: the lifecycle, and the rules. */
+int flowsess_session_cache_init(void);
+void flowsess_session_cache_exit(void);
+bool flowsess_session_reserve(struct flowsess_table *t);
+void flowsess_session_unreserve(struct flowsess_table *t);
+struct flowsess_session *flowsess_session_alloc(const struct flowsess_tuple *orig,
+						gfp_t gfp);
+void flowsess_session_free_unused(struct flowsess_table *t,
+				  struct flowsess_session *s);
+int flowsess_session_insert(struct flowsess_table *t, struct flowsess_session *s);
+bool flowsess_session_invalidate(struct flowsess_table *t,
+				 struct flowsess_session *s,
 				 enum flowsess_reason reason);
-void flowsess_session_kill_locked(struct flowsess_session *s,
+void flowsess_session_kill_locked(struct flowsess_table *t,
+				  struct flowsess_session *s,
 				  enum flowsess_reason reason);
-void flowsess_session_invalidated(struct flowsess_session *s,
-				  enum flowsess_reason reason, bool live_kill);
-ktime_t flowsess_session_deadline(const struct flowsess_session *s);
+void flowsess_session_killed(struct flowsess_table *t,
+			     struct flowsess_session *s, bool live_kill);
+bool flowsess_session_expire(struct flowsess_table *t, struct flowsess_session *s,
+			     ktime_t now);
+bool flowsess_session_expired(const struct flowsess_config *cfg,
+			      const struct flowsess_session *s, ktime_t now);
+ktime_t flowsess_session_deadline(const struct flowsess_config *cfg,
+				  const struct flowsess_session *s);
+void flowsess_session_set_established(struct flowsess_table *t,
+				      struct flowsess_session *s, bool est);
+unsigned int flowsess_table_clear(struct flowsess_table *t,
+				  const struct flowsess_filter *f);
+unsigned int flowsess_table_flush(struct flowsess_table *t);
+bool flowsess_filter_match(const struct flowsess_filter *f,
+			   const struct flowsess_session *s);
+
+/* collect.c: expiry collection, one hrtimer per namespace. */
+void flowsess_collector_init(struct flowsess_table *t);
+void flowsess_collector_kick(struct flowsess_table *t);
+void flowsess_collector_stop(struct flowsess_table *t);
+
+/* events.c: who hears about sessions; netlink is one listener. */
+enum flowsess_event {
+	FLOWSESS_EVENT_NEW,
+	FLOWSESS_EVENT_STATE,		/* a TCP state change */
+	FLOWSESS_EVENT_DEL,
+};
+
+struct flowsess_listener {
+	struct list_head list;
+	/* Any context, under rcu_read_lock(); must not sleep. */
+	void (*event)(struct flowsess_net *fn, const struct flowsess_session *s,
+		      enum flowsess_event ev, enum flowsess_reason reason,
+		      bool live_kill);
+};
+
+void flowsess_listener_register(struct flowsess_listener *l);
+void flowsess_listener_unregister(struct flowsess_listener *l);
+void flowsess_event(struct flowsess_net *fn, const struct flowsess_session *s,
+		    enum flowsess_event ev, enum flowsess_reason reason,
+		    bool live_kill);
 
 /* tcp.c */
 enum flowsess_tcp_event {
@@ -297,13 +326,15 @@ enum flowsess_tcp_action {
 enum flowsess_tcp_event flowsess_tcp_event(const struct tcphdr *th);
 u8 flowsess_tcp_next(u8 state, enum flowsess_dir dir,
 		     enum flowsess_tcp_event ev);
-enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_session *s,
+enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
+					    struct flowsess_session *s,
 					    enum flowsess_dir dir,
 					    const struct flowsess_tcp_seg *seg,
 					    ktime_t now);
 bool flowsess_tcp_may_create(const struct flowsess_config *cfg,
 			     const struct tcphdr *th);
-void flowsess_tcp_session_init(struct flowsess_session *s,
+void flowsess_tcp_session_init(struct flowsess_net *fn,
+			       struct flowsess_session *s,
 			       const struct flowsess_tcp_seg *seg);
 ktime_t flowsess_tcp_timeout(const struct flowsess_config *cfg, u8 state);
 
@@ -332,8 +363,6 @@ bool flowsess_evict_one(struct flowsess_table *t, ktime_t now);
 
 /* main.c: the defaults for new namespaces, from the module parameters. */
 void flowsess_config_defaults(struct flowsess_config *cfg);
-extern unsigned int flowsess_buckets;
-#define FLOWSESS_BUCKETS_MAX	BIT(22)
 
 static inline ktime_t flowsess_ms(u32 ms)
 {
@@ -347,8 +376,6 @@ void flowsess_hooks_unregister(struct net *net);
 /* netlink.c */
 int flowsess_genl_init(void);
 void flowsess_genl_exit(void);
-void flowsess_nl_event(struct flowsess_session *s, u8 cmd,
-		       enum flowsess_reason reason, bool live_kill);
 
 /* sysfs.c */
 int flowsess_sysfs_init(void);

@@ -94,10 +94,6 @@ static unsigned int other_timeout_ms = 1800 * MSEC_PER_SEC;
 FLOWSESS_PARAM(other_timeout_ms, other_timeout_ms, 1, FLOWSESS_TIMEOUT_MS_MAX, 0644,
 	       "Idle timeout of other protocols, in ms (default 1800 s)");
 
-unsigned int flowsess_buckets = 16384;
-FLOWSESS_PARAM(buckets, flowsess_buckets, 16, FLOWSESS_BUCKETS_MAX, 0444,
-	       "Hash buckets per namespace, rounded up to a power of two (default 16384)");
-
 static unsigned int flowsess_max_sessions = 262144;
 FLOWSESS_PARAM(max_sessions, flowsess_max_sessions, 1, FLOWSESS_MAX_SESSIONS_MAX, 0644,
 	       "Most sessions per namespace (default 262144)");
@@ -134,6 +130,16 @@ void flowsess_config_defaults(struct flowsess_config *cfg)
 	cfg->max_sessions = READ_ONCE(flowsess_max_sessions);
 }
 
+/* session.c, rule 9: nothing feeds the table any more. Sleeps. */
+static void flowsess_net_teardown(struct flowsess_net *fn)
+{
+	flowsess_aging_stop(&fn->table);
+	flowsess_collector_stop(&fn->table);
+	flowsess_table_flush(&fn->table);
+	flowsess_table_destroy(&fn->table);
+	flowsess_stats_free(fn);
+}
+
 static int __net_init flowsess_net_init(struct net *net)
 {
 	struct flowsess_net *fn = flowsess_pernet(net);
@@ -144,7 +150,7 @@ static int __net_init flowsess_net_init(struct net *net)
 	err = flowsess_stats_init(fn);
 	if (err)
 		return err;
-	err = flowsess_table_init(&fn->table, fn, READ_ONCE(flowsess_buckets));
+	err = flowsess_table_init(&fn->table);
 	if (err)
 		goto err_stats;
 	err = flowsess_hooks_register(net);
@@ -153,28 +159,34 @@ static int __net_init flowsess_net_init(struct net *net)
 	return 0;
 
 err_table:
-	flowsess_table_destroy(&fn->table);
+	flowsess_net_teardown(fn);
+	return err;
 err_stats:
 	flowsess_stats_free(fn);
 	return err;
 }
 
 /*
- * nf_unregister_net_hooks() waits for packets in flight, so no session is
- * created after it; then the table is emptied (table.c, rule 7).
+ * The hooks go first: nf_unregister_net_hooks() does not wait for packets
+ * already inside a hook, but the namespace core (and module unload) waits
+ * for an RCU grace period between .pre_exit and .exit, as nf_tables and
+ * iptables rely on. By .exit no packet is in the hook and none can come.
  */
+static void __net_exit flowsess_net_pre_exit(struct net *net)
+{
+	flowsess_hooks_unregister(net);
+}
+
+/* session.c, rule 9. */
 static void __net_exit flowsess_net_exit(struct net *net)
 {
-	struct flowsess_net *fn = flowsess_pernet(net);
-
-	flowsess_hooks_unregister(net);
-	flowsess_table_destroy(&fn->table);
-	flowsess_stats_free(fn);
+	flowsess_net_teardown(flowsess_pernet(net));
 }
 
 static struct pernet_operations flowsess_net_ops = {
-	.init	= flowsess_net_init,
-	.exit	= flowsess_net_exit,
+	.init		= flowsess_net_init,
+	.pre_exit	= flowsess_net_pre_exit,
+	.exit		= flowsess_net_exit,
 	.id	= &flowsess_net_id,
 	.size	= sizeof(struct flowsess_net),
 };
@@ -183,7 +195,7 @@ static int __init flowsess_init(void)
 {
 	int err;
 
-	err = flowsess_cache_init();
+	err = flowsess_session_cache_init();
 	if (err)
 		return err;
 	err = register_pernet_subsys(&flowsess_net_ops);
@@ -203,7 +215,7 @@ err_sysfs:
 err_pernet:
 	unregister_pernet_subsys(&flowsess_net_ops);
 err_cache:
-	flowsess_cache_exit();
+	flowsess_session_cache_exit();
 	return err;
 }
 
@@ -213,7 +225,7 @@ static void __exit flowsess_exit(void)
 	flowsess_genl_exit();
 	flowsess_sysfs_exit();
 	unregister_pernet_subsys(&flowsess_net_ops);
-	flowsess_cache_exit();
+	flowsess_session_cache_exit();
 }
 
 module_init(flowsess_init);

@@ -5,9 +5,10 @@
  * Operations run under genl_mutex (no parallel_ops), so configuration
  * writers are serialised; the packet path reads the knobs with READ_ONCE().
  *
- * Events are sent from the packet path and the timers, under RCU. They are
- * switched on only while the family is registered: its multicast group id
- * is released, and may be reused, when it is unregistered.
+ * Events: netlink is a listener of the core's session events (events.c),
+ * registered only while the family is: its multicast group id is released,
+ * and may be reused, when it is unregistered. Callbacks come from the
+ * packet path and the collector, under RCU, and must not sleep.
  */
 #include <linux/slab.h>
 #include <net/genetlink.h>
@@ -17,7 +18,6 @@
 #include "internal.h"
 
 static struct genl_family flowsess_genl_family;
-static bool flowsess_events_on;
 
 enum flowsess_mcgrp_id {
 	FLOWSESS_MCGRP_EVENTS_ID,
@@ -262,7 +262,7 @@ static int flowsess_put_tuple(struct sk_buff *skb, const struct flowsess_tuple *
  * FLOWSESS_A_SESSION for @s: a live session (@reason NONE), or one just
  * invalidated. Reads the fields of a live session without its lock.
  */
-static int flowsess_put_session(struct sk_buff *skb,
+static int flowsess_put_session(struct sk_buff *skb, const struct flowsess_net *fn,
 				const struct flowsess_session *s,
 				enum flowsess_reason reason, bool live_kill)
 {
@@ -275,7 +275,8 @@ static int flowsess_put_session(struct sk_buff *skb,
 	    nla_put_u8(skb, FLOWSESS_SA_STATE, READ_ONCE(s->tcp_state)))
 		goto err;
 	if (reason == FLOWSESS_REASON_NONE) {
-		expires = ktime_ms_delta(flowsess_session_deadline(s), ktime_get());
+		expires = ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s),
+					 ktime_get());
 		if (nla_put_u32(skb, FLOWSESS_SA_EXPIRES_MS,
 				clamp_t(s64, expires, 0, U32_MAX)))
 			goto err;
@@ -507,31 +508,32 @@ static int flowsess_nl_parse_filter(const struct nlattr *nest,
 /* A session dump's state, over netlink_callback::ctx. */
 struct flowsess_dump {
 	struct flowsess_filter *filter;
-	struct flowsess_cursor cursor;
-	bool intr;
+	struct flowsess_walk walk;
 };
 
 struct flowsess_dump_batch {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
-	bool changed;
+	struct flowsess_net *fn;
+	ktime_t now;
 };
 
 /*
  * NLM_F_DUMP_INTR, the standard way: a message is flagged when cb->seq
- * differs from the previous message's, and the dump stays at 2 once it
- * lost consistency.
+ * differs from the previous message's, and the dump stays at 2 once the
+ * table was resized under it.
  */
-static void flowsess_dump_check(struct flowsess_dump_batch *batch)
+static void flowsess_dump_check(struct netlink_callback *cb)
 {
-	struct flowsess_dump *d = (void *)batch->cb->ctx;
+	struct flowsess_dump *d = (void *)cb->ctx;
 
-	if (batch->changed)
-		d->intr = true;
-	batch->cb->seq = d->intr ? 2 : 1;
+	cb->seq = d->walk.resized ? 2 : 1;
 }
 
-/* Under the bucket lock (table.c): no sleeping, nothing but the skb. */
+/*
+ * Under RCU (session.c, rule 1): no sleeping, nothing but the skb. An
+ * expired session is not listed: like a lookup, the dump kills it.
+ */
 static int flowsess_dump_emit(struct flowsess_session *s, void *arg)
 {
 	struct flowsess_dump_batch *batch = arg;
@@ -541,14 +543,19 @@ static int flowsess_dump_emit(struct flowsess_session *s, void *arg)
 
 	if (!flowsess_filter_match(d->filter, s))
 		return 0;
-	flowsess_dump_check(batch);
+	if (flowsess_session_expired(&batch->fn->cfg, s, batch->now)) {
+		flowsess_session_expire(&batch->fn->table, s, batch->now);
+		return 0;
+	}
+	flowsess_dump_check(cb);
 	hdr = genlmsg_put(batch->skb, NETLINK_CB(cb->skb).portid,
 			  cb->nlh->nlmsg_seq, &flowsess_genl_family,
 			  NLM_F_MULTI, FLOWSESS_CMD_GET_SESSIONS);
 	if (!hdr)
 		return -EMSGSIZE;
 	genl_dump_check_consistent(cb, hdr);
-	if (flowsess_put_session(batch->skb, s, FLOWSESS_REASON_NONE, false)) {
+	if (flowsess_put_session(batch->skb, batch->fn, s, FLOWSESS_REASON_NONE,
+				 false)) {
 		genlmsg_cancel(batch->skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -587,19 +594,21 @@ static int flowsess_nl_dump_done(struct netlink_callback *cb)
 }
 
 /*
- * One batch of a session dump. A bucket goes whole into one batch when it
- * can: if it does not fit after other buckets, it is taken back and opens
- * the next batch. Only a bucket too big for a batch of its own is split;
- * the cursor then resumes inside it, and if the bucket changed meanwhile
- * the dump is flagged NLM_F_DUMP_INTR.
+ * One batch of a session dump. A bucket goes whole into one batch: if it
+ * does not fit after other buckets, it is taken back and opens the next
+ * batch (a bucket holds a few sessions: the hash keeps chains short). The
+ * walk resumes at a bucket, so a dump lists each session once, unless the
+ * table was resized meanwhile: then the dump is flagged NLM_F_DUMP_INTR.
  */
 static int flowsess_nl_dump_sessions(struct sk_buff *skb,
 				     struct netlink_callback *cb)
 {
-	struct flowsess_table *t = &flowsess_pernet(sock_net(skb->sk))->table;
-	struct flowsess_dump_batch batch = { .skb = skb, .cb = cb };
+	struct flowsess_net *fn = flowsess_pernet(sock_net(skb->sk));
+	struct flowsess_dump_batch batch = {
+		.skb = skb, .cb = cb, .fn = fn, .now = ktime_get_coarse(),
+	};
 	struct flowsess_dump *d = (void *)cb->ctx;
-	struct flowsess_cursor *c = &d->cursor;
+	struct flowsess_table *t = &fn->table;
 	int err;
 
 	BUILD_BUG_ON(sizeof(*d) > sizeof(cb->ctx));
@@ -608,26 +617,25 @@ static int flowsess_nl_dump_sessions(struct sk_buff *skb,
 		if (err)
 			return err;
 	}
-	for (; c->bucket <= t->mask; c->bucket++, c->pos = 0) {
+	for (;;) {
 		unsigned char *mark = skb_tail_pointer(skb);
 		unsigned int before = skb->len;
-		bool resumed = c->pos;
 
-		err = flowsess_table_walk_bucket(t, c, &batch.changed,
-						 flowsess_dump_emit, &batch);
-		flowsess_dump_check(&batch);
+		rcu_read_lock();
+		err = flowsess_table_walk_bucket(t, &d->walk, flowsess_dump_emit,
+						 &batch);
+		rcu_read_unlock();
+		flowsess_dump_check(cb);
 		if (err) {
-			if (!skb->len)
-				return err;
-			if (!resumed && before) {
-				nlmsg_trim(skb, mark);
-				c->pos = 0;
-			}
+			if (!before)
+				return err;	/* a bucket too big for a message */
+			nlmsg_trim(skb, mark);
 			return skb->len;
 		}
+		if (++d->walk.bucket >= d->walk.size)
+			return skb->len;
 		cond_resched();
 	}
-	return skb->len;
 }
 
 static int flowsess_nl_clear_sessions(struct sk_buff *skb, struct genl_info *info)
@@ -646,40 +654,48 @@ static int flowsess_nl_clear_sessions(struct sk_buff *skb, struct genl_info *inf
 }
 
 /*
- * Tell the namespace's "events" listeners that @s was created (@cmd
- * SESSION_NEW) or invalidated (SESSION_DEL, with @reason). Any context;
- * costs one check when nobody listens. A message that cannot be allocated
- * is lost, as a listener that reads too slowly loses them (ENOBUFS).
+ * The core's listener (events.c): tell the namespace's "events" group that
+ * @s was created (SESSION_NEW) or killed (SESSION_DEL, with @reason). Any
+ * context; costs one check when nobody listens. A message that cannot be
+ * allocated is lost, as a listener that reads too slowly loses them
+ * (ENOBUFS). State changes have no message yet.
  */
-void flowsess_nl_event(struct flowsess_session *s, u8 cmd,
-		       enum flowsess_reason reason, bool live_kill)
+static void flowsess_nl_event(struct flowsess_net *fn,
+			      const struct flowsess_session *s,
+			      enum flowsess_event ev, enum flowsess_reason reason,
+			      bool live_kill)
 {
-	struct net *net = s->table->fn->net;
+	struct net *net = fn->net;
 	struct sk_buff *msg;
+	u8 cmd;
 	void *hdr;
 
-	/* KUnit's tables belong to no namespace: nobody to tell. */
-	if (!net)
+	if (ev == FLOWSESS_EVENT_NEW)
+		cmd = FLOWSESS_CMD_SESSION_NEW;
+	else if (ev == FLOWSESS_EVENT_DEL)
+		cmd = FLOWSESS_CMD_SESSION_DEL;
+	else
 		return;
-	rcu_read_lock();
-	if (!READ_ONCE(flowsess_events_on) ||
-	    !genl_has_listeners(&flowsess_genl_family, net,
-				FLOWSESS_MCGRP_EVENTS_ID))
-		goto out;
+	/* KUnit's tables belong to no namespace: nobody to tell. */
+	if (!net || !genl_has_listeners(&flowsess_genl_family, net,
+					FLOWSESS_MCGRP_EVENTS_ID))
+		return;
 	msg = genlmsg_new(flowsess_session_msg_size(), GFP_ATOMIC);
 	if (!msg)
-		goto out;
+		return;
 	hdr = genlmsg_put(msg, 0, 0, &flowsess_genl_family, 0, cmd);
-	if (!hdr || flowsess_put_session(msg, s, reason, live_kill)) {
+	if (!hdr || flowsess_put_session(msg, fn, s, reason, live_kill)) {
 		nlmsg_free(msg);
-		goto out;
+		return;
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&flowsess_genl_family, net, msg, 0,
 				FLOWSESS_MCGRP_EVENTS_ID, GFP_ATOMIC);
-out:
-	rcu_read_unlock();
 }
+
+static struct flowsess_listener flowsess_nl_listener = {
+	.event = flowsess_nl_event,
+};
 
 static const struct genl_ops flowsess_genl_ops[] = {
 	{
@@ -735,14 +751,13 @@ int __init flowsess_genl_init(void)
 	int err = genl_register_family(&flowsess_genl_family);
 
 	if (!err)
-		WRITE_ONCE(flowsess_events_on, true);
+		flowsess_listener_register(&flowsess_nl_listener);
 	return err;
 }
 
 /* No event may be on its way when the group id is released. */
 void flowsess_genl_exit(void)
 {
-	WRITE_ONCE(flowsess_events_on, false);
-	synchronize_rcu();
+	flowsess_listener_unregister(&flowsess_nl_listener);
 	genl_unregister_family(&flowsess_genl_family);
 }

@@ -1,139 +1,59 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The session table: a hash of tuples, one entry per direction of each
- * session, in the style of nf_conntrack.
+ * The session hash: an rhashtable keyed by tuple, with one entry per
+ * direction of each session. The rhashtable grows and shrinks with the
+ * number of entries, online: lookups never stop, and an entry being moved
+ * is found in the old table or the new one. Its locks and RCU rules are the
+ * rhashtable's; what a session's fields need is in session.c's rules.
  *
- * Locking and lifetime rules
- * --------------------------
- * 1. Readers (the packet path, clear) walk buckets under rcu_read_lock()
- *    without locks. A session they find stays in memory until they leave
- *    the RCU read-side section; they must skip it if ->dead is set.
- * 2. Writers link and unlink under the bucket spinlocks and bump the
- *    bucket's ->gen. A session sits in two buckets (original and reply
- *    tuple); both locks are taken, lower index first. Bucket locks are
- *    taken with BH disabled and nest inside nothing; no other lock is taken
- *    under them. Session dumps read one bucket at a time under its lock, so
- *    that a bucket is seen whole, and read the fields of rule 3 with
- *    READ_ONCE() only.
- * 3. session->lock protects ->dead, ->reason, ->tcp_state, ->timeout,
- *    ->rst_deadline, ->traffic_after_rst, ->peer and every hrtimer_start()
- *    of the session's timer. ->last_seen is written without it
- *    (WRITE_ONCE) by the packet path and read by the timer (READ_ONCE).
- *    ->flags are atomic bitops. session->lock and bucket locks are never
- *    held together.
- * 4. A session is invalidated exactly once: whoever sets ->dead under
- *    session->lock unlinks it from the hash and counts the reason. An
- *    invalidated session never matches again.
- * 5. The table's reference (->ref starts at 1) belongs to the session's
- *    timer, which is armed from insertion until the final expiry. The
- *    timer callback is the only place that drops it: when it finds the
- *    session dead, or invalidates it itself on expiry. An invalidation from
- *    elsewhere re-arms the timer to expire at once, so memory is released
- *    within a softirq run. Others may hold extra references with
- *    flowsess_session_get() / flowsess_session_put().
- * 6. The last put frees the session after an RCU grace period; by then its
- *    timer is neither queued nor running (rule 5), so no timer outlives
- *    its memory.
- * 7. Teardown (namespace exit, module unload) runs after the hooks are
- *    unregistered: it stops the aging work (aging.c), invalidates every
- *    session and sleeps until ->allocated reaches zero. Module exit then
- *    waits for the RCU callbacks with rcu_barrier() before destroying the
- *    kmem_cache.
- * 8. ->unestablished counts the linked sessions whose FLOWSESS_S_ESTABLISHED
- *    bit is clear. The bit changes only with test_and_set_bit() /
- *    test_and_clear_bit(), each followed by the matching counter update;
- *    unlinking sets it, so a dead session is never counted.
+ * A tuple is in the hash at most once among live sessions: a session's two
+ * entries are linked one at a time, each by a lookup-and-insert that fails
+ * on a live equal key, in the same order (the lower key first) whichever
+ * direction the creating packet came from, so that of two packets racing
+ * from opposite directions one links both entries and the other none.
+ * Dead sessions compare unequal to everything: they are being unlinked.
  */
 #include <linux/jhash.h>
-#include <linux/mm.h>
-#include <linux/random.h>
-#include <linux/slab.h>
-#include <linux/wait_bit.h>
 
 #include "internal.h"
 
-static struct kmem_cache *flowsess_cachep __read_mostly;
-
-int flowsess_cache_init(void)
+/* The session that holds @node, and which of its entries @node is. */
+static enum flowsess_dir flowsess_node_dir(const struct rhash_head *node)
 {
-	flowsess_cachep = KMEM_CACHE(flowsess_session, SLAB_HWCACHE_ALIGN);
-	return flowsess_cachep ? 0 : -ENOMEM;
+	return ((unsigned long)node & sizeof(struct rhash_head)) ?
+		FLOWSESS_DIR_REPLY : FLOWSESS_DIR_ORIGINAL;
 }
 
-void flowsess_cache_exit(void)
+static struct flowsess_session *flowsess_node_session(const struct rhash_head *node)
 {
-	rcu_barrier();	/* rule 7: the last call_rcu() frees have run */
-	kmem_cache_destroy(flowsess_cachep);
+	return container_of(node, struct flowsess_session,
+			    node[flowsess_node_dir(node)]);
 }
 
-int flowsess_table_init(struct flowsess_table *t, struct flowsess_net *fn,
-			unsigned int buckets)
+/* The key of @s's entry @dir, field by field (no memcmp: the inner loop). */
+static bool flowsess_node_matches(const struct flowsess_session *s,
+				  enum flowsess_dir dir,
+				  const struct flowsess_tuple *key)
 {
-	unsigned int i, n = roundup_pow_of_two(max(buckets, 16U));
+	const struct flowsess_tuple *t = &s->tuple;
 
-	t->buckets = kvcalloc(n, sizeof(*t->buckets), GFP_KERNEL);
-	if (!t->buckets)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		INIT_HLIST_HEAD(&t->buckets[i].head);
-		spin_lock_init(&t->buckets[i].lock);
-	}
-	t->mask = n - 1;
-	t->seed = get_random_u32();
-	atomic_set(&t->count, 0);
-	atomic_set(&t->unestablished, 0);
-	atomic_set(&t->allocated, 0);
-	t->fn = fn;
-	t->cfg = &fn->cfg;
-	flowsess_aging_init(t);
-	return 0;
+	if (t->l3num != key->l3num || t->protonum != key->protonum)
+		return false;
+	if (dir == FLOWSESS_DIR_ORIGINAL)
+		return nf_inet_addr_cmp(&t->src, &key->src) &&
+		       nf_inet_addr_cmp(&t->dst, &key->dst) &&
+		       t->sport == key->sport && t->dport == key->dport;
+	return nf_inet_addr_cmp(&t->src, &key->dst) &&
+	       nf_inet_addr_cmp(&t->dst, &key->src) &&
+	       t->sport == key->dport && t->dport == key->sport;
 }
 
-/* Rule 7. The hooks feeding this table are gone; sleeps. */
-void flowsess_table_destroy(struct flowsess_table *t)
-{
-	flowsess_aging_stop(t);
-	flowsess_table_flush(t);
-	wait_var_event(&t->allocated, !atomic_read(&t->allocated));
-	kvfree(t->buckets);
-	t->buckets = NULL;
-}
-
-static u32 flowsess_hash(const struct flowsess_table *t,
-			 const struct flowsess_tuple *tuple)
-{
-	BUILD_BUG_ON(offsetof(struct flowsess_tuple, l3num) % sizeof(u32));
-	return jhash2((const u32 *)tuple,
-		      offsetof(struct flowsess_tuple, l3num) / sizeof(u32),
-		      t->seed ^ (tuple->l3num << 8 | tuple->protonum));
-}
-
-static bool flowsess_tuple_equal(const struct flowsess_tuple *a,
-				 const struct flowsess_tuple *b)
+bool flowsess_tuple_equal(const struct flowsess_tuple *a,
+			  const struct flowsess_tuple *b)
 {
 	return nf_inet_addr_cmp(&a->src, &b->src) && nf_inet_addr_cmp(&a->dst, &b->dst) &&
 	       a->sport == b->sport && a->dport == b->dport &&
 	       a->l3num == b->l3num && a->protonum == b->protonum;
-}
-
-/*
- * Is @key, whose hash is @hash, the tuple of entry @th: its session's
- * tuple, seen from th->dir? The stored hash turns away the other entries
- * of the chain without reading their session's tuple. Field by field, not
- * memcmp(): this is the packet path's inner loop.
- */
-static bool flowsess_th_matches(const struct flowsess_tuplehash *th,
-				const struct flowsess_tuple *key, u32 hash)
-{
-	const struct flowsess_tuple *t = &flowsess_th_session(th)->tuple;
-
-	if (th->hash != hash)
-		return false;
-	if (th->dir == FLOWSESS_DIR_ORIGINAL)
-		return flowsess_tuple_equal(t, key);
-	return nf_inet_addr_cmp(&t->src, &key->dst) && nf_inet_addr_cmp(&t->dst, &key->src) &&
-	       t->sport == key->dport && t->dport == key->sport &&
-	       t->l3num == key->l3num && t->protonum == key->protonum;
 }
 
 void flowsess_tuple_invert(struct flowsess_tuple *dst,
@@ -149,323 +69,228 @@ void flowsess_tuple_invert(struct flowsess_tuple *dst,
 	dst->dir = !src->dir;
 }
 
-/* Rule 1: call under rcu_read_lock(); the session may be dead by now. */
-struct flowsess_tuplehash *flowsess_lookup(struct flowsess_table *t,
-					   const struct flowsess_tuple *tuple)
+/* The key is everything before ->l3num, seeded with l3num and protonum. */
+static u32 flowsess_hash_key(const void *data, u32 len, u32 seed)
 {
-	u32 hash = flowsess_hash(t, tuple);
-	struct flowsess_bucket *b = &t->buckets[hash & t->mask];
-	struct flowsess_tuplehash *th;
+	const struct flowsess_tuple *tuple = data;
 
-	hlist_for_each_entry_rcu(th, &b->head, node) {
-		if (flowsess_th_matches(th, tuple, hash) &&
-		    !READ_ONCE(flowsess_th_session(th)->dead))
-			return th;
-	}
-	return NULL;
+	BUILD_BUG_ON(offsetof(struct flowsess_tuple, l3num) % sizeof(u32));
+	return jhash2((const u32 *)tuple,
+		      offsetof(struct flowsess_tuple, l3num) / sizeof(u32),
+		      seed ^ (tuple->l3num << 8 | tuple->protonum));
 }
 
-struct flowsess_session *flowsess_session_alloc(struct flowsess_table *t,
-						const struct flowsess_tuple *orig,
-						gfp_t gfp)
+static u32 flowsess_hash_node(const void *data, u32 len, u32 seed)
 {
-	struct flowsess_session *s;
-
-	s = kmem_cache_zalloc(flowsess_cachep, gfp);
-	if (!s)
-		return NULL;
-	s->tuple = *orig;
-	s->tuple.dir = FLOWSESS_DIR_ORIGINAL;
-	s->th[FLOWSESS_DIR_ORIGINAL].dir = FLOWSESS_DIR_ORIGINAL;
-	s->th[FLOWSESS_DIR_REPLY].dir = FLOWSESS_DIR_REPLY;
-	s->table = t;
-	refcount_set(&s->ref, 1);
-	spin_lock_init(&s->lock);
-	flowsess_timer_init(s);
-	atomic_inc(&t->allocated);
-	return s;
-}
-
-static void flowsess_session_release(struct flowsess_session *s)
-{
-	struct flowsess_table *t = s->table;
-
-	kmem_cache_free(flowsess_cachep, s);
-	/* Rule 7: @t may be freed as soon as this reaches zero. */
-	if (atomic_dec_and_test(&t->allocated))
-		wake_up_var(&t->allocated);
-}
-
-/* A session that was never inserted, so never seen by anyone else. */
-void flowsess_session_free_unused(struct flowsess_session *s)
-{
-	flowsess_session_release(s);
-}
-
-static void flowsess_session_free_rcu(struct rcu_head *head)
-{
-	flowsess_session_release(container_of(head, struct flowsess_session, rcu));
-}
-
-bool flowsess_session_get(struct flowsess_session *s)
-{
-	return refcount_inc_not_zero(&s->ref);
-}
-
-void flowsess_session_put(struct flowsess_session *s)
-{
-	if (refcount_dec_and_test(&s->ref))
-		call_rcu(&s->rcu, flowsess_session_free_rcu);
-}
-
-/* Rule 2. Both tuples may hash to one bucket: then it is locked once. */
-static void flowsess_lock_buckets(struct flowsess_table *t, u32 h0, u32 h1)
-	__acquires(bucket0) __acquires(bucket1)
-{
-	if (h0 > h1)
-		swap(h0, h1);
-	spin_lock_bh(&t->buckets[h0].lock);
-	if (h0 != h1)
-		spin_lock_nested(&t->buckets[h1].lock, SINGLE_DEPTH_NESTING);
-	else
-		__acquire(bucket1);	/* for sparse: two acquires either way */
-}
-
-static void flowsess_unlock_buckets(struct flowsess_table *t, u32 h0, u32 h1)
-	__releases(bucket0) __releases(bucket1)
-{
-	if (h0 != h1)
-		spin_unlock(&t->buckets[max(h0, h1)].lock);
-	else
-		__release(bucket1);
-	spin_unlock_bh(&t->buckets[min(h0, h1)].lock);
-}
-
-/* Both bucket locks held. */
-static void flowsess_bucket_changed(struct flowsess_table *t, u32 h0, u32 h1)
-{
-	t->buckets[h0].gen++;
-	if (h1 != h0)
-		t->buckets[h1].gen++;
-}
-
-/* The bucket of @hash locked. */
-static struct flowsess_tuplehash *
-flowsess_find_locked(struct flowsess_table *t, u32 hash,
-		     const struct flowsess_tuple *tuple)
-{
-	struct flowsess_tuplehash *th;
-
-	hlist_for_each_entry(th, &t->buckets[hash & t->mask].head, node) {
-		if (flowsess_th_matches(th, tuple, hash) &&
-		    !READ_ONCE(flowsess_th_session(th)->dead))
-			return th;
-	}
-	return NULL;
-}
-
-/*
- * Takes a place in ->count unless the table holds max-sessions already.
- * Never raises the count above the limit, not even for a moment, so the
- * sessions_active gauge read by stats never shows more than max-sessions.
- */
-static bool flowsess_count_reserve(struct flowsess_table *t)
-{
-	int max = READ_ONCE(t->cfg->max_sessions);
-	int n = atomic_read(&t->count);
-
-	do {
-		if (n >= max)
-			return false;
-	} while (!atomic_try_cmpxchg(&t->count, &n, n + 1));
-	return true;
-}
-
-/*
- * Link a new session and start its timer. Returns -EEXIST when a live
- * session already holds either tuple, with in @existing its entry for
- * @s's original tuple (valid under the caller's rcu_read_lock()), or
- * -ENOSPC when the table is full. On error the caller still owns @s.
- */
-int flowsess_session_insert(struct flowsess_session *s,
-			    struct flowsess_tuplehash **existing)
-{
-	struct flowsess_table *t = s->table;
-	struct flowsess_tuplehash *other;
+	const struct rhash_head *node = data;
+	const struct flowsess_session *s = flowsess_node_session(node);
 	struct flowsess_tuple reply;
-	u32 h0, h1;
 
+	if (flowsess_node_dir(node) == FLOWSESS_DIR_ORIGINAL)
+		return flowsess_hash_key(&s->tuple, 0, seed);
 	flowsess_tuple_invert(&reply, &s->tuple);
-	/* Written before the entries are published, never changed after. */
-	s->th[0].hash = flowsess_hash(t, &s->tuple);
-	s->th[1].hash = flowsess_hash(t, &reply);
-	h0 = s->th[0].hash & t->mask;
-	h1 = s->th[1].hash & t->mask;
-	flowsess_lock_buckets(t, h0, h1);
-	/*
-	 * Every session has an entry for each direction, and inverting a
-	 * tuple twice gives it back: a session holding either of @s's tuples
-	 * has an entry equal to the original one.
-	 */
-	other = flowsess_find_locked(t, s->th[0].hash, &s->tuple);
-	if (other) {
-		flowsess_unlock_buckets(t, h0, h1);
-		*existing = other;
-		return -EEXIST;
-	}
-	if (!flowsess_count_reserve(t)) {
-		flowsess_unlock_buckets(t, h0, h1);
-		return -ENOSPC;
-	}
-	if (!test_bit(FLOWSESS_S_ESTABLISHED, &s->flags))
-		atomic_inc(&t->unestablished);
-	hlist_add_head_rcu(&s->th[0].node, &t->buckets[h0].head);
-	hlist_add_head_rcu(&s->th[1].node, &t->buckets[h1].head);
-	flowsess_bucket_changed(t, h0, h1);
-	flowsess_unlock_buckets(t, h0, h1);
+	return flowsess_hash_key(&reply, 0, seed);
+}
 
-	/* Rule 5: from here on the timer owns the table's reference. */
-	flowsess_timer_start(s);
-	flowsess_aging_inserted(t);
+static int flowsess_cmp_node(struct rhashtable_compare_arg *arg, const void *data)
+{
+	const struct rhash_head *node = data;
+	const struct flowsess_session *s = flowsess_node_session(node);
+
+	return !flowsess_node_matches(s, flowsess_node_dir(node), arg->key) ||
+	       READ_ONCE(s->dead);
+}
+
+static const struct rhashtable_params flowsess_hash_params = {
+	.head_offset		= 0,	/* an object is a struct rhash_head */
+	.key_len		= sizeof(struct flowsess_tuple),
+	.hashfn			= flowsess_hash_key,
+	.obj_hashfn		= flowsess_hash_node,
+	.obj_cmpfn		= flowsess_cmp_node,
+	.automatic_shrinking	= true,
+};
+
+int flowsess_table_init(struct flowsess_table *t)
+{
+	int err;
+
+	err = rhashtable_init(&t->hash, &flowsess_hash_params);
+	if (err)
+		return err;
+	atomic_set(&t->count, 0);
+	atomic_set(&t->unestablished, 0);
+	flowsess_aging_init(t);
+	flowsess_collector_init(t);
 	return 0;
 }
 
-/* Rule 4: only the caller that set ->dead. */
-void flowsess_session_unlink(struct flowsess_session *s)
+/* Teardown (session.c, rule 7): the table is empty and nothing adds to it. */
+void flowsess_table_destroy(struct flowsess_table *t)
 {
-	struct flowsess_table *t = s->table;
-	u32 h0 = s->th[0].hash & t->mask, h1 = s->th[1].hash & t->mask;
-
-	flowsess_lock_buckets(t, h0, h1);
-	hlist_del_rcu(&s->th[0].node);
-	hlist_del_rcu(&s->th[1].node);
-	flowsess_bucket_changed(t, h0, h1);
-	atomic_dec(&t->count);
-	flowsess_unlock_buckets(t, h0, h1);
-	/* Rule 8. */
-	if (!test_and_set_bit(FLOWSESS_S_ESTABLISHED, &s->flags))
-		atomic_dec(&t->unestablished);
+	WARN_ON_ONCE(atomic_read(&t->count));
+	rhashtable_destroy(&t->hash);
 }
 
 /*
- * Whether @s counts as established (rule 8): a live session that is
- * inserted, from the packet path; TCP calls it under session->lock.
+ * Under rcu_read_lock(): the live session that holds @tuple, and in @dir
+ * the direction @tuple is to it. It may have expired: the caller checks.
  */
-void flowsess_session_set_established(struct flowsess_session *s, bool est)
+struct flowsess_session *flowsess_table_lookup(struct flowsess_table *t,
+					       const struct flowsess_tuple *tuple,
+					       enum flowsess_dir *dir)
 {
-	struct flowsess_table *t = s->table;
+	struct rhash_head *node;
 
-	if (est) {
-		if (!test_and_set_bit(FLOWSESS_S_ESTABLISHED, &s->flags))
-			atomic_dec(&t->unestablished);
-	} else if (test_and_clear_bit(FLOWSESS_S_ESTABLISHED, &s->flags)) {
-		atomic_inc(&t->unestablished);
-	}
+	node = rhashtable_lookup(&t->hash, tuple, flowsess_hash_params);
+	if (!node)
+		return NULL;
+	*dir = flowsess_node_dir(node);
+	return flowsess_node_session(node);
 }
 
-static bool flowsess_addr_match(const union nf_inet_addr *addr,
-				const union nf_inet_addr *want,
-				const union nf_inet_addr *mask)
+static int flowsess_link_node(struct flowsess_table *t, struct rhash_head *node,
+			      const struct flowsess_tuple *key)
 {
-	int i;
+	void *old = rhashtable_lookup_get_insert_key(&t->hash, key, node,
+						     flowsess_hash_params);
 
-	for (i = 0; i < ARRAY_SIZE(addr->all); i++) {
-		if ((addr->all[i] & mask->all[i]) != want->all[i])
-			return false;
-	}
-	return true;
-}
-
-/* Does @s match @f? A NULL filter matches everything. */
-bool flowsess_filter_match(const struct flowsess_filter *f,
-			   const struct flowsess_session *s)
-{
-	const struct flowsess_tuple *t = &s->tuple;
-
-	if (!f)
-		return true;
-	return (!f->l3num || t->l3num == f->l3num) &&
-	       (!f->has_proto || t->protonum == f->protonum) &&
-	       (!f->has_sport || t->sport == f->sport) &&
-	       (!f->has_dport || t->dport == f->dport) &&
-	       (!f->has_state || READ_ONCE(s->tcp_state) == f->tcp_state) &&
-	       flowsess_addr_match(&t->src, &f->src, &f->src_mask) &&
-	       flowsess_addr_match(&t->dst, &f->dst, &f->dst_mask);
+	if (IS_ERR(old))
+		return PTR_ERR(old);
+	return old ? -EEXIST : 0;
 }
 
 /*
- * Invalidate every session @f matches (reason FLUSH). Returns how many this
- * call invalidated. Sessions created meanwhile may or may not be seen.
+ * Link @s's entries. Returns -EEXIST when a live session holds either of
+ * its tuples, or another error from the rhashtable (no memory); then no
+ * entry of @s is linked. A self-inverse tuple gets one entry.
  */
-unsigned int flowsess_table_clear(struct flowsess_table *t,
-				  const struct flowsess_filter *f)
+int flowsess_table_link(struct flowsess_table *t, struct flowsess_session *s)
 {
+	struct rhash_head *first = &s->node[FLOWSESS_DIR_ORIGINAL];
+	struct rhash_head *second = &s->node[FLOWSESS_DIR_REPLY];
+	const struct flowsess_tuple *key1 = &s->tuple;
+	struct flowsess_tuple reply;
+	const struct flowsess_tuple *key2 = &reply;
+	int err;
+
+	flowsess_tuple_invert(&reply, &s->tuple);
+	if (flowsess_tuple_equal(&s->tuple, &reply))
+		return flowsess_link_node(t, first, key1);
+	if (memcmp(&reply, &s->tuple, offsetof(struct flowsess_tuple, dir)) < 0) {
+		swap(first, second);
+		swap(key1, key2);
+	}
+	err = flowsess_link_node(t, first, key1);
+	if (err)
+		return err;
+	err = flowsess_link_node(t, second, key2);
+	if (err)
+		rhashtable_remove_fast(&t->hash, first, flowsess_hash_params);
+	return err;
+}
+
+static bool flowsess_self_inverse(const struct flowsess_session *s)
+{
+	return nf_inet_addr_cmp(&s->tuple.src, &s->tuple.dst) &&
+	       s->tuple.sport == s->tuple.dport;
+}
+
+/* Unlink @s's entries: only its killer does (session.c, rule 4). */
+void flowsess_table_unlink(struct flowsess_table *t, struct flowsess_session *s)
+{
+	rhashtable_remove_fast(&t->hash, &s->node[FLOWSESS_DIR_ORIGINAL],
+			       flowsess_hash_params);
+	if (!flowsess_self_inverse(s))
+		rhashtable_remove_fast(&t->hash, &s->node[FLOWSESS_DIR_REPLY],
+				       flowsess_hash_params);
+}
+
+/* The number of buckets now: a snapshot, as the table resizes itself. */
+unsigned int flowsess_table_buckets(struct flowsess_table *t)
+{
+	unsigned int size;
+
+	rcu_read_lock();
+	size = rht_dereference_rcu(t->hash.tbl, &t->hash)->size;
+	rcu_read_unlock();
+	return size;
+}
+
+/*
+ * Under rcu_read_lock(): pass each live session whose original entry is in
+ * bucket w->bucket to @fn, and stop at the first nonzero return, which is
+ * returned; the caller moves w->bucket on. A walk follows one table: when
+ * it was replaced since the last call (a resize) or is being replaced now
+ * (entries may move to the next table while this bucket is read), the walk
+ * is marked ->resized and goes on in the new table at the same index.
+ */
+int flowsess_table_walk_bucket(struct flowsess_table *t, struct flowsess_walk *w,
+			       flowsess_walk_fn fn, void *arg)
+{
+	const struct bucket_table *tbl = rht_dereference_rcu(t->hash.tbl, &t->hash);
 	struct flowsess_session *s;
-	struct flowsess_tuplehash *th;
-	unsigned int i, n = 0;
-
-	for (i = 0; i <= t->mask; i++) {
-		rcu_read_lock();
-		hlist_for_each_entry_rcu(th, &t->buckets[i].head, node) {
-			if (th->dir != FLOWSESS_DIR_ORIGINAL)
-				continue;
-			s = flowsess_th_session(th);
-			if (flowsess_filter_match(f, s) &&
-			    flowsess_session_invalidate(s, FLOWSESS_REASON_FLUSH))
-				n++;
-		}
-		rcu_read_unlock();
-		cond_resched();
-	}
-	return n;
-}
-
-/* Invalidate every session. Returns how many this call invalidated. */
-unsigned int flowsess_table_flush(struct flowsess_table *t)
-{
-	return flowsess_table_clear(t, NULL);
-}
-
-/*
- * Dumps (rule 2): pass each live session of bucket c->bucket to @emit, under
- * the bucket lock, from position c->pos on. Each session is passed from the
- * bucket of its original tuple, so once per dump. When @emit fails, the
- * cursor keeps the failed session's position and the bucket's generation,
- * and its error is returned. *@changed tells whether the bucket changed
- * since the cursor last stopped inside it: positions are then unreliable.
- */
-int flowsess_table_walk_bucket(struct flowsess_table *t,
-			       struct flowsess_cursor *c, bool *changed,
-			       int (*emit)(struct flowsess_session *s, void *arg),
-			       void *arg)
-{
-	struct flowsess_bucket *b = &t->buckets[c->bucket];
-	struct flowsess_tuplehash *th;
-	unsigned int pos = 0;
+	struct rhash_head *node;
 	int err = 0;
 
-	*changed = false;
-	if (hlist_empty(&b->head) && !c->pos)
-		return 0;
-
-	spin_lock_bh(&b->lock);
-	*changed = c->pos && b->gen != c->gen;
-	hlist_for_each_entry(th, &b->head, node) {
-		if (th->dir != FLOWSESS_DIR_ORIGINAL)
-			continue;
-		if (pos++ < c->pos)
-			continue;
-		if (READ_ONCE(flowsess_th_session(th)->dead))
-			continue;
-		err = emit(flowsess_th_session(th), arg);
-		if (err) {
-			c->pos = pos - 1;
-			c->gen = b->gen;
-			break;
-		}
+	if (w->size != tbl->size || w->table_id != tbl->hash_rnd) {
+		if (w->size)
+			w->resized = true;
+		w->size = tbl->size;
+		w->table_id = tbl->hash_rnd;
 	}
-	spin_unlock_bh(&b->lock);
+	if (w->bucket >= tbl->size)
+		return 0;
+	rht_for_each_rcu(node, tbl, w->bucket) {
+		s = flowsess_node_session(node);
+		if (node != &s->node[FLOWSESS_DIR_ORIGINAL] || READ_ONCE(s->dead))
+			continue;
+		err = fn(s, arg);
+		if (err)
+			break;
+	}
+	/* Pairs with the rhashtable's publication of a new table. */
+	smp_rmb();
+	if (rcu_access_pointer(tbl->future_tbl))
+		w->resized = true;
 	return err;
+}
+
+struct flowsess_walk_whole {
+	flowsess_walk_fn fn;
+	void *arg;
+	bool stop;
+};
+
+static int flowsess_walk_whole_fn(struct flowsess_session *s, void *arg)
+{
+	struct flowsess_walk_whole *whole = arg;
+
+	if (whole->fn(s, whole->arg))
+		whole->stop = true;
+	return 0;
+}
+
+/*
+ * Under rcu_read_lock(): walk up to @buckets buckets from w->bucket. A
+ * bucket is always walked whole; a nonzero return of @fn stops the walk
+ * after its bucket. Returns true when the walk went past the last bucket
+ * (it starts again at 0).
+ */
+bool flowsess_table_walk(struct flowsess_table *t, struct flowsess_walk *w,
+			 unsigned int buckets, flowsess_walk_fn fn, void *arg)
+{
+	struct flowsess_walk_whole whole = { .fn = fn, .arg = arg };
+
+	while (buckets--) {
+		flowsess_table_walk_bucket(t, w, flowsess_walk_whole_fn, &whole);
+		if (++w->bucket >= w->size) {
+			w->bucket = 0;
+			return true;
+		}
+		if (whole.stop)
+			break;
+	}
+	return false;
 }
 
 #ifdef FLOWSESS_KUNIT

@@ -18,10 +18,11 @@
  *    matches and passes, including a retried SYN and its handshake.
  * That second case is the failure flowsess reproduces: a connection that
  * completes its handshake on a CLOSE session dies with it. Segments that
- * carry a SYN or data after the RST are remembered, so the timer can count
- * the death as a live kill. Two other knobs avoid it: syn-reopen makes a
- * SYN on a CLOSE session start it afresh, and time-wait-state sends a
- * closed session (RST or FINs) to TIME_WAIT, where a SYN opens a new one.
+ * carry a SYN or data after the RST are remembered, so that the session's
+ * end at the deadline counts as a live kill. Two other knobs avoid it:
+ * syn-reopen makes a SYN on a CLOSE session start it afresh, and
+ * time-wait-state sends a closed session (RST or FINs) to TIME_WAIT, where
+ * a SYN opens a new one.
  * fin-invalidate-session invalidates a session at its first FIN.
  */
 #include "internal.h"
@@ -67,8 +68,12 @@ enum flowsess_tcp_event flowsess_tcp_event(const struct tcphdr *th)
 {
 	if (th->rst)
 		return FLOWSESS_TCP_EV_RST;
-	if (th->syn)
+	if (th->syn) {
+		/* SYN|FIN means nothing in TCP: no state takes it. */
+		if (th->fin)
+			return FLOWSESS_TCP_EV_NONE;
 		return th->ack ? FLOWSESS_TCP_EV_SYNACK : FLOWSESS_TCP_EV_SYN;
+	}
 	if (th->fin)
 		return FLOWSESS_TCP_EV_FIN;
 	if (th->ack)
@@ -114,26 +119,28 @@ bool flowsess_tcp_may_create(const struct flowsess_config *cfg,
 	return th->ack && READ_ONCE(cfg->no_syn_check);
 }
 
-/* session->lock held, or @s not yet seen: the state and its timeout. */
+/*
+ * session->lock held, or @s not yet seen. The timeout follows from the
+ * state when the deadline is checked (session.c, rule 6).
+ */
 static void flowsess_tcp_set_state(struct flowsess_session *s, u8 state)
 {
-	/* Dumps read these without the lock (table.c, rule 2). */
 	WRITE_ONCE(s->tcp_state, state);
-	WRITE_ONCE(s->timeout, flowsess_tcp_timeout(s->table->cfg, state));
 }
 
 /*
  * A new session, from the segment that may create it: a SYN, or a segment
  * picked up in mid-stream. session->lock not needed: not yet seen.
  */
-void flowsess_tcp_session_init(struct flowsess_session *s,
+void flowsess_tcp_session_init(struct flowsess_net *fn,
+			       struct flowsess_session *s,
 			       const struct flowsess_tcp_seg *seg)
 {
 	if (seg->th.syn) {
 		flowsess_tcp_set_state(s, FLOWSESS_TCP_SYN_SENT);
 	} else {
 		flowsess_tcp_set_state(s, FLOWSESS_TCP_ESTABLISHED);
-		__set_bit(FLOWSESS_S_ESTABLISHED, &s->flags);
+		s->established = true;
 	}
 	flowsess_tcp_window_init(s, seg);
 }
@@ -143,43 +150,42 @@ void flowsess_tcp_session_init(struct flowsess_session *s,
  * last ACK of the FINs. With time-wait-state it waits in TIME_WAIT, where a
  * SYN may open a new session; otherwise a RST starts the grace period.
  */
-static void flowsess_tcp_closed(struct flowsess_session *s, bool rst, ktime_t now)
+static void flowsess_tcp_closed(struct flowsess_net *fn, struct flowsess_session *s,
+				bool rst)
 {
-	const struct flowsess_config *cfg = s->table->cfg;
+	const struct flowsess_config *cfg = &fn->cfg;
 	ktime_t deadline;
 
-	flowsess_session_set_established(s, false);
+	flowsess_session_set_established(&fn->table, s, false);
 	if (!rst || READ_ONCE(cfg->time_wait_state) != FLOWSESS_TIME_WAIT_OFF) {
 		flowsess_tcp_set_state(s, FLOWSESS_TCP_TIME_WAIT);
-		flowsess_timer_arm_locked(s, ktime_add(now, s->timeout));
 		return;
 	}
 	/* The precise clock: the grace delay is a promise in milliseconds. */
 	deadline = ktime_add(ktime_get(), flowsess_ms(READ_ONCE(cfg->rst_grace_ms)));
 	WRITE_ONCE(s->tcp_state, FLOWSESS_TCP_CLOSE);
 	WRITE_ONCE(s->rst_deadline, deadline);
-	flowsess_timer_arm_locked(s, deadline);
 }
 
 /*
  * session->lock held, state CLOSE: a segment on a session doomed by a RST.
- * Everything passes until the grace timer fires; a SYN or data is traffic
- * the timer will kill (a live kill). With syn-reopen, the client's new SYN
- * instead starts the session afresh: the grace deadline is gone, so the
- * timer, when it fires, only re-arms for the idle timeout.
+ * Everything passes until the grace deadline; a SYN or data is traffic
+ * the deadline will kill (a live kill). With syn-reopen, the client's new
+ * SYN instead starts the session afresh: the grace deadline is gone, and
+ * the session ages by its idle timeout again.
  */
-static void flowsess_tcp_doomed(struct flowsess_session *s, enum flowsess_dir dir,
-				const struct flowsess_tcp_seg *seg)
+static void flowsess_tcp_doomed(struct flowsess_net *fn, struct flowsess_session *s,
+				enum flowsess_dir dir, const struct flowsess_tcp_seg *seg)
 {
 	enum flowsess_tcp_event ev = flowsess_tcp_event(&seg->th);
 
 	if (ev == FLOWSESS_TCP_EV_SYN && dir == FLOWSESS_DIR_ORIGINAL &&
-	    READ_ONCE(s->table->cfg->syn_reopen)) {
+	    READ_ONCE(fn->cfg.syn_reopen)) {
 		WRITE_ONCE(s->rst_deadline, 0);
 		s->traffic_after_rst = false;
 		flowsess_tcp_set_state(s, FLOWSESS_TCP_SYN_SENT);
 		flowsess_tcp_window_init(s, seg);
-		flowsess_stat_inc(s->table->fn, FLOWSESS_STAT_SYN_REOPENS);
+		flowsess_stat_inc(fn, FLOWSESS_STAT_SYN_REOPENS);
 		return;
 	}
 	if (ev == FLOWSESS_TCP_EV_SYN || seg->payload_len)
@@ -203,12 +209,12 @@ static bool flowsess_tcp_early_data(const struct flowsess_session *s, u8 next,
  * session->lock held: is @seg acceptable at all (PASS), late (LATE: it
  * passes but tells the session nothing), or not (DROP, counted why)?
  */
-static enum flowsess_tcp_action flowsess_tcp_acceptable(struct flowsess_session *s,
+static enum flowsess_tcp_action flowsess_tcp_acceptable(struct flowsess_net *fn,
+							struct flowsess_session *s,
 							enum flowsess_dir dir, u8 next,
 							const struct flowsess_tcp_seg *seg)
 {
-	const struct flowsess_config *cfg = s->table->cfg;
-	struct flowsess_net *fn = s->table->fn;
+	const struct flowsess_config *cfg = &fn->cfg;
 
 	if (next == T_IV) {
 		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_TCP_STATE);
@@ -243,15 +249,17 @@ static enum flowsess_tcp_action flowsess_tcp_acceptable(struct flowsess_session 
  * accepts the packet and touches nothing. A segment that
  * invalidates its session (a RST or a FIN, by their knobs) passes.
  */
-enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_session *s,
+enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
+					    struct flowsess_session *s,
 					    enum flowsess_dir dir,
 					    const struct flowsess_tcp_seg *seg,
 					    ktime_t now)
 {
 	enum flowsess_tcp_event ev = flowsess_tcp_event(&seg->th);
-	const struct flowsess_config *cfg = s->table->cfg;
 	enum flowsess_reason kill = FLOWSESS_REASON_NONE;
 	enum flowsess_tcp_action action = FLOWSESS_TCP_PASS;
+	const struct flowsess_config *cfg = &fn->cfg;
+	bool changed = false;
 	u8 next;
 
 	spin_lock_bh(&s->lock);
@@ -260,7 +268,8 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_session *s,
 		goto out;
 	}
 	if (s->tcp_state == FLOWSESS_TCP_CLOSE) {
-		flowsess_tcp_doomed(s, dir, seg);
+		flowsess_tcp_doomed(fn, s, dir, seg);
+		changed = s->tcp_state != FLOWSESS_TCP_CLOSE;
 		goto out;
 	}
 
@@ -270,7 +279,7 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_session *s,
 		action = FLOWSESS_TCP_REOPEN;
 		goto out;
 	}
-	action = flowsess_tcp_acceptable(s, dir, next, seg);
+	action = flowsess_tcp_acceptable(fn, s, dir, next, seg);
 	if (action != FLOWSESS_TCP_PASS)
 		goto out;
 
@@ -278,23 +287,27 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_session *s,
 		if (READ_ONCE(cfg->rst_invalidate_session))
 			kill = FLOWSESS_REASON_RST;
 		else
-			flowsess_tcp_closed(s, true, now);
+			flowsess_tcp_closed(fn, s, true);
+		changed = true;
 	} else if (ev == FLOWSESS_TCP_EV_FIN && READ_ONCE(cfg->fin_invalidate_session)) {
 		kill = FLOWSESS_REASON_FIN;
 	} else if (next == FLOWSESS_TCP_TIME_WAIT && next != s->tcp_state) {
-		flowsess_tcp_closed(s, false, now);
+		flowsess_tcp_closed(fn, s, false);
+		changed = true;
 	} else if (next != s->tcp_state) {
-		flowsess_session_set_established(s, next == FLOWSESS_TCP_ESTABLISHED);
+		flowsess_session_set_established(&fn->table, s,
+						 next == FLOWSESS_TCP_ESTABLISHED);
 		flowsess_tcp_set_state(s, next);
-		/* A shorter timeout must not wait for a later expiry. */
-		flowsess_timer_arm_locked(s, ktime_add(now, s->timeout));
+		changed = true;
 	}
 	if (kill)
-		flowsess_session_kill_locked(s, kill);
+		flowsess_session_kill_locked(&fn->table, s, kill);
 out:
 	spin_unlock_bh(&s->lock);
 	if (kill)
-		flowsess_session_invalidated(s, kill, false);
+		flowsess_session_killed(&fn->table, s, false);
+	else if (changed)
+		flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
 	return action;
 }
 

@@ -14,6 +14,11 @@
  *                  types, lengths, values and nesting, some truncated or
  *                  corrupted; print how many got which answer
  *
+ *   nlraw -p FILE CASE
+ *                  the same, a dump paused after its first batch: creates
+ *                  FILE.paused, waits for FILE.go, then reads on; adds
+ *                  " intr=N", the messages flagged NLM_F_DUMP_INTR
+ *
  * errno=0 means the kernel accepted the request (and a dump's messages
  * are counted: "errno=0 messages=N").
  */
@@ -86,9 +91,29 @@ static void msg_init(struct msg *m, unsigned short type, unsigned char cmd,
 	put_raw(m, &g, sizeof(g));
 }
 
+static const char *pause_file;
+
+/* The first batch of a dump is in: tell the test, wait for its go. */
+static void dump_pause(void)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s.paused", pause_file);
+	f = fopen(path, "w");
+	if (!f)
+		die("pause file");
+	fclose(f);
+	snprintf(path, sizeof(path), "%s.go", pause_file);
+	while (access(path, F_OK))
+		usleep(10000);
+	pause_file = NULL;
+}
+
 struct result {
 	int error;
 	int messages;
+	int intr;
 	char extack[256];
 	unsigned short family;
 };
@@ -174,9 +199,13 @@ static void talk(int fd, struct msg *m, struct result *r)
 				return;
 			}
 			r->messages++;
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				r->intr++;
 			if (nlh->nlmsg_type == GENL_ID_CTRL)
 				family_parse(nlh, r);
 		}
+		if (pause_file && r->messages)
+			dump_pause();
 	}
 }
 
@@ -186,7 +215,7 @@ static const char *const cases[] = {
 	"cfg_not_nested", "cfg_partial",
 	"filter_addr5", "filter_addr17", "filter_plen33", "filter_plen_only",
 	"filter_family", "filter_family_u32", "filter_mix", "filter_family_conflict", "filter_state",
-	"filter_port_u32", "clear_bad", "dump_valid", "get_stats", "get_config",
+	"filter_port_u32", "clear_bad", "dump_valid", "dump_all", "get_stats", "get_config",
 	"set_config",
 };
 
@@ -214,6 +243,10 @@ static int build(struct msg *m, const char *name, unsigned short fam)
 	if (IS("top_unsupported")) {
 		msg_init(m, fam, FLOWSESS_CMD_GET_STATS, 0);
 		put_u32(m, FLOWSESS_A_COUNT, 1);
+		return 0;
+	}
+	if (IS("dump_all")) {
+		msg_init(m, fam, FLOWSESS_CMD_GET_SESSIONS, NLM_F_DUMP);
 		return 0;
 	}
 	if (!strncmp(name, "filter_", 7) || IS("dump_valid")) {
@@ -417,6 +450,7 @@ static int fuzz(int fd, unsigned short fam, unsigned long n, unsigned int seed)
 int main(int argc, char **argv)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	const char *paused = NULL;
 	struct result r;
 	struct msg m;
 	int fd, one = 1;
@@ -426,9 +460,13 @@ int main(int argc, char **argv)
 		fail_nth = atoi(argv[2]);
 		argv += 2;
 		argc -= 2;
+	} else if (argc == 4 && !strcmp(argv[1], "-p")) {
+		paused = argv[2];
+		argv += 2;
+		argc -= 2;
 	}
 	if (argc != 2 && !(argc == 4 && !strcmp(argv[1], "fuzz"))) {
-		fprintf(stderr, "usage: nlraw [-f N] CASE | list | fuzz N SEED\n");
+		fprintf(stderr, "usage: nlraw [-f N | -p FILE] CASE | list | fuzz N SEED\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "list")) {
@@ -463,10 +501,13 @@ int main(int argc, char **argv)
 		       fail_nth_used(fault) ? "used" : "unused");
 		return 0;
 	}
+	pause_file = paused;
 	talk(fd, &m, &r);
 	printf("errno=%s", r.error ? strerrorname_np(r.error) : "0");
 	if (!r.error && r.messages)
 		printf(" messages=%d", r.messages);
+	if (paused)
+		printf(" intr=%d", r.intr);
 	printf(" extack=%s\n", r.extack);
 	return 0;
 }

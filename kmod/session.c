@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A session's life: allocation, insertion, expiry, invalidation, free.
+ *
+ * Locking and lifetime rules (the whole module keeps to these)
+ * ------------------------------------------------------------
+ * 1. Readers (the packet path, the collector, dumps, clear, aging) find
+ *    sessions in the hash under rcu_read_lock() and take no lock to read
+ *    the tuple, ->dead, ->last_seen, ->tcp_state, ->rst_deadline and the
+ *    interfaces. A session they hold stays in memory until they leave the
+ *    read-side section. Dead sessions never match a lookup.
+ * 2. The hash is an rhashtable (table.c): its own per-bucket locks order
+ *    links and unlinks, and it resizes itself online. No flowsess lock is
+ *    held while calling into it, except that nothing here sleeps.
+ * 3. session->lock protects ->dead, ->reason, ->established, ->tcp_state,
+ *    ->rst_deadline, ->traffic_after_rst and ->peer. Writers of the fields
+ *    of rule 1 use WRITE_ONCE(). ->last_seen is written without the lock
+ *    by the packet path. The lock nests inside nothing and nothing nests
+ *    inside it.
+ * 4. A session dies once: whoever sets ->dead under session->lock (the
+ *    killer) unlinks it, counts the reason, reports the event and frees it
+ *    after an RCU grace period, in that order (flowsess_session_killed()).
+ *    Nothing else frees a session that was linked, and nothing holds a
+ *    reference: there are no per-session timers and no refcount.
+ * 5. ->peer shares its memory with ->rcu: it is read and written only
+ *    under session->lock after seeing the session live, and the killer
+ *    queues the free only after it dropped the lock with ->dead set.
+ * 6. An expired session is still linked until someone kills it: a lookup
+ *    that finds it (flowsess_session_expire()), the collector (collect.c)
+ *    or an eviction. Its deadline is computed from the namespace's knobs
+ *    at each check, so a changed timeout applies to every session at once.
+ * 7. ->count counts the sessions that hold a place in the table: reserved
+ *    before allocation, released when an unlinked session is freed (or an
+ *    unused one given back). It never exceeds max-sessions.
+ * 8. ->unestablished counts the linked, live sessions whose ->established
+ *    is false; both change together under session->lock, and the killer
+ *    takes a dead session out of the count.
+ * 9. Teardown (namespace exit, module unload) runs after the hooks were
+ *    unregistered in .pre_exit and an RCU grace period: it stops the
+ *    aging work and the collector, kills every session, and destroys the
+ *    hash. Module exit waits for the last frees with rcu_barrier() before
+ *    destroying the cache.
+ */
+#include <linux/slab.h>
+
+#include "internal.h"
+
+static struct kmem_cache *flowsess_cachep __read_mostly;
+
+int flowsess_session_cache_init(void)
+{
+	/* Rule: flowsess_node_dir() needs 16-byte alignment. */
+	BUILD_BUG_ON(offsetof(struct flowsess_session, node[FLOWSESS_DIR_REPLY]) !=
+		     sizeof(struct rhash_head));
+	BUILD_BUG_ON(sizeof(struct rhash_head) != 8);
+#if !defined(CONFIG_DEBUG_SPINLOCK) && !defined(CONFIG_DEBUG_LOCK_ALLOC)
+	BUILD_BUG_ON(sizeof(struct flowsess_session) > 128);
+#endif
+	flowsess_cachep = kmem_cache_create("flowsess_session",
+					    sizeof(struct flowsess_session), 16,
+					    0, NULL);
+	return flowsess_cachep ? 0 : -ENOMEM;
+}
+
+void flowsess_session_cache_exit(void)
+{
+	rcu_barrier();	/* rule 9: the last call_rcu() frees have run */
+	kmem_cache_destroy(flowsess_cachep);
+}
+
+/*
+ * Take a place in ->count unless the table holds max-sessions already
+ * (rule 7). Never raises the count above the limit, not even for a moment.
+ */
+bool flowsess_session_reserve(struct flowsess_table *t)
+{
+	struct flowsess_net *fn = flowsess_table_net(t);
+	int max = READ_ONCE(fn->cfg.max_sessions);
+	int n = atomic_read(&t->count);
+
+	do {
+		if (n >= max)
+			return false;
+	} while (!atomic_try_cmpxchg(&t->count, &n, n + 1));
+	return true;
+}
+
+void flowsess_session_unreserve(struct flowsess_table *t)
+{
+	atomic_dec(&t->count);
+}
+
+/* A session for @orig, not linked: the caller reserved its place. */
+struct flowsess_session *flowsess_session_alloc(const struct flowsess_tuple *orig,
+						gfp_t gfp)
+{
+	struct flowsess_session *s;
+
+	s = kmem_cache_zalloc(flowsess_cachep, gfp);
+	if (!s)
+		return NULL;
+	s->tuple = *orig;
+	s->tuple.dir = FLOWSESS_DIR_ORIGINAL;
+	s->start = (u32)ktime_get_boottime_seconds();
+	spin_lock_init(&s->lock);
+	return s;
+}
+
+/* A session never linked, so never seen by anyone else, and its place. */
+void flowsess_session_free_unused(struct flowsess_table *t,
+				  struct flowsess_session *s)
+{
+	kmem_cache_free(flowsess_cachep, s);
+	flowsess_session_unreserve(t);
+}
+
+/*
+ * Link @s, fully initialised. Returns 0, or -EEXIST when a live session
+ * holds either tuple, or another error; on error the caller still owns @s
+ * and its place.
+ */
+int flowsess_session_insert(struct flowsess_table *t, struct flowsess_session *s)
+{
+	int err = flowsess_table_link(t, s);
+
+	if (err)
+		return err;
+	if (!s->established)
+		atomic_inc(&t->unestablished);
+	flowsess_collector_kick(t);
+	flowsess_aging_inserted(t);
+	return 0;
+}
+
+static void flowsess_session_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(flowsess_cachep,
+			container_of(head, struct flowsess_session, rcu));
+}
+
+static const enum flowsess_stat flowsess_reason_stat[__FLOWSESS_REASON_MAX] = {
+	[FLOWSESS_REASON_IDLE]		= FLOWSESS_STAT_INVALIDATED_IDLE,
+	[FLOWSESS_REASON_RST]		= FLOWSESS_STAT_INVALIDATED_RST,
+	[FLOWSESS_REASON_RST_TIMER]	= FLOWSESS_STAT_INVALIDATED_RST_TIMER,
+	[FLOWSESS_REASON_CLOSE]		= FLOWSESS_STAT_INVALIDATED_CLOSE,
+	[FLOWSESS_REASON_FLUSH]		= FLOWSESS_STAT_INVALIDATED_FLUSH,
+	[FLOWSESS_REASON_REOPEN]	= FLOWSESS_STAT_INVALIDATED_REOPEN,
+	[FLOWSESS_REASON_FIN]		= FLOWSESS_STAT_INVALIDATED_FIN,
+	[FLOWSESS_REASON_EARLY_AGEOUT]	= FLOWSESS_STAT_INVALIDATED_EARLY_AGEOUT,
+	/* evictions are counted by class, in aging.c */
+};
+
+/*
+ * session->lock held, @s live: mark it dead (rule 4). The caller then
+ * calls flowsess_session_killed() without the lock.
+ */
+void flowsess_session_kill_locked(struct flowsess_table *t,
+				  struct flowsess_session *s,
+				  enum flowsess_reason reason)
+{
+	lockdep_assert_held(&s->lock);
+	WRITE_ONCE(s->dead, true);
+	s->reason = reason;
+	if (!s->established)
+		atomic_dec(&t->unestablished);	/* rule 8 */
+}
+
+/* Rule 4: the killer, lock dropped, unlinks, counts, reports and frees. */
+void flowsess_session_killed(struct flowsess_table *t,
+			     struct flowsess_session *s, bool live_kill)
+{
+	struct flowsess_net *fn = flowsess_table_net(t);
+	enum flowsess_reason reason = s->reason;
+
+	flowsess_table_unlink(t, s);
+	if (flowsess_reason_stat[reason])
+		flowsess_stat_inc(fn, flowsess_reason_stat[reason]);
+	if (live_kill)
+		flowsess_stat_inc(fn, FLOWSESS_STAT_RST_TIMER_LIVE_KILLS);
+	flowsess_event(fn, s, FLOWSESS_EVENT_DEL, reason, live_kill);
+	call_rcu(&s->rcu, flowsess_session_free_rcu);
+	flowsess_session_unreserve(t);
+}
+
+/* Kill @s now, from any context. False if it was dead already. */
+bool flowsess_session_invalidate(struct flowsess_table *t,
+				 struct flowsess_session *s,
+				 enum flowsess_reason reason)
+{
+	spin_lock_bh(&s->lock);
+	if (s->dead) {
+		spin_unlock_bh(&s->lock);
+		return false;
+	}
+	flowsess_session_kill_locked(t, s, reason);
+	spin_unlock_bh(&s->lock);
+
+	flowsess_session_killed(t, s, false);
+	return true;
+}
+
+/* How long @s may stay idle, by the knobs as they are now (rule 6). */
+static ktime_t flowsess_session_timeout(const struct flowsess_config *cfg,
+					const struct flowsess_session *s)
+{
+	switch (s->tuple.protonum) {
+	case IPPROTO_TCP:
+		return flowsess_tcp_timeout(cfg, READ_ONCE(s->tcp_state));
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		return flowsess_ms(READ_ONCE(cfg->udp_timeout_ms));
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		return flowsess_ms(READ_ONCE(cfg->icmp_timeout_ms));
+	default:
+		return flowsess_ms(READ_ONCE(cfg->other_timeout_ms));
+	}
+}
+
+/*
+ * When @s expires: the end of its RST grace period, or its last packet
+ * plus its timeout. Exact under session->lock, a snapshot without it.
+ */
+ktime_t flowsess_session_deadline(const struct flowsess_config *cfg,
+				  const struct flowsess_session *s)
+{
+	ktime_t rst_deadline = READ_ONCE(s->rst_deadline);
+
+	if (rst_deadline)
+		return rst_deadline;
+	return ktime_add(READ_ONCE(s->last_seen), flowsess_session_timeout(cfg, s));
+}
+
+/*
+ * Has @s expired at @now, the packet path's coarse clock? The RST grace
+ * deadline is a promise in milliseconds, checked on the precise clock.
+ */
+bool flowsess_session_expired(const struct flowsess_config *cfg,
+			      const struct flowsess_session *s, ktime_t now)
+{
+	ktime_t rst_deadline = READ_ONCE(s->rst_deadline);
+
+	if (rst_deadline)
+		return ktime_compare(ktime_get(), rst_deadline) >= 0;
+	return ktime_compare(now, flowsess_session_deadline(cfg, s)) >= 0;
+}
+
+static enum flowsess_reason flowsess_expiry_reason(const struct flowsess_session *s)
+{
+	if (s->rst_deadline)
+		return FLOWSESS_REASON_RST_TIMER;
+	switch (s->tcp_state) {
+	case FLOWSESS_TCP_FIN_WAIT:
+	case FLOWSESS_TCP_CLOSE_WAIT:
+	case FLOWSESS_TCP_LAST_ACK:
+	case FLOWSESS_TCP_TIME_WAIT:
+		return FLOWSESS_REASON_CLOSE;
+	default:
+		return FLOWSESS_REASON_IDLE;
+	}
+}
+
+/*
+ * Kill @s if it has expired at @now (rule 6); any context. Returns true if
+ * it is dead now, whoever killed it.
+ */
+bool flowsess_session_expire(struct flowsess_table *t, struct flowsess_session *s,
+			     ktime_t now)
+{
+	const struct flowsess_config *cfg = &flowsess_table_net(t)->cfg;
+	bool live_kill;
+
+	spin_lock_bh(&s->lock);
+	if (s->dead) {
+		spin_unlock_bh(&s->lock);
+		return true;
+	}
+	if (!flowsess_session_expired(cfg, s, now)) {
+		spin_unlock_bh(&s->lock);
+		return false;
+	}
+	flowsess_session_kill_locked(t, s, flowsess_expiry_reason(s));
+	live_kill = s->reason == FLOWSESS_REASON_RST_TIMER && s->traffic_after_rst;
+	spin_unlock_bh(&s->lock);
+
+	flowsess_session_killed(t, s, live_kill);
+	return true;
+}
+
+/*
+ * Whether @s counts as established (rule 8), for eviction: session->lock
+ * held, @s live.
+ */
+void flowsess_session_set_established(struct flowsess_table *t,
+				      struct flowsess_session *s, bool est)
+{
+	lockdep_assert_held(&s->lock);
+	if (s->established == est)
+		return;
+	WRITE_ONCE(s->established, est);
+	if (est)
+		atomic_dec(&t->unestablished);
+	else
+		atomic_inc(&t->unestablished);
+}
+
+static bool flowsess_addr_match(const union nf_inet_addr *addr,
+				const union nf_inet_addr *want,
+				const union nf_inet_addr *mask)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(addr->all); i++) {
+		if ((addr->all[i] & mask->all[i]) != want->all[i])
+			return false;
+	}
+	return true;
+}
+
+/* Does @s match @f? A NULL filter matches everything. */
+bool flowsess_filter_match(const struct flowsess_filter *f,
+			   const struct flowsess_session *s)
+{
+	const struct flowsess_tuple *t = &s->tuple;
+
+	if (!f)
+		return true;
+	return (!f->l3num || t->l3num == f->l3num) &&
+	       (!f->has_proto || t->protonum == f->protonum) &&
+	       (!f->has_sport || t->sport == f->sport) &&
+	       (!f->has_dport || t->dport == f->dport) &&
+	       (!f->has_state || READ_ONCE(s->tcp_state) == f->tcp_state) &&
+	       flowsess_addr_match(&t->src, &f->src, &f->src_mask) &&
+	       flowsess_addr_match(&t->dst, &f->dst, &f->dst_mask);
+}
+
+struct flowsess_clear {
+	struct flowsess_table *table;
+	const struct flowsess_filter *filter;
+	unsigned int killed;
+};
+
+static int flowsess_clear_one(struct flowsess_session *s, void *arg)
+{
+	struct flowsess_clear *c = arg;
+
+	if (flowsess_filter_match(c->filter, s) &&
+	    flowsess_session_invalidate(c->table, s, FLOWSESS_REASON_FLUSH))
+		c->killed++;
+	return 0;
+}
+
+/*
+ * Kill every session @f matches (reason FLUSH); process context. Returns
+ * how many this call killed. Sessions created meanwhile may or may not be
+ * seen; every session that lives through the call is seen: a pass that
+ * met a resize is followed by another.
+ */
+unsigned int flowsess_table_clear(struct flowsess_table *t,
+				  const struct flowsess_filter *f)
+{
+	struct flowsess_clear c = { .table = t, .filter = f };
+	struct flowsess_walk w;
+	bool end;
+
+	do {
+		memset(&w, 0, sizeof(w));
+		do {
+			rcu_read_lock();
+			end = flowsess_table_walk(t, &w, 64, flowsess_clear_one, &c);
+			rcu_read_unlock();
+			cond_resched();
+		} while (!end);
+	} while (w.resized);
+	return c.killed;
+}
+
+/* Kill every session. Returns how many this call killed. */
+unsigned int flowsess_table_flush(struct flowsess_table *t)
+{
+	return flowsess_table_clear(t, NULL);
+}
+
+#ifdef FLOWSESS_KUNIT
+#include "tests/session_test.c"
+#endif

@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# A namespace at scale: 1 000 000 UDP sessions (100 000 on the debug
+# kernel), every one of them in a dump, aged out by the collector with no
+# packet to help, then filled again and cleared; each time the memory comes
+# back to where it started. The hash resizes itself all the way up and down.
+. ./lib.sh
+
+n=$(stress 1000000 100000)
+ndport=10000 nsport=$((n / 10000))
+
+# mem_kib: slab and vmalloc in use, KiB (the hash's bucket arrays are
+# vmalloc'd once big).
+mem_kib() {
+	awk '$1 == "Slab:" || $1 == "VmallocUsed:" { kib += $2 } END { print kib }' /proc/meminfo
+}
+# slab_objs: flowsess_session objects in use (the VM boots with slab_nomerge).
+slab_objs() { awk '$1 == "flowsess_session" { print $2 }' /proc/slabinfo; }
+active() { flowsess_stat router sessions_active; }
+# fill SPORT: N sessions from client ports SPORT.. to server ports 1..;
+# sent again while the router misses some (a busy backlog may drop).
+fill() {
+	local try
+	for try in 1 2 3; do
+		in_ns client udpflood "$SERVER4" "$1" $nsport 1 $ndport >/dev/null
+		[ "$(active)" -ge $n ] && return 0
+	done
+	echo "# $(active) sessions after 3 tries"
+	return 1
+}
+# settled KIB: memory back within 16 MiB of KIB, once RCU freed the rest.
+settled() { [ "$(mem_kib)" -le $(($1 + 16384)) ]; }
+
+plan 12
+check "the module loads" flowsess_load
+check "the topology comes up" topology_up
+in_ns router flowsess set max-sessions $n udp-timeout 3600s
+mem0=$(mem_kib) objs0=$(slab_objs)
+echo "# before: ${mem0} KiB of slab and vmalloc, ${objs0:-0} session objects"
+
+start=$(date +%s)
+check "$n UDP sessions" fill 10000
+echo "# filled in $(($(date +%s) - start)) s; $(slab_objs) session objects, $(mem_kib) KiB"
+check_num "... each a slab object" "$(slab_objs)" -ge $n
+listed=$(in_ns router flowsess sessions proto udp | grep -c '^udp ')
+check_num "a dump lists all $n" "$listed" -eq $n
+
+# Age out: the knob applies to every session at once, and with no packet
+# coming the collector must find them all. A table of a million sessions
+# is swept in at most a minute.
+start=$(date +%s)
+in_ns router flowsess set udp-timeout 1s
+check "the collector ages them all out, with no packet to help" wait_for 120 [ "$(active)" -eq 0 ]
+took=$(($(date +%s) - start))
+echo "# aged out in $took s"
+check_num "... not before the timeout" $took -ge 1
+check_num "... every one counted as idle" "$(flowsess_stat router invalidated_idle)" -ge $n
+check "... and the memory came back" wait_for 30 settled "$mem0"
+echo "# after: $(mem_kib) KiB, $(slab_objs) session objects"
+
+in_ns router flowsess set udp-timeout 3600s
+check "filled again" fill 20000
+cleared=$(in_ns router flowsess clear)
+check "clear takes every session" [ "$cleared" = "cleared $n sessions" ]
+check "... and the memory came back" wait_for 30 settled "$mem0"
+echo "# after: $(mem_kib) KiB, $(slab_objs) session objects"
+topology_down
+check "rmmod" flowsess_unload
+tap_done
