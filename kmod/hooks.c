@@ -32,6 +32,7 @@ struct flowsess_pkt {
 	struct flowsess_tuple tuple;
 	struct flowsess_tcp_seg tcp;	/* valid when protonum is TCP */
 	bool may_create;		/* not TCP: tcp.c decides */
+	unsigned int len;		/* the IP packet's, for accounting */
 };
 
 enum flowsess_parse {
@@ -215,7 +216,8 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_TABLE_FULL);
 		return NF_DROP;
 	}
-	s = flowsess_session_alloc(&pkt->tuple, GFP_ATOMIC);
+	s = flowsess_session_alloc(&pkt->tuple, READ_ONCE(fn->cfg.accounting),
+				   GFP_ATOMIC);
 	if (!s) {
 		flowsess_session_unreserve(&fn->table);
 		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NOMEM);
@@ -229,12 +231,12 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 
 	err = flowsess_session_insert(&fn->table, s);
 	if (err) {
-		flowsess_session_free_unused(&fn->table, s);
 		if (err == -EEXIST)
 			return err;
 		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NOMEM);
 		return NF_DROP;
 	}
+	flowsess_session_account(s, FLOWSESS_DIR_ORIGINAL, pkt->len);
 	flowsess_stat_inc(fn, FLOWSESS_STAT_SESSIONS_CREATED);
 	if (pkt->tuple.protonum == IPPROTO_TCP && !pkt->tcp.th.syn)
 		flowsess_stat_inc(fn, FLOWSESS_STAT_SESSIONS_MIDSTREAM);
@@ -283,7 +285,9 @@ again:
 		case FLOWSESS_TCP_PASS:
 			break;
 		case FLOWSESS_TCP_LATE:
-			return NF_ACCEPT;	/* late: no state, no last_seen */
+			/* late: no state, no last_seen */
+			flowsess_session_account(s, dir, pkt->len);
+			return NF_ACCEPT;
 		case FLOWSESS_TCP_DROP:
 			return NF_DROP;
 		case FLOWSESS_TCP_REOPEN:
@@ -300,6 +304,7 @@ again:
 	}
 	if (READ_ONCE(s->last_seen) != now)
 		WRITE_ONCE(s->last_seen, now);
+	flowsess_session_account(s, dir, pkt->len);
 	return NF_ACCEPT;
 }
 
@@ -328,7 +333,7 @@ static unsigned int flowsess_hook_ipv4(void *priv, struct sk_buff *skb,
 				       const struct nf_hook_state *state)
 {
 	struct flowsess_net *fn = flowsess_pernet(state->net);
-	struct flowsess_pkt pkt = {};
+	struct flowsess_pkt pkt = { .len = skb->len };
 
 	flowsess_stat_inc(fn, FLOWSESS_STAT_PACKETS_IPV4);
 	return flowsess_verdict(fn, &pkt, flowsess_parse_ipv4(skb, &pkt), state);
@@ -338,7 +343,7 @@ static unsigned int flowsess_hook_ipv6(void *priv, struct sk_buff *skb,
 				       const struct nf_hook_state *state)
 {
 	struct flowsess_net *fn = flowsess_pernet(state->net);
-	struct flowsess_pkt pkt = {};
+	struct flowsess_pkt pkt = { .len = skb->len };
 
 	flowsess_stat_inc(fn, FLOWSESS_STAT_PACKETS_IPV6);
 	return flowsess_verdict(fn, &pkt, flowsess_parse_ipv6(skb, &pkt), state);

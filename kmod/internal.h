@@ -60,6 +60,7 @@ struct flowsess_config {
 	bool fin_invalidate_session;
 	bool syn_reopen;
 	u8 time_wait_state;		/* enum flowsess_time_wait */
+	bool accounting;		/* new sessions count packets, bytes */
 	u8 high_watermark;		/* percent of max_sessions */
 	u8 low_watermark;
 	u32 rst_grace_ms;
@@ -120,6 +121,7 @@ struct flowsess_session {
 	u32 start;			/* boot time, in seconds */
 	int iif, oif;			/* the original direction's interfaces */
 	bool traffic_after_rst;
+	bool has_acct;			/* a struct flowsess_session_acct */
 	union {
 		/* TCP, under ->lock once the session is seen and live */
 		struct flowsess_tcp_peer peer[FLOWSESS_DIR_MAX];
@@ -127,6 +129,28 @@ struct flowsess_session {
 		struct rcu_head rcu;
 	};
 };
+
+/* A session created with accounting on: its counters follow it. */
+struct flowsess_session_acct {
+	struct flowsess_session session;
+	struct {
+		atomic64_t packets;
+		atomic64_t bytes;
+	} dir[FLOWSESS_DIR_MAX];
+};
+
+static inline void flowsess_session_account(struct flowsess_session *s,
+					    enum flowsess_dir dir,
+					    unsigned int bytes)
+{
+	struct flowsess_session_acct *a;
+
+	if (!s->has_acct)
+		return;
+	a = container_of(s, struct flowsess_session_acct, session);
+	atomic64_inc(&a->dir[dir].packets);
+	atomic64_add(bytes, &a->dir[dir].bytes);
+}
 
 struct flowsess_table {
 	struct rhashtable hash;
@@ -215,8 +239,12 @@ void flowsess_table_destroy(struct flowsess_table *t);
 struct flowsess_session *flowsess_table_lookup(struct flowsess_table *t,
 					       const struct flowsess_tuple *tuple,
 					       enum flowsess_dir *dir);
-int flowsess_table_link(struct flowsess_table *t, struct flowsess_session *s);
-void flowsess_table_unlink(struct flowsess_table *t, struct flowsess_session *s);
+int flowsess_table_link(struct flowsess_table *t, struct flowsess_session *s,
+			enum flowsess_dir dir);
+void flowsess_table_unlink(struct flowsess_table *t, struct flowsess_session *s,
+			   enum flowsess_dir dir);
+enum flowsess_dir flowsess_table_first_dir(const struct flowsess_session *s);
+bool flowsess_tuple_self_inverse(const struct flowsess_tuple *t);
 void flowsess_tuple_invert(struct flowsess_tuple *dst,
 			   const struct flowsess_tuple *src);
 bool flowsess_tuple_equal(const struct flowsess_tuple *a,
@@ -247,7 +275,8 @@ void flowsess_session_cache_exit(void);
 bool flowsess_session_reserve(struct flowsess_table *t);
 void flowsess_session_unreserve(struct flowsess_table *t);
 struct flowsess_session *flowsess_session_alloc(const struct flowsess_tuple *orig,
-						gfp_t gfp);
+						bool acct, gfp_t gfp);
+u32 flowsess_session_id(const struct flowsess_session *s);
 void flowsess_session_free_unused(struct flowsess_table *t,
 				  struct flowsess_session *s);
 int flowsess_session_insert(struct flowsess_table *t, struct flowsess_session *s);

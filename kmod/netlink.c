@@ -85,6 +85,7 @@ static const struct nla_policy flowsess_config_policy[FLOWSESS_CFG_MAX + 1] = {
 		FLOWSESS_POLICY_U32(&flowsess_early_ageout_range),
 	[FLOWSESS_CFG_HIGH_WATERMARK]		= NLA_POLICY_MAX(NLA_U8, 100),
 	[FLOWSESS_CFG_LOW_WATERMARK]		= NLA_POLICY_MAX(NLA_U8, 100),
+	[FLOWSESS_CFG_ACCOUNTING]		= FLOWSESS_POLICY_BOOL,
 };
 
 /*
@@ -120,6 +121,7 @@ static const struct flowsess_knob {
 	[FLOWSESS_CFG_EARLY_AGEOUT_MS]		= { CFG_AT(early_ageout_ms) },
 	[FLOWSESS_CFG_HIGH_WATERMARK]		= { CFG_AT(high_watermark) },
 	[FLOWSESS_CFG_LOW_WATERMARK]		= { CFG_AT(low_watermark) },
+	[FLOWSESS_CFG_ACCOUNTING]		= { CFG_AT(accounting) },
 };
 
 static bool flowsess_knob_is_u8(int attr)
@@ -258,6 +260,37 @@ static int flowsess_put_tuple(struct sk_buff *skb, const struct flowsess_tuple *
 	return 0;
 }
 
+/* Who a session is, where it came and went, how old, and what it carried. */
+static int flowsess_put_detail(struct sk_buff *skb, const struct flowsess_session *s)
+{
+	u32 age = (u32)ktime_get_boottime_seconds() - s->start;
+	s64 idle = ktime_ms_delta(ktime_get_coarse(), READ_ONCE(s->last_seen));
+	const struct flowsess_session_acct *a;
+	int dir;
+
+	if (nla_put_u32(skb, FLOWSESS_SA_ID, flowsess_session_id(s)) ||
+	    nla_put_u32(skb, FLOWSESS_SA_IIF, s->iif) ||
+	    nla_put_u32(skb, FLOWSESS_SA_OIF, s->oif) ||
+	    nla_put_u32(skb, FLOWSESS_SA_AGE_S, age) ||
+	    nla_put_u32(skb, FLOWSESS_SA_IDLE_MS, clamp_t(s64, idle, 0, U32_MAX)))
+		return -EMSGSIZE;
+	if (!s->has_acct)
+		return 0;
+	a = container_of(s, struct flowsess_session_acct, session);
+	for (dir = FLOWSESS_DIR_ORIGINAL; dir < FLOWSESS_DIR_MAX; dir++) {
+		if (nla_put_u64_64bit(skb, dir ? FLOWSESS_SA_PACKETS_REPLY :
+						 FLOWSESS_SA_PACKETS_ORIG,
+				      atomic64_read(&a->dir[dir].packets),
+				      FLOWSESS_SA_PAD) ||
+		    nla_put_u64_64bit(skb, dir ? FLOWSESS_SA_BYTES_REPLY :
+						 FLOWSESS_SA_BYTES_ORIG,
+				      atomic64_read(&a->dir[dir].bytes),
+				      FLOWSESS_SA_PAD))
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
 /*
  * FLOWSESS_A_SESSION for @s: a live session (@reason NONE), or one just
  * invalidated. Reads the fields of a live session without its lock.
@@ -272,7 +305,8 @@ static int flowsess_put_session(struct sk_buff *skb, const struct flowsess_net *
 	if (!nest)
 		return -EMSGSIZE;
 	if (flowsess_put_tuple(skb, &s->tuple) ||
-	    nla_put_u8(skb, FLOWSESS_SA_STATE, READ_ONCE(s->tcp_state)))
+	    nla_put_u8(skb, FLOWSESS_SA_STATE, READ_ONCE(s->tcp_state)) ||
+	    flowsess_put_detail(skb, s))
 		goto err;
 	if (reason == FLOWSESS_REASON_NONE) {
 		expires = ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s),
@@ -301,7 +335,9 @@ static size_t flowsess_session_msg_size(void)
 	       nla_total_size(sizeof(u8)) +		/* state */
 	       nla_total_size(sizeof(u32)) +		/* expires */
 	       nla_total_size(sizeof(u8)) +		/* reason */
-	       nla_total_size(0);			/* live kill */
+	       nla_total_size(0) +			/* live kill */
+	       5 * nla_total_size(sizeof(u32)) +	/* id .. idle */
+	       4 * nla_total_size_64bit(sizeof(u64));	/* accounting */
 }
 
 /* A reply to @info carrying what @put writes from @data. */

@@ -15,8 +15,9 @@
  * 3. session->lock protects ->dead, ->reason, ->established, ->tcp_state,
  *    ->rst_deadline, ->traffic_after_rst and ->peer. Writers of the fields
  *    of rule 1 use WRITE_ONCE(). ->last_seen is written without the lock
- *    by the packet path. The lock nests inside nothing and nothing nests
- *    inside it.
+ *    by the packet path. The lock nests inside nothing; only the hash's
+ *    bucket locks nest inside it, when an insert links a session's second
+ *    entry (flowsess_session_insert()).
  * 4. A session dies once: whoever sets ->dead under session->lock (the
  *    killer) unlinks it, counts the reason, reports the event and frees it
  *    after an RCU grace period, in that order (flowsess_session_killed()).
@@ -41,11 +42,15 @@
  *    hash. Module exit waits for the last frees with rcu_barrier() before
  *    destroying the cache.
  */
+#include <linux/siphash.h>
 #include <linux/slab.h>
 
 #include "internal.h"
 
+/* Sessions, and sessions with accounting (rule 5 holds for both). */
 static struct kmem_cache *flowsess_cachep __read_mostly;
+static struct kmem_cache *flowsess_acct_cachep __read_mostly;
+static siphash_aligned_key_t flowsess_id_key;
 
 int flowsess_session_cache_init(void)
 {
@@ -56,16 +61,44 @@ int flowsess_session_cache_init(void)
 #if !defined(CONFIG_DEBUG_SPINLOCK) && !defined(CONFIG_DEBUG_LOCK_ALLOC)
 	BUILD_BUG_ON(sizeof(struct flowsess_session) > 128);
 #endif
+	get_random_bytes(&flowsess_id_key, sizeof(flowsess_id_key));
 	flowsess_cachep = kmem_cache_create("flowsess_session",
 					    sizeof(struct flowsess_session), 16,
 					    0, NULL);
-	return flowsess_cachep ? 0 : -ENOMEM;
+	flowsess_acct_cachep = kmem_cache_create("flowsess_session_acct",
+						 sizeof(struct flowsess_session_acct),
+						 16, 0, NULL);
+	if (flowsess_cachep && flowsess_acct_cachep)
+		return 0;
+	kmem_cache_destroy(flowsess_acct_cachep);
+	kmem_cache_destroy(flowsess_cachep);
+	return -ENOMEM;
 }
 
 void flowsess_session_cache_exit(void)
 {
 	rcu_barrier();	/* rule 9: the last call_rcu() frees have run */
+	kmem_cache_destroy(flowsess_acct_cachep);
 	kmem_cache_destroy(flowsess_cachep);
+}
+
+static void flowsess_session_free(struct flowsess_session *s)
+{
+	if (s->has_acct)
+		kmem_cache_free(flowsess_acct_cachep,
+				container_of(s, struct flowsess_session_acct, session));
+	else
+		kmem_cache_free(flowsess_cachep, s);
+}
+
+/*
+ * A session's id, as nf_conntrack derives its own: a keyed hash of its
+ * address and start, stable while it lives, telling nothing of the kernel's
+ * addresses. Two live sessions may share one, rarely.
+ */
+u32 flowsess_session_id(const struct flowsess_session *s)
+{
+	return (u32)siphash_2u64((unsigned long)s, s->start, &flowsess_id_key);
 }
 
 /*
@@ -90,15 +123,25 @@ void flowsess_session_unreserve(struct flowsess_table *t)
 	atomic_dec(&t->count);
 }
 
-/* A session for @orig, not linked: the caller reserved its place. */
+/*
+ * A session for @orig, not linked: the caller reserved its place. With
+ * @acct it carries packet and byte counters (the accounting knob).
+ */
 struct flowsess_session *flowsess_session_alloc(const struct flowsess_tuple *orig,
-						gfp_t gfp)
+						bool acct, gfp_t gfp)
 {
+	struct flowsess_session_acct *a;
 	struct flowsess_session *s;
 
-	s = kmem_cache_zalloc(flowsess_cachep, gfp);
+	if (acct) {
+		a = kmem_cache_zalloc(flowsess_acct_cachep, gfp);
+		s = a ? &a->session : NULL;
+	} else {
+		s = kmem_cache_zalloc(flowsess_cachep, gfp);
+	}
 	if (!s)
 		return NULL;
+	s->has_acct = acct;
 	s->tuple = *orig;
 	s->tuple.dir = FLOWSESS_DIR_ORIGINAL;
 	s->start = (u32)ktime_get_boottime_seconds();
@@ -110,32 +153,64 @@ struct flowsess_session *flowsess_session_alloc(const struct flowsess_tuple *ori
 void flowsess_session_free_unused(struct flowsess_table *t,
 				  struct flowsess_session *s)
 {
-	kmem_cache_free(flowsess_cachep, s);
+	flowsess_session_free(s);
 	flowsess_session_unreserve(t);
-}
-
-/*
- * Link @s, fully initialised. Returns 0, or -EEXIST when a live session
- * holds either tuple, or another error; on error the caller still owns @s
- * and its place.
- */
-int flowsess_session_insert(struct flowsess_table *t, struct flowsess_session *s)
-{
-	int err = flowsess_table_link(t, s);
-
-	if (err)
-		return err;
-	if (!s->established)
-		atomic_inc(&t->unestablished);
-	flowsess_collector_kick(t);
-	flowsess_aging_inserted(t);
-	return 0;
 }
 
 static void flowsess_session_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(flowsess_cachep,
-			container_of(head, struct flowsess_session, rcu));
+	flowsess_session_free(container_of(head, struct flowsess_session, rcu));
+}
+
+/*
+ * Link @s, fully initialised, into the table where its place is reserved.
+ * Returns 0; or -EEXIST when a live session holds either tuple, or another
+ * error (no memory): then @s is gone and its place given back.
+ *
+ * Once its first entry is linked, others may find @s and kill it (rule 4)
+ * before the second is: the second is linked under session->lock, only if
+ * @s is still live, so a killer either comes first (and the second entry
+ * is never linked) or unlinks both. A session killed that way was created
+ * all the same: 0. If the second entry cannot be linked, this is the
+ * killer, without an event: @s was never announced.
+ *
+ * Under rcu_read_lock(): @s may die as soon as it is linked, and the
+ * caller may still read it until it leaves the read-side section.
+ */
+int flowsess_session_insert(struct flowsess_table *t, struct flowsess_session *s)
+{
+	enum flowsess_dir first = flowsess_table_first_dir(s);
+	int err;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "flowsess insert outside RCU");
+	/* Rule 8: counted before anyone can see it. */
+	if (!s->established)
+		atomic_inc(&t->unestablished);
+	err = flowsess_table_link(t, s, first);
+	if (err) {
+		if (!s->established)
+			atomic_dec(&t->unestablished);
+		flowsess_session_free_unused(t, s);
+		return err;
+	}
+	if (!flowsess_tuple_self_inverse(&s->tuple)) {
+		spin_lock_bh(&s->lock);
+		if (!s->dead) {
+			err = flowsess_table_link(t, s, !first);
+			if (err)
+				flowsess_session_kill_locked(t, s, FLOWSESS_REASON_NONE);
+		}
+		spin_unlock_bh(&s->lock);
+		if (err) {
+			flowsess_table_unlink(t, s, first);
+			call_rcu(&s->rcu, flowsess_session_free_rcu);
+			flowsess_session_unreserve(t);
+			return err;
+		}
+	}
+	flowsess_collector_kick(t);
+	flowsess_aging_inserted(t);
+	return 0;
 }
 
 static const enum flowsess_stat flowsess_reason_stat[__FLOWSESS_REASON_MAX] = {
@@ -172,7 +247,9 @@ void flowsess_session_killed(struct flowsess_table *t,
 	struct flowsess_net *fn = flowsess_table_net(t);
 	enum flowsess_reason reason = s->reason;
 
-	flowsess_table_unlink(t, s);
+	flowsess_table_unlink(t, s, FLOWSESS_DIR_ORIGINAL);
+	if (!flowsess_tuple_self_inverse(&s->tuple))
+		flowsess_table_unlink(t, s, FLOWSESS_DIR_REPLY);
 	if (flowsess_reason_stat[reason])
 		flowsess_stat_inc(fn, flowsess_reason_stat[reason]);
 	if (live_kill)

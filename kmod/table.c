@@ -7,11 +7,12 @@
  * rhashtable's; what a session's fields need is in session.c's rules.
  *
  * A tuple is in the hash at most once among live sessions: a session's two
- * entries are linked one at a time, each by a lookup-and-insert that fails
- * on a live equal key, in the same order (the lower key first) whichever
- * direction the creating packet came from, so that of two packets racing
- * from opposite directions one links both entries and the other none.
- * Dead sessions compare unequal to everything: they are being unlinked.
+ * entries are linked one at a time (session.c), each by a lookup-and-insert
+ * that fails on a live equal key, in the same order (the lower key first)
+ * whichever direction the creating packet came from, so that of two
+ * packets racing from opposite directions one links both entries and the
+ * other none. Dead sessions compare unequal to everything: they are being
+ * unlinked.
  */
 #include <linux/jhash.h>
 
@@ -148,61 +149,52 @@ struct flowsess_session *flowsess_table_lookup(struct flowsess_table *t,
 	return flowsess_node_session(node);
 }
 
-static int flowsess_link_node(struct flowsess_table *t, struct rhash_head *node,
-			      const struct flowsess_tuple *key)
+/* Is @t its own inverse (src = dst, sport = dport)? It has one entry. */
+bool flowsess_tuple_self_inverse(const struct flowsess_tuple *t)
 {
-	void *old = rhashtable_lookup_get_insert_key(&t->hash, key, node,
-						     flowsess_hash_params);
+	return nf_inet_addr_cmp(&t->src, &t->dst) && t->sport == t->dport;
+}
 
+/*
+ * Which of @s's entries is linked first: the one with the lower key, so
+ * that two sessions racing for the same pair of tuples from both ends
+ * compete for the same entry first.
+ */
+enum flowsess_dir flowsess_table_first_dir(const struct flowsess_session *s)
+{
+	struct flowsess_tuple reply;
+
+	flowsess_tuple_invert(&reply, &s->tuple);
+	return memcmp(&reply, &s->tuple, offsetof(struct flowsess_tuple, dir)) < 0 ?
+	       FLOWSESS_DIR_REPLY : FLOWSESS_DIR_ORIGINAL;
+}
+
+/*
+ * Link @s's entry @dir, unless a live session holds its key: -EEXIST. Or
+ * another error of the rhashtable (no memory).
+ */
+int flowsess_table_link(struct flowsess_table *t, struct flowsess_session *s,
+			enum flowsess_dir dir)
+{
+	struct flowsess_tuple key;
+	void *old;
+
+	if (dir == FLOWSESS_DIR_ORIGINAL)
+		key = s->tuple;
+	else
+		flowsess_tuple_invert(&key, &s->tuple);
+	old = rhashtable_lookup_get_insert_key(&t->hash, &key, &s->node[dir],
+					       flowsess_hash_params);
 	if (IS_ERR(old))
 		return PTR_ERR(old);
 	return old ? -EEXIST : 0;
 }
 
-/*
- * Link @s's entries. Returns -EEXIST when a live session holds either of
- * its tuples, or another error from the rhashtable (no memory); then no
- * entry of @s is linked. A self-inverse tuple gets one entry.
- */
-int flowsess_table_link(struct flowsess_table *t, struct flowsess_session *s)
+/* Unlink @s's entry @dir; one that is not linked is left alone. */
+void flowsess_table_unlink(struct flowsess_table *t, struct flowsess_session *s,
+			   enum flowsess_dir dir)
 {
-	struct rhash_head *first = &s->node[FLOWSESS_DIR_ORIGINAL];
-	struct rhash_head *second = &s->node[FLOWSESS_DIR_REPLY];
-	const struct flowsess_tuple *key1 = &s->tuple;
-	struct flowsess_tuple reply;
-	const struct flowsess_tuple *key2 = &reply;
-	int err;
-
-	flowsess_tuple_invert(&reply, &s->tuple);
-	if (flowsess_tuple_equal(&s->tuple, &reply))
-		return flowsess_link_node(t, first, key1);
-	if (memcmp(&reply, &s->tuple, offsetof(struct flowsess_tuple, dir)) < 0) {
-		swap(first, second);
-		swap(key1, key2);
-	}
-	err = flowsess_link_node(t, first, key1);
-	if (err)
-		return err;
-	err = flowsess_link_node(t, second, key2);
-	if (err)
-		rhashtable_remove_fast(&t->hash, first, flowsess_hash_params);
-	return err;
-}
-
-static bool flowsess_self_inverse(const struct flowsess_session *s)
-{
-	return nf_inet_addr_cmp(&s->tuple.src, &s->tuple.dst) &&
-	       s->tuple.sport == s->tuple.dport;
-}
-
-/* Unlink @s's entries: only its killer does (session.c, rule 4). */
-void flowsess_table_unlink(struct flowsess_table *t, struct flowsess_session *s)
-{
-	rhashtable_remove_fast(&t->hash, &s->node[FLOWSESS_DIR_ORIGINAL],
-			       flowsess_hash_params);
-	if (!flowsess_self_inverse(s))
-		rhashtable_remove_fast(&t->hash, &s->node[FLOWSESS_DIR_REPLY],
-				       flowsess_hash_params);
+	rhashtable_remove_fast(&t->hash, &s->node[dir], flowsess_hash_params);
 }
 
 /* The number of buckets now: a snapshot, as the table resizes itself. */

@@ -81,7 +81,7 @@ flowsess_stat() {
 }
 
 # rst_waiting: how many of the router's TCP sessions are in CLOSE (a RST
-# seen) with 10 s or more left: waiting for a long RST grace timer (the
+# seen) with 10 s or more left: waiting out a long RST grace delay (the
 # tests that count them load the module with rst_grace_ms=60000).
 rst_waiting() {
 	in_ns router flowsess sessions proto tcp state close |

@@ -1,10 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Module unload while traffic flows and RST grace timers are pending, 100
-# times (10 on the debug kernel). The verdict fails the run on any kernel report. A session left
-# behind either hangs the teardown (it waits for every session to be freed:
-# the test times out) or makes rmmod's kmem_cache_destroy() report a BUG;
-# on the debug kernel kmemleak scans too.
+# Module unload while traffic flows and sessions wait out a RST grace delay,
+# 100 times (10 on the debug kernel). The verdict fails the run on any
+# kernel report. A session left behind makes rmmod's kmem_cache_destroy()
+# report a BUG, a packet still in the hook after the table is gone a KASAN
+# report or an oops; on the debug kernel kmemleak scans too.
 . ./lib.sh
 
 ROUNDS=$(stress 100 10)
@@ -12,9 +12,9 @@ plan 5
 check "the topology comes up" topology_up
 
 # pending_rsts N: N SYNs to a closed port; each RST leaves a session waiting
-# for its grace timer.
+# out its grace delay.
 pending_rsts() { in_ns client rawtcp "$CLIENT4" "$SERVER4" 20000 9 S 5 20 "$1"; }
-# pending: the 50 RST timers are pending; the SYNs are sent again (the same
+# pending: the 50 sessions wait in CLOSE; the SYNs are sent again (the same
 # tuples) if the flood's backlog dropped some before they reached the router.
 pending() { pending_rsts 50; [ "$(rst_waiting)" -ge 50 ]; }
 

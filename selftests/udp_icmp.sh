@@ -29,8 +29,9 @@ check "IPv4 ping" in_ns client ping -q -c 3 -i 0.2 -W 2 "$SERVER4"
 check "IPv6 ping" in_ns client ping -6 -q -c 3 -i 0.2 -W 2 "$SERVER6"
 check_num "four sessions: two UDP, two echo" "$(stat sessions_created)" -eq 4
 
-# Idle timeout 1.5 s, one timer per session: gone within 5 s (15 s on the
-# slow debug kernel, where each look at the table takes a while).
+# Idle timeout 1.5 s; the collector sweeps a small table every second:
+# gone within 5 s (15 s on the slow debug kernel, where each look at the
+# table takes a while).
 check "all sessions age out" wait_for "$(stress 5 15)" no_sessions
 check_num "... invalidated as idle" "$(stat invalidated_idle)" -eq 4
 

@@ -39,6 +39,7 @@ static const struct knob {
 	{ "early-ageout", FLOWSESS_CFG_EARLY_AGEOUT_MS, KNOB_DURATION },
 	{ "high-watermark", FLOWSESS_CFG_HIGH_WATERMARK, KNOB_PERCENT },
 	{ "low-watermark", FLOWSESS_CFG_LOW_WATERMARK, KNOB_PERCENT },
+	{ "accounting", FLOWSESS_CFG_ACCOUNTING, KNOB_BOOL },
 };
 
 #define NKNOBS (sizeof(knobs) / sizeof(knobs[0]))

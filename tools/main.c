@@ -258,8 +258,8 @@ static int session_cb(const struct nlmsghdr *nlh, void *data)
 
 /*
  * Dump the sessions @f selects into @l. A dump the kernel flags as
- * interrupted (a hash bucket changed while it was split over several
- * batches) is thrown away and taken again.
+ * interrupted (the hash resized itself during the dump) is thrown away and
+ * taken again.
  */
 static int dump_sessions(const struct fs_filter *f, struct session_list *l)
 {

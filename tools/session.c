@@ -266,6 +266,41 @@ void fs_filter_put(struct nlmsghdr *nlh, const struct fs_filter *f)
 	mnl_attr_nest_end(nlh, nest);
 }
 
+/* A u32 of the session's detail. */
+static int parse_detail(const struct nlattr *a, struct fs_session *s)
+{
+	uint32_t v;
+
+	if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+		return -1;
+	v = mnl_attr_get_u32(a);
+	switch (mnl_attr_get_type(a)) {
+	case FLOWSESS_SA_ID: s->id = v; break;
+	case FLOWSESS_SA_IIF: s->iif = v; break;
+	case FLOWSESS_SA_OIF: s->oif = v; break;
+	case FLOWSESS_SA_AGE_S: s->age_s = v; break;
+	default: s->idle_ms = v; break;
+	}
+	s->has_detail = true;
+	return 0;
+}
+
+/* A u64 counter of accounting. */
+static int parse_acct(const struct nlattr *a, struct fs_session *s)
+{
+	uint16_t type = mnl_attr_get_type(a);
+	int reply = type == FLOWSESS_SA_PACKETS_REPLY || type == FLOWSESS_SA_BYTES_REPLY;
+
+	if (mnl_attr_validate(a, MNL_TYPE_U64) < 0)
+		return -1;
+	if (type == FLOWSESS_SA_PACKETS_ORIG || type == FLOWSESS_SA_PACKETS_REPLY)
+		s->packets[reply] = mnl_attr_get_u64(a);
+	else
+		s->bytes[reply] = mnl_attr_get_u64(a);
+	s->has_acct = true;
+	return 0;
+}
+
 /* FLOWSESS_A_SESSION into @s; unknown attributes (a newer module) are skipped. */
 int fs_session_parse(const struct nlattr *nest, struct fs_session *s)
 {
@@ -320,6 +355,21 @@ int fs_session_parse(const struct nlattr *nest, struct fs_session *s)
 			break;
 		case FLOWSESS_SA_LIVE_KILL:
 			s->live_kill = true;
+			break;
+		case FLOWSESS_SA_ID:
+		case FLOWSESS_SA_IIF:
+		case FLOWSESS_SA_OIF:
+		case FLOWSESS_SA_AGE_S:
+		case FLOWSESS_SA_IDLE_MS:
+			if (parse_detail(a, s))
+				return -1;
+			break;
+		case FLOWSESS_SA_PACKETS_ORIG:
+		case FLOWSESS_SA_BYTES_ORIG:
+		case FLOWSESS_SA_PACKETS_REPLY:
+		case FLOWSESS_SA_BYTES_REPLY:
+			if (parse_acct(a, s))
+				return -1;
 			break;
 		}
 	}
@@ -386,6 +436,13 @@ static void session_json(FILE *out, const struct fs_session *s)
 		src, s->sport, dst, s->dport, fs_state_name(s->state));
 	if (s->has_expires)
 		fprintf(out, ",\"expires_ms\":%u", s->expires_ms);
+	if (s->has_detail)
+		fprintf(out, ",\"id\":%u,\"iif\":%u,\"oif\":%u,\"age_s\":%u,\"idle_ms\":%u",
+			s->id, s->iif, s->oif, s->age_s, s->idle_ms);
+	if (s->has_acct)
+		fprintf(out, ",\"packets_orig\":%" PRIu64 ",\"bytes_orig\":%" PRIu64
+			",\"packets_reply\":%" PRIu64 ",\"bytes_reply\":%" PRIu64,
+			s->packets[0], s->bytes[0], s->packets[1], s->bytes[1]);
 }
 
 /* One session: a table row, or a JSON object. */

@@ -94,8 +94,12 @@ struct fs_session {
 	uint8_t reason;
 	bool live_kill;
 	bool has_expires;
+	bool has_detail;		/* id .. idle_ms: a module that sends them */
+	bool has_acct;			/* packets, bytes: accounting was on */
 	uint16_t sport, dport;
 	uint32_t expires_ms;
+	uint32_t id, iif, oif, age_s, idle_ms;
+	uint64_t packets[2], bytes[2];	/* original, reply */
 	uint8_t src[16], dst[16];
 };
 

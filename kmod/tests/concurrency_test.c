@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: a concurrency smoke test. Several kthreads insert, look up and
- * invalidate sessions over a small tuple space (so they collide) while
- * short idle timers fire; then teardown must find everything consistent.
- * Lockdep, KASAN and DEBUG_OBJECTS on the test kernel do the judging.
- * Run again against a table smaller than the tuple space, the session
- * count must never be seen above max-sessions, by the workers nor by an
- * observer that reads it without a pause while they run.
+ * KUnit: a concurrency smoke test. Several kthreads create sessions from
+ * either side of a small tuple space (so they collide and race for the
+ * same pairs), look them up as the packet path does (killing the expired
+ * ones, marking replies) and invalidate them, while sessions expire within
+ * milliseconds and the collector runs; then the table must be consistent
+ * and teardown must find everything in order. Lockdep, KASAN and
+ * DEBUG_OBJECTS on the test kernel judge the rest. Run again against a
+ * table smaller than the tuple space, the session count must never be seen
+ * above max-sessions, by the workers nor by an observer that reads it
+ * without a pause while they run.
  */
 #include <linux/kthread.h>
 #include <linux/random.h>
@@ -24,51 +27,83 @@ struct flowsess_worker {
 	int most;	/* the highest session count this worker saw */
 };
 
+/* What hooks.c does with a packet on @t that may create a session. */
+static void flowsess_worker_create(struct flowsess_worker *w,
+				   const struct flowsess_tuple *t, bool acct)
+{
+	struct flowsess_table *table = &w->fn->table;
+	struct flowsess_session *s;
+	int err;
+
+	if (!flowsess_session_reserve(table)) {
+		w->full++;
+		return;
+	}
+	s = flowsess_session_alloc(t, acct, GFP_KERNEL);
+	if (!s) {
+		flowsess_session_unreserve(table);
+		return;
+	}
+	s->last_seen = ktime_get_coarse();
+	rcu_read_lock();	/* the packet path's context */
+	err = flowsess_session_insert(table, s);
+	rcu_read_unlock();
+	if (!err)
+		w->inserted++;
+}
+
+/* What hooks.c does with a packet on @t of a session that may exist. */
+static void flowsess_worker_lookup(struct flowsess_worker *w,
+				   const struct flowsess_tuple *t)
+{
+	struct flowsess_net *fn = w->fn;
+	ktime_t now = ktime_get_coarse();
+	struct flowsess_session *s;
+	enum flowsess_dir dir;
+
+	rcu_read_lock();
+	s = flowsess_table_lookup(&fn->table, t, &dir);
+	if (s && flowsess_session_expired(&fn->cfg, s, now) &&
+	    flowsess_session_expire(&fn->table, s, now))
+		s = NULL;
+	if (s) {
+		if (dir == FLOWSESS_DIR_REPLY && !READ_ONCE(s->established))
+			flowsess_test_set_established(fn, s, true);
+		WRITE_ONCE(s->last_seen, now);
+		w->found++;
+	}
+	rcu_read_unlock();
+}
+
 static int flowsess_worker_fn(void *arg)
 {
 	struct flowsess_worker *w = arg;
-	struct flowsess_tuplehash *existing;
 	struct flowsess_session *s;
-	struct flowsess_tuplehash *th;
-	struct flowsess_tuple t;
+	struct flowsess_tuple t, r;
+	enum flowsess_dir dir;
 	unsigned int i;
-	int err;
 
 	for (i = 0; i < OPS; i++) {
-		u32 r = get_random_u32();
+		u32 rnd = get_random_u32();
 
-		flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, r % TUPLES, 53);
-		switch ((r >> 16) % 3) {
-		case 0:
-			s = flowsess_session_alloc(&w->fn->table, &t, GFP_KERNEL);
-			if (!s)
-				break;
-			s->last_seen = ktime_get();
-			s->timeout = ms_to_ktime(1 + (r >> 20) % 4);
-			rcu_read_lock();
-			err = flowsess_session_insert(s, &existing);
-			rcu_read_unlock();
-			if (err) {
-				flowsess_session_free_unused(s);
-				w->full += err == -ENOSPC;
-				break;
-			}
-			w->inserted++;
+		flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, rnd % TUPLES, 53);
+		if (rnd & BIT(8)) {	/* the other side's packet */
+			flowsess_tuple_invert(&r, &t);
+			t = r;
+			t.dir = FLOWSESS_DIR_ORIGINAL;
+		}
+		switch ((rnd >> 16) % 3) {
+		case 0:	/* with accounting or without: both kinds of sessions */
+			flowsess_worker_create(w, &t, rnd & BIT(9));
 			break;
 		case 1:
-			rcu_read_lock();
-			th = flowsess_lookup(&w->fn->table, &t);
-			if (th) {
-				WRITE_ONCE(flowsess_th_session(th)->last_seen, ktime_get());
-				w->found++;
-			}
-			rcu_read_unlock();
+			flowsess_worker_lookup(w, &t);
 			break;
 		case 2:
 			rcu_read_lock();
-			th = flowsess_lookup(&w->fn->table, &t);
-			if (th && flowsess_session_invalidate(flowsess_th_session(th),
-							      FLOWSESS_REASON_FLUSH))
+			s = flowsess_table_lookup(&w->fn->table, &t, &dir);
+			if (s && flowsess_session_invalidate(&w->fn->table, s,
+							     FLOWSESS_REASON_FLUSH))
 				w->invalidated++;
 			rcu_read_unlock();
 			break;
@@ -107,11 +142,13 @@ static struct flowsess_net *flowsess_test_workers(struct kunit *test,
 						  unsigned int max_sessions,
 						  struct flowsess_worker *sum)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 64, max_sessions);
+	struct flowsess_net *fn = flowsess_test_net(test, max_sessions);
 	struct flowsess_observer o = { .fn = fn };
 	struct flowsess_worker w[WORKERS];
 	unsigned int i, started;
 
+	/* Sessions expire while the workers run: lookups and the collector kill. */
+	fn->cfg.udp_timeout_ms = 2;
 	init_completion(&o.done);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(flowsess_observer_fn, &o,
 						    "flowsess-test/o")));
@@ -127,35 +164,78 @@ static struct flowsess_net *flowsess_test_workers(struct kunit *test,
 	for (i = 0; i < started; i++) {
 		wait_for_completion(&w[i].done);
 		sum->inserted += w[i].inserted;
+		sum->found += w[i].found;
+		sum->invalidated += w[i].invalidated;
 		sum->full += w[i].full;
 		sum->most = max(sum->most, w[i].most);
 	}
 	WRITE_ONCE(o.stop, true);
 	wait_for_completion(&o.done);
 	sum->most = max(sum->most, o.most);
-	if (started < WORKERS)
-		flowsess_test_net_destroy(fn);	/* its timers must not outlive the test */
 	KUNIT_ASSERT_EQ(test, started, WORKERS);
 	return fn;
+}
+
+struct flowsess_test_check {
+	struct flowsess_net *fn;
+	unsigned int sessions, unestablished, misplaced;
+};
+
+/* Each live session is found by each of its tuples, in its direction. */
+static int flowsess_test_check_one(struct flowsess_session *s, void *arg)
+{
+	struct flowsess_test_check *c = arg;
+	struct flowsess_tuple reply;
+	enum flowsess_dir dir;
+
+	c->sessions++;
+	c->unestablished += !READ_ONCE(s->established);
+	flowsess_tuple_invert(&reply, &s->tuple);
+	if (flowsess_table_lookup(&c->fn->table, &s->tuple, &dir) != s ||
+	    dir != FLOWSESS_DIR_ORIGINAL)
+		c->misplaced++;
+	if (flowsess_table_lookup(&c->fn->table, &reply, &dir) != s ||
+	    dir != FLOWSESS_DIR_REPLY)
+		c->misplaced++;
+	return 0;
 }
 
 static void flowsess_test_concurrency(struct kunit *test)
 {
 	struct flowsess_worker done;
 	struct flowsess_net *fn = flowsess_test_workers(test, TUPLES, &done);
-	unsigned int inserted = done.inserted, gone;
+	struct flowsess_test_check check = { .fn = fn };
+	struct flowsess_walk w = {};
 	u64 sum[__FLOWSESS_STAT_MAX];
+	unsigned int gone;
+
+	/* The workers are done; nothing expires and nothing moves any more. */
+	flowsess_test_collector_hold(fn);
+	WRITE_ONCE(fn->cfg.udp_timeout_ms, 3600 * 1000);
+	KUNIT_EXPECT_TRUE(test, flowsess_test_settle(fn));
+	rcu_read_lock();
+	while (!flowsess_table_walk(&fn->table, &w, 64, flowsess_test_check_one, &check))
+		;
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, check.misplaced, 0U);
+	KUNIT_EXPECT_EQ(test, check.sessions, (unsigned int)atomic_read(&fn->table.count));
+	KUNIT_EXPECT_EQ(test, check.unestablished,
+			(unsigned int)atomic_read(&fn->table.unestablished));
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.hash.nelems), 2 * check.sessions);
 
 	flowsess_table_flush(&fn->table);
-	KUNIT_EXPECT_TRUE(test, flowsess_test_wait_empty(fn, 10000));
+	KUNIT_EXPECT_TRUE(test, flowsess_test_wait_empty(fn, FLOWSESS_TEST_SLACK_MS));
 	flowsess_stats_read(fn, sum);
 	gone = sum[FLOWSESS_STAT_INVALIDATED_IDLE] + sum[FLOWSESS_STAT_INVALIDATED_FLUSH];
-	/* Every session inserted was invalidated exactly once. */
-	KUNIT_EXPECT_EQ(test, gone, inserted);
-	KUNIT_EXPECT_GT(test, inserted, 0U);
+	/* Every session inserted was killed exactly once. */
+	KUNIT_EXPECT_EQ(test, gone, done.inserted);
+	KUNIT_EXPECT_GT(test, done.inserted, 0U);
+	KUNIT_EXPECT_GT(test, sum[FLOWSESS_STAT_INVALIDATED_IDLE], 0ULL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 0);
-	kunit_info(test, "inserted %u, idle %llu, invalidated %llu", inserted,
-		   sum[FLOWSESS_STAT_INVALIDATED_IDLE], sum[FLOWSESS_STAT_INVALIDATED_FLUSH]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 0);
+	kunit_info(test, "inserted %u, found %u, idle %llu, invalidated %llu",
+		   done.inserted, done.found, sum[FLOWSESS_STAT_INVALIDATED_IDLE],
+		   sum[FLOWSESS_STAT_INVALIDATED_FLUSH]);
 	flowsess_test_net_destroy(fn);
 }
 
@@ -170,7 +250,7 @@ static void flowsess_test_concurrency_full(struct kunit *test)
 	kunit_info(test, "inserted %u, refused as full %u, most seen %d",
 		   done.inserted, done.full, done.most);
 	flowsess_test_net_destroy(fn);
-	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.allocated), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 0);
 }
 
 static struct kunit_case flowsess_concurrency_cases[] = {

@@ -1,23 +1,59 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: the session table. Included at the end of table.c in the test
- * build, so it sees the file's internals (flowsess_hash() and friends).
+ * KUnit: the session hash. Included at the end of table.c in the test
+ * build, so it sees the file's internals (the hash functions, the entry
+ * of each direction).
  */
 #include <kunit/test.h>
 
 #include "util.h"
 
-#define TEST_TIMEOUT ms_to_ktime(60000)
+/* The session holding @tuple, and in @dir its direction; under RCU. */
+static struct flowsess_session *lookup(struct flowsess_net *fn,
+				       const struct flowsess_tuple *tuple,
+				       enum flowsess_dir *dir)
+{
+	*dir = FLOWSESS_DIR_MAX;	/* so that a lookup that sets none shows */
+	return flowsess_table_lookup(&fn->table, tuple, dir);
+}
 
+/* Insert as the packet path does; on error @s is gone. */
+static int insert(struct flowsess_net *fn, struct flowsess_session *s)
+{
+	int err;
+
+	rcu_read_lock();
+	err = flowsess_session_insert(&fn->table, s);
+	rcu_read_unlock();
+	return err;
+}
+
+static int nelems(struct flowsess_net *fn)
+{
+	return atomic_read(&fn->table.hash.nelems);
+}
+
+/* Kill @s as a clear would; false if it was dead already. */
+static bool flush_one(struct flowsess_net *fn, struct flowsess_session *s)
+{
+	return flowsess_session_invalidate(&fn->table, s, FLOWSESS_REASON_FLUSH);
+}
+
+/*
+ * The key is the tuple without ->dir, and each entry hashes as its
+ * direction's tuple: the rhashtable finds an entry by the key's hash.
+ */
 static void flowsess_test_hash_stable(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 1024, 16);
-	struct flowsess_tuple a, b;
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	const u32 seed = 0x5eed;
+	struct flowsess_tuple a, b, reply;
+	struct flowsess_session *s;
 
 	flowsess_test_tuple4(&a, IPPROTO_TCP, 0x0a000102, 0x0a000202, 12340, 1234);
 	flowsess_test_tuple4(&b, IPPROTO_TCP, 0x0a000102, 0x0a000202, 12340, 1234);
 	b.dir = FLOWSESS_DIR_REPLY;	/* not part of the key */
-	KUNIT_EXPECT_EQ(test, flowsess_hash(&fn->table, &a), flowsess_hash(&fn->table, &b));
+	KUNIT_EXPECT_EQ(test, flowsess_hash_key(&a, 0, seed), flowsess_hash_key(&b, 0, seed));
 	KUNIT_EXPECT_TRUE(test, flowsess_tuple_equal(&a, &b));
 
 	b.protonum = IPPROTO_UDP;
@@ -25,6 +61,22 @@ static void flowsess_test_hash_stable(struct kunit *test)
 	b.protonum = IPPROTO_TCP;
 	b.l3num = NFPROTO_IPV6;	/* same bytes, other family: another key */
 	KUNIT_EXPECT_FALSE(test, flowsess_tuple_equal(&a, &b));
+
+	s = flowsess_test_alloc(test, fn, &a);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	flowsess_tuple_invert(&reply, &a);
+	KUNIT_EXPECT_EQ(test, flowsess_hash_node(&s->node[FLOWSESS_DIR_ORIGINAL], 0, seed),
+			flowsess_hash_key(&a, 0, seed));
+	KUNIT_EXPECT_EQ(test, flowsess_hash_node(&s->node[FLOWSESS_DIR_REPLY], 0, seed),
+			flowsess_hash_key(&reply, 0, seed));
+	/* An entry tells its session and its direction by its address. */
+	KUNIT_EXPECT_EQ(test, flowsess_node_dir(&s->node[FLOWSESS_DIR_ORIGINAL]),
+			FLOWSESS_DIR_ORIGINAL);
+	KUNIT_EXPECT_EQ(test, flowsess_node_dir(&s->node[FLOWSESS_DIR_REPLY]),
+			FLOWSESS_DIR_REPLY);
+	KUNIT_EXPECT_PTR_EQ(test, flowsess_node_session(&s->node[FLOWSESS_DIR_ORIGINAL]), s);
+	KUNIT_EXPECT_PTR_EQ(test, flowsess_node_session(&s->node[FLOWSESS_DIR_REPLY]), s);
+	flowsess_session_free_unused(&fn->table, s);
 	flowsess_test_net_destroy(fn);
 }
 
@@ -43,135 +95,219 @@ static void flowsess_test_invert(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(&rr, &a, sizeof(a)), 0);
 }
 
-/*
- * Each entry keeps the hash of its direction's tuple, and an entry whose
- * hash differs never matches: a lookup skips it without the tuple.
- */
-static void flowsess_test_stored_hash(struct kunit *test)
-{
-	struct flowsess_net *fn = flowsess_test_net(test, 1024, 16);
-	struct flowsess_tuple orig, reply;
-	struct flowsess_session *s;
-	u32 ho, hr;
-
-	flowsess_test_tuple4(&orig, IPPROTO_UDP, 0x0a000102, 0x0a000202, 5353, 53);
-	flowsess_tuple_invert(&reply, &orig);
-	ho = flowsess_hash(&fn->table, &orig);
-	hr = flowsess_hash(&fn->table, &reply);
-	s = flowsess_test_insert(test, fn, &orig, TEST_TIMEOUT);
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_EXPECT_EQ(test, s->th[FLOWSESS_DIR_ORIGINAL].hash, ho);
-	KUNIT_EXPECT_EQ(test, s->th[FLOWSESS_DIR_REPLY].hash, hr);
-
-	KUNIT_EXPECT_TRUE(test, flowsess_th_matches(&s->th[FLOWSESS_DIR_ORIGINAL], &orig, ho));
-	KUNIT_EXPECT_TRUE(test, flowsess_th_matches(&s->th[FLOWSESS_DIR_REPLY], &reply, hr));
-	KUNIT_EXPECT_FALSE(test, flowsess_th_matches(&s->th[FLOWSESS_DIR_ORIGINAL], &orig, ho ^ 1));
-	KUNIT_EXPECT_FALSE(test, flowsess_th_matches(&s->th[FLOWSESS_DIR_REPLY], &reply, hr ^ 1));
-	/* The right hash with the wrong tuple does not match either. */
-	KUNIT_EXPECT_FALSE(test, flowsess_th_matches(&s->th[FLOWSESS_DIR_ORIGINAL], &reply, ho));
-	KUNIT_EXPECT_FALSE(test, flowsess_th_matches(&s->th[FLOWSESS_DIR_REPLY], &orig, hr));
-	flowsess_test_net_destroy(fn);
-}
-
 /* A session is found from both directions, and not after invalidation. */
 static void flowsess_test_lookup_both_directions(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 1024, 16);
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
 	struct flowsess_tuple orig, reply, other;
-	struct flowsess_tuplehash *th;
 	struct flowsess_session *s;
+	enum flowsess_dir dir;
 
 	flowsess_test_tuple4(&orig, IPPROTO_TCP, 0x0a000102, 0x0a000202, 12340, 1234);
 	flowsess_tuple_invert(&reply, &orig);
 	flowsess_test_tuple4(&other, IPPROTO_TCP, 0x0a000102, 0x0a000202, 12341, 1234);
-	s = flowsess_test_insert(test, fn, &orig, TEST_TIMEOUT);
+	s = flowsess_test_insert(test, fn, &orig);
 	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, nelems(fn), 2);
 
 	rcu_read_lock();
-	th = flowsess_lookup(&fn->table, &orig);
-	KUNIT_EXPECT_PTR_EQ(test, th ? flowsess_th_session(th) : NULL, s);
-	KUNIT_EXPECT_EQ(test, th ? th->dir : -1, FLOWSESS_DIR_ORIGINAL);
-	th = flowsess_lookup(&fn->table, &reply);
-	KUNIT_EXPECT_PTR_EQ(test, th ? flowsess_th_session(th) : NULL, s);
-	KUNIT_EXPECT_EQ(test, th ? th->dir : -1, FLOWSESS_DIR_REPLY);
-	KUNIT_EXPECT_NULL(test, flowsess_lookup(&fn->table, &other));
+	KUNIT_EXPECT_PTR_EQ(test, lookup(fn, &orig, &dir), s);
+	KUNIT_EXPECT_EQ(test, dir, FLOWSESS_DIR_ORIGINAL);
+	KUNIT_EXPECT_PTR_EQ(test, lookup(fn, &reply, &dir), s);
+	KUNIT_EXPECT_EQ(test, dir, FLOWSESS_DIR_REPLY);
+	KUNIT_EXPECT_NULL(test, lookup(fn, &other, &dir));
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 1);
 
-	KUNIT_EXPECT_TRUE(test, flowsess_session_invalidate(s, FLOWSESS_REASON_FLUSH));
-	KUNIT_EXPECT_FALSE(test, flowsess_session_invalidate(s, FLOWSESS_REASON_FLUSH));
-	rcu_read_lock();
-	KUNIT_EXPECT_NULL(test, flowsess_lookup(&fn->table, &orig));
-	KUNIT_EXPECT_NULL(test, flowsess_lookup(&fn->table, &reply));
+	rcu_read_lock();	/* s is freed after the kill's grace period */
+	KUNIT_EXPECT_TRUE(test, flush_one(fn, s));
+	KUNIT_EXPECT_FALSE(test, flush_one(fn, s));
+	KUNIT_EXPECT_NULL(test, lookup(fn, &orig, &dir));
+	KUNIT_EXPECT_NULL(test, lookup(fn, &reply, &dir));
 	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, nelems(fn), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 0);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_FLUSH), 1ULL);
-	/* Rule 5: the timer, made to expire at once, frees it. */
-	KUNIT_EXPECT_TRUE(test, flowsess_test_wait_empty(fn, 5000));
+	KUNIT_EXPECT_TRUE(test, flowsess_test_wait_empty(fn, FLOWSESS_TEST_SLACK_MS));
 	flowsess_test_net_destroy(fn);
 }
 
 /*
- * A second session on either tuple of a live one is refused, and the entry
- * of the live one that matches the new tuple tells its direction.
+ * A tuple belongs to one live session at most, whichever direction it is
+ * to it: a second session on either tuple of a live one is refused, the
+ * place it took is given back, and none of its entries stays linked.
  */
 static void flowsess_test_insert_duplicate(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 16, 16);
-	struct flowsess_tuplehash *existing;
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	struct flowsess_tuple tuples[2];
 	struct flowsess_session *s, *dup;
-	struct flowsess_tuple orig, reply;
-	const struct flowsess_tuple *dups[] = { &orig, &reply };
-	int i;
+	enum flowsess_dir dir;
+	int held, i;
 
-	flowsess_test_tuple4(&orig, IPPROTO_UDP, 1, 2, 3, 4);
-	flowsess_tuple_invert(&reply, &orig);
-	reply.dir = FLOWSESS_DIR_ORIGINAL;
-	s = flowsess_test_insert(test, fn, &orig, TEST_TIMEOUT);
-	KUNIT_ASSERT_NOT_NULL(test, s);
+	flowsess_test_tuple4(&tuples[0], IPPROTO_UDP, 1, 2, 3, 4);
+	flowsess_tuple_invert(&tuples[1], &tuples[0]);
+	tuples[1].dir = FLOWSESS_DIR_ORIGINAL;
 
-	for (i = 0; i < ARRAY_SIZE(dups); i++) {
-		dup = flowsess_session_alloc(&fn->table, dups[i], GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL(test, dup);
-		existing = NULL;
-		rcu_read_lock();
-		KUNIT_EXPECT_EQ(test, flowsess_session_insert(dup, &existing), -EEXIST);
-		/* s stays live: its entries outlast the read-side section. */
-		rcu_read_unlock();
-		flowsess_session_free_unused(dup);
-		KUNIT_ASSERT_NOT_NULL(test, existing);
-		KUNIT_EXPECT_PTR_EQ(test, flowsess_th_session(existing), s);
-		KUNIT_EXPECT_EQ(test, existing->dir, i);
+	/* A session created from one side, then from the other. */
+	for (held = 0; held < 2; held++) {
+		s = flowsess_test_insert(test, fn, &tuples[held]);
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		for (i = 0; i < 2; i++) {
+			dup = flowsess_test_alloc(test, fn, &tuples[i]);
+			KUNIT_ASSERT_NOT_NULL(test, dup);
+			KUNIT_EXPECT_EQ(test, insert(fn, dup), -EEXIST);
+			KUNIT_EXPECT_EQ(test, nelems(fn), 2);
+			KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 1);
+
+			/* Both tuples still lead to the first session. */
+			rcu_read_lock();
+			KUNIT_EXPECT_PTR_EQ(test, lookup(fn, &tuples[held], &dir), s);
+			KUNIT_EXPECT_EQ(test, dir, FLOWSESS_DIR_ORIGINAL);
+			KUNIT_EXPECT_PTR_EQ(test, lookup(fn, &tuples[!held], &dir), s);
+			KUNIT_EXPECT_EQ(test, dir, FLOWSESS_DIR_REPLY);
+			rcu_read_unlock();
+		}
+		/* Once invalidated, the tuples are free for a new session. */
+		KUNIT_EXPECT_TRUE(test, flush_one(fn, s));
 	}
-	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 1);
-
-	/* Once invalidated, the tuple is free for a new session. */
-	flowsess_session_invalidate(s, FLOWSESS_REASON_FLUSH);
-	KUNIT_EXPECT_NOT_NULL(test, flowsess_test_insert(test, fn, &orig, TEST_TIMEOUT));
-	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 1);
+	KUNIT_EXPECT_EQ(test, nelems(fn), 0);
 	flowsess_test_net_destroy(fn);
-	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.allocated), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 0);
 }
 
+/*
+ * The entries are linked lower key first, whichever side created the
+ * session, so that of two sessions racing for a tuple pair from opposite
+ * sides one gets both entries and the other none. Here the race is frozen
+ * half-way: the higher key alone is held. The insert links the lower one,
+ * fails on the higher one, and must undo the first link.
+ */
+static void flowsess_test_link_undone(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	struct flowsess_tuple orig, reply, *lower, *higher;
+	struct flowsess_session *half, *s;
+	enum flowsess_dir dir, higher_dir;
+
+	flowsess_test_tuple4(&orig, IPPROTO_UDP, 0x0a000001, 0x0a000002, 1000, 53);
+	flowsess_tuple_invert(&reply, &orig);
+	reply.dir = FLOWSESS_DIR_ORIGINAL;
+	if (memcmp(&reply, &orig, offsetof(struct flowsess_tuple, dir)) < 0) {
+		lower = &reply;
+		higher = &orig;
+		higher_dir = FLOWSESS_DIR_ORIGINAL;
+	} else {
+		lower = &orig;
+		higher = &reply;
+		higher_dir = FLOWSESS_DIR_REPLY;
+	}
+
+	/* Half of a session for @orig: its entry for the higher key only. */
+	half = flowsess_test_alloc(test, fn, &orig);
+	KUNIT_ASSERT_NOT_NULL(test, half);
+	KUNIT_ASSERT_EQ(test, flowsess_table_link(&fn->table, half, higher_dir), 0);
+
+	/* Its twin from the other side. */
+	s = flowsess_test_alloc(test, fn, &reply);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, insert(fn, s), -EEXIST);
+	KUNIT_EXPECT_EQ(test, nelems(fn), 1);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, lookup(fn, lower, &dir));
+	KUNIT_EXPECT_PTR_EQ(test, lookup(fn, higher, &dir), half);
+	KUNIT_EXPECT_EQ(test, dir, higher_dir);
+	rcu_read_unlock();
+
+	flowsess_table_unlink(&fn->table, half, higher_dir);
+	KUNIT_EXPECT_EQ(test, nelems(fn), 0);
+	synchronize_rcu();	/* a lookup may have held it */
+	flowsess_session_free_unused(&fn->table, half);
+	flowsess_test_net_destroy(fn);
+}
+
+/*
+ * A self-inverse tuple (src = dst, sport = dport: an ICMP echo to itself,
+ * a UDP flow from a port to the same port of the same host) is its own
+ * reply: its session has one entry, and a packet on it is always of the
+ * original direction, never a reply that would make the session look
+ * established.
+ */
+static void flowsess_test_self_inverse(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	struct flowsess_tuple udp, icmp, reply, near;
+	struct flowsess_session *s, *p, *dup;
+	enum flowsess_dir dir;
+	int i;
+
+	flowsess_test_tuple4(&udp, IPPROTO_UDP, 0x0a000001, 0x0a000001, 5353, 5353);
+	flowsess_test_tuple4(&icmp, IPPROTO_ICMP, 0x0a000001, 0x0a000001, 77, 77);
+	flowsess_tuple_invert(&reply, &udp);
+	s = flowsess_test_insert(test, fn, &udp);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_TRUE(test, flowsess_tuple_self_inverse(&s->tuple));
+	KUNIT_EXPECT_EQ(test, nelems(fn), 1);
+	p = flowsess_test_insert(test, fn, &icmp);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, nelems(fn), 2);
+
+	rcu_read_lock();
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, lookup(fn, &udp, &dir), s);
+		KUNIT_EXPECT_EQ(test, dir, FLOWSESS_DIR_ORIGINAL);
+		KUNIT_EXPECT_PTR_EQ(test, lookup(fn, &reply, &dir), s);
+		KUNIT_EXPECT_EQ(test, dir, FLOWSESS_DIR_ORIGINAL);
+		KUNIT_EXPECT_PTR_EQ(test, lookup(fn, &icmp, &dir), p);
+		KUNIT_EXPECT_EQ(test, dir, FLOWSESS_DIR_ORIGINAL);
+	}
+	rcu_read_unlock();
+
+	/* It is still held once: a second session on it is refused. */
+	dup = flowsess_test_alloc(test, fn, &udp);
+	KUNIT_ASSERT_NOT_NULL(test, dup);
+	KUNIT_EXPECT_EQ(test, insert(fn, dup), -EEXIST);
+
+	/* Same host, other ports: not self-inverse, two entries. */
+	flowsess_test_tuple4(&near, IPPROTO_UDP, 0x0a000001, 0x0a000001, 5353, 5354);
+	p = flowsess_test_insert(test, fn, &near);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_FALSE(test, flowsess_tuple_self_inverse(&p->tuple));
+	KUNIT_EXPECT_EQ(test, nelems(fn), 4);
+
+	/* Its one entry goes with it. */
+	KUNIT_EXPECT_TRUE(test, flush_one(fn, s));
+	KUNIT_EXPECT_EQ(test, nelems(fn), 3);
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, lookup(fn, &udp, &dir));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, flowsess_table_flush(&fn->table), 2U);
+	KUNIT_EXPECT_EQ(test, nelems(fn), 0);
+	flowsess_test_net_destroy(fn);
+}
+
+/* A place is taken before allocation, and there are max_sessions of them. */
 static void flowsess_test_table_full(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 16, 3);
-	struct flowsess_tuplehash *existing;
-	struct flowsess_session *s;
+	struct flowsess_net *fn = flowsess_test_net(test, 3);
 	struct flowsess_tuple t;
 	int i;
 
 	for (i = 0; i < 3; i++) {
 		flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, 1000 + i, 53);
-		KUNIT_ASSERT_NOT_NULL(test, flowsess_test_insert(test, fn, &t, TEST_TIMEOUT));
+		KUNIT_ASSERT_NOT_NULL(test, flowsess_test_insert(test, fn, &t));
 	}
-	flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, 2000, 53);
-	s = flowsess_session_alloc(&fn->table, &t, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	rcu_read_lock();
-	KUNIT_EXPECT_EQ(test, flowsess_session_insert(s, &existing), -ENOSPC);
-	rcu_read_unlock();
-	flowsess_session_free_unused(s);
+	KUNIT_EXPECT_FALSE(test, flowsess_session_reserve(&fn->table));
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 3);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SESSIONS_ACTIVE), 3ULL);
+
+	/* A smaller limit applies at once: nothing more, nothing killed. */
+	fn->cfg.max_sessions = 2;
+	KUNIT_EXPECT_FALSE(test, flowsess_session_reserve(&fn->table));
+	fn->cfg.max_sessions = 4;
+	KUNIT_EXPECT_TRUE(test, flowsess_session_reserve(&fn->table));
+	KUNIT_EXPECT_FALSE(test, flowsess_session_reserve(&fn->table));
+	flowsess_session_unreserve(&fn->table);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 3);
 
 	KUNIT_EXPECT_EQ(test, flowsess_table_flush(&fn->table), 3U);
@@ -180,27 +316,54 @@ static void flowsess_test_table_full(struct kunit *test)
 	flowsess_test_net_destroy(fn);
 }
 
-/* Many sessions in few buckets: every one is found, from both sides. */
-static void flowsess_test_many_collisions(struct kunit *test)
-{
-	struct flowsess_net *fn = flowsess_test_net(test, 16, 4096);
-	struct flowsess_tuple t, r;
-	int i, found = 0;
+#define MANY_SESSIONS 10000
 
-	for (i = 0; i < 1000; i++) {
-		flowsess_test_tuple4(&t, IPPROTO_TCP, 0x0a000001 + i, 0x0a000002, 40000, 80);
-		KUNIT_ASSERT_NOT_NULL(test, flowsess_test_insert(test, fn, &t, TEST_TIMEOUT));
+/*
+ * Many sessions: the hash grows (online, in the background), every
+ * session is found from both sides, and the hash shrinks again once they
+ * are gone.
+ */
+static void flowsess_test_many_sessions(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, MANY_SESSIONS);
+	unsigned int i, j, found = 0, first, grown;
+	struct flowsess_session *s, *r;
+	enum flowsess_dir sdir, rdir;
+	struct flowsess_tuple t, rt;
+
+	first = flowsess_table_buckets(&fn->table);
+	for (i = 0; i < MANY_SESSIONS; i++) {
+		flowsess_test_tuple4(&t, IPPROTO_TCP, 0x0a000000 + i, 0xc0a80001, 40000, 80);
+		KUNIT_ASSERT_NOT_NULL(test, flowsess_test_insert(test, fn, &t));
 	}
-	rcu_read_lock();
-	for (i = 0; i < 1000; i++) {
-		flowsess_test_tuple4(&t, IPPROTO_TCP, 0x0a000001 + i, 0x0a000002, 40000, 80);
-		flowsess_tuple_invert(&r, &t);
-		found += flowsess_lookup(&fn->table, &t) && flowsess_lookup(&fn->table, &r);
+	KUNIT_EXPECT_FALSE(test, flowsess_session_reserve(&fn->table));
+	KUNIT_ASSERT_TRUE(test, flowsess_test_settle(fn));
+	grown = flowsess_table_buckets(&fn->table);
+	KUNIT_EXPECT_GT(test, grown, first);
+	/* Two entries a session, at most 75 % of the buckets. */
+	KUNIT_EXPECT_GE(test, grown / 4 * 3, 2U * MANY_SESSIONS);
+
+	for (i = 0; i < MANY_SESSIONS; i += 1000) {
+		rcu_read_lock();
+		for (j = i; j < i + 1000; j++) {
+			flowsess_test_tuple4(&t, IPPROTO_TCP, 0x0a000000 + j, 0xc0a80001,
+					     40000, 80);
+			flowsess_tuple_invert(&rt, &t);
+			s = lookup(fn, &t, &sdir);
+			r = lookup(fn, &rt, &rdir);
+			found += s && s == r && flowsess_tuple_equal(&s->tuple, &t) &&
+				 sdir == FLOWSESS_DIR_ORIGINAL && rdir == FLOWSESS_DIR_REPLY;
+		}
+		rcu_read_unlock();
+		cond_resched();
 	}
-	rcu_read_unlock();
-	KUNIT_EXPECT_EQ(test, found, 1000);
+	KUNIT_EXPECT_EQ(test, found, MANY_SESSIONS);
+
+	KUNIT_EXPECT_EQ(test, flowsess_table_flush(&fn->table), MANY_SESSIONS);
+	KUNIT_EXPECT_EQ(test, nelems(fn), 0);
+	KUNIT_ASSERT_TRUE(test, flowsess_test_settle(fn));
+	KUNIT_EXPECT_LT(test, flowsess_table_buckets(&fn->table), grown);
 	flowsess_test_net_destroy(fn);
-	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.allocated), 0);
 }
 
 /* Two /24 prefixes, TCP and UDP, so that filters select known subsets. */
@@ -214,32 +377,43 @@ static void flowsess_test_fill_filter_net(struct kunit *test,
 		flowsess_test_tuple4(&t, i < 4 ? IPPROTO_UDP : IPPROTO_TCP,
 				     (i < 6 ? 0x0a000100 : 0x0a000200) + i,
 				     0x0a000902, 30000 + i, i == 9 ? 22 : 80);
-		KUNIT_ASSERT_NOT_NULL(test, flowsess_test_insert(test, fn, &t, TEST_TIMEOUT));
+		KUNIT_ASSERT_NOT_NULL(test, flowsess_test_insert(test, fn, &t));
 	}
+}
+
+struct flowsess_test_count {
+	const struct flowsess_filter *filter;
+	unsigned int n;
+};
+
+static int flowsess_test_count_one(struct flowsess_session *s, void *arg)
+{
+	struct flowsess_test_count *c = arg;
+
+	c->n += flowsess_filter_match(c->filter, s);
+	return 0;
 }
 
 static unsigned int flowsess_test_count_matches(struct flowsess_net *fn,
 						const struct flowsess_filter *f)
 {
-	struct flowsess_tuplehash *th;
-	unsigned int i, n = 0;
+	struct flowsess_test_count c = { .filter = f };
+	struct flowsess_walk w = {};
 
 	rcu_read_lock();
-	for (i = 0; i <= fn->table.mask; i++) {
-		hlist_for_each_entry_rcu(th, &fn->table.buckets[i].head, node)
-			n += th->dir == FLOWSESS_DIR_ORIGINAL &&
-			     flowsess_filter_match(f, flowsess_th_session(th));
-	}
+	while (!flowsess_table_walk(&fn->table, &w, 64, flowsess_test_count_one, &c))
+		;
 	rcu_read_unlock();
-	return n;
+	return c.n;
 }
 
 static void flowsess_test_filter_match(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 64, 64);
+	struct flowsess_net *fn = flowsess_test_net(test, 64);
 	struct flowsess_filter f = {};
 
 	flowsess_test_fill_filter_net(test, fn);
+	KUNIT_ASSERT_TRUE(test, flowsess_test_settle(fn));
 	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, NULL), 10);
 	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 10);
 
@@ -279,7 +453,7 @@ static void flowsess_test_filter_match(struct kunit *test)
 
 static void flowsess_test_clear_filter(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 64, 64);
+	struct flowsess_net *fn = flowsess_test_net(test, 64);
 	struct flowsess_filter f = { .has_proto = true, .protonum = IPPROTO_UDP };
 
 	flowsess_test_fill_filter_net(test, fn);
@@ -288,119 +462,156 @@ static void flowsess_test_clear_filter(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, flowsess_table_clear(&fn->table, &f), 0);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_FLUSH), 4);
 	KUNIT_EXPECT_EQ(test, flowsess_table_flush(&fn->table), 6);
-	KUNIT_EXPECT_TRUE(test, flowsess_test_wait_empty(fn, 5000));
+	KUNIT_EXPECT_EQ(test, nelems(fn), 0);
+	KUNIT_EXPECT_TRUE(test, flowsess_test_wait_empty(fn, FLOWSESS_TEST_SLACK_MS));
 	flowsess_test_net_destroy(fn);
 }
 
 #define WALK_SESSIONS 300
 
-/* An emit callback that takes @budget sessions, then reports "full". */
+/* A walk's callback that remembers what it was passed. */
 struct flowsess_test_walk {
 	struct flowsess_session *seen[WALK_SESSIONS];
 	unsigned int n;
-	unsigned int budget;
 	unsigned int dups;
+	bool stop;		/* ask the walk to stop, at every session */
 };
 
-static int flowsess_test_walk_emit(struct flowsess_session *s, void *arg)
+static int flowsess_test_walk_note(struct flowsess_session *s, void *arg)
 {
 	struct flowsess_test_walk *w = arg;
 	unsigned int i;
 
-	if (!w->budget)
-		return -EMSGSIZE;
-	w->budget--;
 	for (i = 0; i < w->n; i++)
 		w->dups += w->seen[i] == s;
 	if (w->n < WALK_SESSIONS)
 		w->seen[w->n++] = s;
-	return 0;
+	return w->stop;
 }
 
-/* Batches of 7 split every bucket (about 19 sessions each) several times. */
-static void flowsess_test_walk_resumes(struct kunit *test)
+static void flowsess_test_walk_fill(struct kunit *test, struct flowsess_net *fn,
+				    unsigned int n, u16 first_port)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 16, WALK_SESSIONS);
-	struct flowsess_test_walk *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	struct flowsess_cursor c = {};
 	struct flowsess_tuple t;
-	bool changed, any_changed = false;
-	int i, err, batches = 0;
+	unsigned int i;
 
-	KUNIT_ASSERT_NOT_NULL(test, w);
-	for (i = 0; i < WALK_SESSIONS; i++) {
-		flowsess_test_tuple4(&t, IPPROTO_UDP, 0x0a000001, 0x0a000002, 1000 + i, 53);
-		KUNIT_ASSERT_NOT_NULL(test, flowsess_test_insert(test, fn, &t, TEST_TIMEOUT));
+	for (i = 0; i < n; i++) {
+		flowsess_test_tuple4(&t, IPPROTO_UDP, 0x0a000001, 0x0a000002,
+				     first_port + i, 53);
+		KUNIT_ASSERT_NOT_NULL(test, flowsess_test_insert(test, fn, &t));
 	}
-	while (c.bucket <= fn->table.mask) {
-		w->budget = 7;
-		batches++;
-		err = flowsess_table_walk_bucket(&fn->table, &c, &changed,
-						 flowsess_test_walk_emit, w);
-		any_changed |= changed;
-		if (err)
-			continue;	/* "full": resume inside the bucket */
-		c.bucket++;
-		c.pos = 0;
-	}
-	KUNIT_EXPECT_EQ(test, w->n, WALK_SESSIONS);
-	KUNIT_EXPECT_EQ(test, w->dups, 0);
-	KUNIT_EXPECT_FALSE(test, any_changed);
-	KUNIT_EXPECT_GT(test, batches, WALK_SESSIONS / 7);
+}
+
+/* A walk in slices of 7 buckets passes each session once, then ends. */
+static void flowsess_test_walk_each_once(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, WALK_SESSIONS);
+	struct flowsess_test_walk *tw = kunit_kzalloc(test, sizeof(*tw), GFP_KERNEL);
+	struct flowsess_walk w = {};
+	unsigned int size, slices = 0;
+	bool end;
+
+	KUNIT_ASSERT_NOT_NULL(test, tw);
+	flowsess_test_walk_fill(test, fn, WALK_SESSIONS, 1000);
+	KUNIT_ASSERT_TRUE(test, flowsess_test_settle(fn));
+	size = flowsess_table_buckets(&fn->table);
+	do {
+		rcu_read_lock();
+		end = flowsess_table_walk(&fn->table, &w, 7, flowsess_test_walk_note, tw);
+		rcu_read_unlock();
+		slices++;
+	} while (!end && slices <= size);
+	KUNIT_EXPECT_TRUE(test, end);
+	KUNIT_EXPECT_EQ(test, slices, DIV_ROUND_UP(size, 7));
+	KUNIT_EXPECT_EQ(test, w.bucket, 0U);
+	KUNIT_EXPECT_EQ(test, tw->n, WALK_SESSIONS);
+	KUNIT_EXPECT_EQ(test, tw->dups, 0U);
+	KUNIT_EXPECT_FALSE(test, w.resized);
 	flowsess_test_net_destroy(fn);
 }
 
-/* A bucket that changes between two batches is reported as changed. */
-static void flowsess_test_walk_detects_change(struct kunit *test)
+/*
+ * A callback that asks to stop ends the walk after its bucket, which is
+ * walked whole; the walk resumes at the next bucket.
+ */
+static void flowsess_test_walk_stops_after_bucket(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 16, WALK_SESSIONS);
-	struct flowsess_test_walk *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	struct flowsess_cursor c = {};
-	struct flowsess_tuple t;
-	bool changed;
-	int i;
+	struct flowsess_net *fn = flowsess_test_net(test, WALK_SESSIONS);
+	struct flowsess_test_walk *tw = kunit_kzalloc(test, sizeof(*tw), GFP_KERNEL);
+	struct flowsess_session *first;
+	struct flowsess_walk w = {};
+	unsigned int size, bucket, in_bucket;
+	bool end;
 
-	KUNIT_ASSERT_NOT_NULL(test, w);
-	for (i = 0; i < 64; i++) {
-		flowsess_test_tuple4(&t, IPPROTO_UDP, 0x0a000001, 0x0a000002, 1000 + i, 53);
-		KUNIT_ASSERT_NOT_NULL(test, flowsess_test_insert(test, fn, &t, TEST_TIMEOUT));
-	}
-	/* Find a bucket with two sessions and stop after its first. */
-	for (c.bucket = 0; c.bucket <= fn->table.mask; c.bucket++) {
-		c.pos = 0;
-		w->n = 0;
-		w->budget = 1;
-		if (flowsess_table_walk_bucket(&fn->table, &c, &changed,
-					       flowsess_test_walk_emit, w))
+	KUNIT_ASSERT_NOT_NULL(test, tw);
+	flowsess_test_walk_fill(test, fn, 40, 2000);
+	KUNIT_ASSERT_TRUE(test, flowsess_test_settle(fn));
+	size = flowsess_table_buckets(&fn->table);
+	rcu_read_lock();
+	/* The first bucket that holds a session, seen without stopping. */
+	for (bucket = 0; bucket < size; bucket++) {
+		in_bucket = flowsess_test_bucket(fn, bucket, &first, 1);
+		if (in_bucket)
 			break;
 	}
-	KUNIT_ASSERT_LE(test, c.bucket, fn->table.mask);
-	KUNIT_EXPECT_EQ(test, c.pos, 1);
+	tw->stop = true;
+	end = flowsess_table_walk(&fn->table, &w, size, flowsess_test_walk_note, tw);
+	rcu_read_unlock();
+	KUNIT_ASSERT_LT(test, bucket, size);
+	KUNIT_EXPECT_EQ(test, end, bucket + 1 == size);
+	KUNIT_EXPECT_EQ(test, w.bucket, (bucket + 1) % size);
+	KUNIT_EXPECT_EQ(test, tw->n, in_bucket);
+	KUNIT_EXPECT_PTR_EQ(test, tw->seen[0], first);
+	flowsess_test_net_destroy(fn);
+}
 
-	/* Unchanged: resuming is fine. Then the other session goes. */
-	w->budget = 0;
-	flowsess_table_walk_bucket(&fn->table, &c, &changed, flowsess_test_walk_emit, w);
-	KUNIT_EXPECT_FALSE(test, changed);
-	flowsess_session_invalidate(w->seen[0], FLOWSESS_REASON_FLUSH);
-	w->budget = 100;
-	KUNIT_EXPECT_EQ(test, flowsess_table_walk_bucket(&fn->table, &c, &changed,
-							 flowsess_test_walk_emit, w), 0);
-	KUNIT_EXPECT_TRUE(test, changed);
+/*
+ * A walk that crosses a resize says so (->resized): it may have missed
+ * sessions or seen some twice. A clear then walks again, and misses none.
+ */
+static void flowsess_test_walk_detects_resize(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 4096);
+	struct flowsess_test_walk *tw = kunit_kzalloc(test, sizeof(*tw), GFP_KERNEL);
+	struct flowsess_walk w = {};
+	unsigned int size;
+
+	KUNIT_ASSERT_NOT_NULL(test, tw);
+	flowsess_test_walk_fill(test, fn, 20, 3000);
+	KUNIT_ASSERT_TRUE(test, flowsess_test_settle(fn));
+	size = flowsess_table_buckets(&fn->table);
+	rcu_read_lock();
+	flowsess_table_walk(&fn->table, &w, 2, flowsess_test_walk_note, tw);
+	rcu_read_unlock();
+	KUNIT_EXPECT_FALSE(test, w.resized);
+
+	/* Enough sessions to grow the table twice over. */
+	flowsess_test_walk_fill(test, fn, 4 * size, 4000);
+	KUNIT_ASSERT_TRUE(test, flowsess_test_settle(fn));
+	KUNIT_ASSERT_GT(test, flowsess_table_buckets(&fn->table), size);
+	rcu_read_lock();
+	flowsess_table_walk(&fn->table, &w, 2, flowsess_test_walk_note, tw);
+	rcu_read_unlock();
+	KUNIT_EXPECT_TRUE(test, w.resized);
+	KUNIT_EXPECT_EQ(test, flowsess_table_clear(&fn->table, NULL), 20 + 4 * size);
+	KUNIT_EXPECT_EQ(test, nelems(fn), 0);
 	flowsess_test_net_destroy(fn);
 }
 
 static struct kunit_case flowsess_table_cases[] = {
 	KUNIT_CASE(flowsess_test_hash_stable),
 	KUNIT_CASE(flowsess_test_invert),
-	KUNIT_CASE(flowsess_test_stored_hash),
 	KUNIT_CASE(flowsess_test_lookup_both_directions),
 	KUNIT_CASE(flowsess_test_insert_duplicate),
+	KUNIT_CASE(flowsess_test_link_undone),
+	KUNIT_CASE(flowsess_test_self_inverse),
 	KUNIT_CASE(flowsess_test_table_full),
-	KUNIT_CASE(flowsess_test_many_collisions),
+	KUNIT_CASE(flowsess_test_many_sessions),
 	KUNIT_CASE(flowsess_test_filter_match),
 	KUNIT_CASE(flowsess_test_clear_filter),
-	KUNIT_CASE(flowsess_test_walk_resumes),
-	KUNIT_CASE(flowsess_test_walk_detects_change),
+	KUNIT_CASE(flowsess_test_walk_each_once),
+	KUNIT_CASE(flowsess_test_walk_stops_after_bucket),
+	KUNIT_CASE(flowsess_test_walk_detects_resize),
 	{}
 };
 
@@ -412,3 +623,6 @@ static struct kunit_suite flowsess_table_suite = {
 };
 
 kunit_test_suite(flowsess_table_suite);
+
+#undef MANY_SESSIONS
+#undef WALK_SESSIONS

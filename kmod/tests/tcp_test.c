@@ -95,23 +95,57 @@ static void flowsess_test_tcp_event(struct kunit *test)
  * this file test the states, so their namespaces run with
  * no-sequence-check (tcp_window_test.c tests the windows).
  */
-static enum flowsess_tcp_action track(struct flowsess_session *s,
+static enum flowsess_tcp_action track(struct flowsess_net *fn,
+				      struct flowsess_session *s,
 				      enum flowsess_dir dir, const char *flags,
 				      unsigned int payload)
 {
 	struct flowsess_tcp_seg seg;
 
 	flowsess_test_seg(&seg, flags, 0, 0, 65535, payload);
-	return flowsess_tcp_track(s, dir, &seg, ktime_get());
+	return flowsess_tcp_track(fn, s, dir, &seg, ktime_get_coarse());
 }
 
 /* A namespace for state tests: defaults, without sequence checking. */
 static struct flowsess_net *flowsess_tcp_test_net(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
 
 	fn->cfg.no_sequence_check = true;
 	return fn;
+}
+
+/*
+ * SYN|FIN (with or without ACK) is no TCP segment a state accepts, not a
+ * SYN: it opens nothing, retransmits nothing, and is dropped as invalid
+ * in every state.
+ */
+static void flowsess_test_tcp_syn_fin(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_tcp_test_net(test);
+	struct flowsess_tcp_seg seg;
+	struct flowsess_session *s;
+	struct flowsess_tuple t;
+
+	flowsess_test_seg(&seg, "SF", 0, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_event(&seg.th), FLOWSESS_TCP_EV_NONE);
+	flowsess_test_seg(&seg, "SFA", 0, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_event(&seg.th), FLOWSESS_TCP_EV_NONE);
+	KUNIT_EXPECT_FALSE(test, flowsess_tcp_may_create(&fn->cfg, &seg.th));
+
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 12340, 1234);
+	s = flowsess_test_insert(test, fn, &t);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "SF", 0), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_SYN_SENT);
+	KUNIT_EXPECT_EQ(test, track(fn, s, R, "SFA", 0), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_SYN_SENT);
+	KUNIT_EXPECT_EQ(test, track(fn, s, R, "SA", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "SF", 0), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_STATE), 3ULL);
+	flowsess_test_net_destroy(fn);
 }
 
 /* Knob off: RST moves to CLOSE with a deadline; everything passes. */
@@ -122,27 +156,29 @@ static void flowsess_test_tcp_rst_grace(struct kunit *test)
 	struct flowsess_tuple t;
 	ktime_t before;
 
-	fn->cfg.rst_grace_ms = 2000;
+	fn->cfg.rst_grace_ms = 60000;
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 12340, 1234);
-	s = flowsess_test_insert(test, fn, &t, 0);
+	s = flowsess_test_insert(test, fn, &t);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_SYN_SENT);
 
 	before = ktime_get();
-	KUNIT_EXPECT_EQ(test, track(s, R, "RA", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, R, "RA", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
-	KUNIT_EXPECT_GE(test, ktime_ms_delta(s->rst_deadline, before), 2000);
-	KUNIT_EXPECT_LE(test, ktime_ms_delta(s->rst_deadline, ktime_get()), 2000);
-	/* The timer now fires at the RST deadline, not at the idle timeout. */
-	KUNIT_EXPECT_EQ(test, ktime_compare(hrtimer_get_expires(&s->timer), s->rst_deadline), 0);
+	KUNIT_EXPECT_GE(test, ktime_ms_delta(s->rst_deadline, before), 60000);
+	KUNIT_EXPECT_LE(test, ktime_ms_delta(s->rst_deadline, ktime_get()), 60000);
+	/* It ends at the RST deadline, not at the idle timeout. */
+	KUNIT_EXPECT_EQ(test, flowsess_session_deadline(&fn->cfg, s), s->rst_deadline);
+	KUNIT_EXPECT_FALSE(test, s->established);
 	KUNIT_EXPECT_FALSE(test, s->traffic_after_rst);
 
 	/* The KB retry: SYN, SYN-ACK, ACK, data all pass the doomed session. */
-	KUNIT_EXPECT_EQ(test, track(s, O, "S", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "S", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_TRUE(test, s->traffic_after_rst);
-	KUNIT_EXPECT_EQ(test, track(s, R, "SA", 0), FLOWSESS_TCP_PASS);
-	KUNIT_EXPECT_EQ(test, track(s, O, "A", 10), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, R, "SA", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 10), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
+	KUNIT_EXPECT_FALSE(test, s->established);
 	flowsess_test_net_destroy(fn);
 }
 
@@ -155,15 +191,20 @@ static void flowsess_test_tcp_rst_invalidate(struct kunit *test)
 
 	fn->cfg.rst_invalidate_session = true;
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 12340, 1234);
-	s = flowsess_test_insert(test, fn, &t, 0);
+	s = flowsess_test_insert(test, fn, &t);
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_EXPECT_EQ(test, track(s, R, "RA", 0), FLOWSESS_TCP_PASS);
+	rcu_read_lock();	/* it is freed after the kill's grace period */
+	KUNIT_EXPECT_EQ(test, track(fn, s, R, "RA", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(s->dead));
+	KUNIT_EXPECT_EQ(test, s->reason, FLOWSESS_REASON_RST);
 	KUNIT_EXPECT_NE(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
 	KUNIT_EXPECT_EQ(test, s->rst_deadline, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_RST), 1ULL);
 	/* After invalidation the session is gone for every segment. */
-	KUNIT_EXPECT_EQ(test, track(s, O, "S", 0), FLOWSESS_TCP_GONE);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "S", 0), FLOWSESS_TCP_GONE);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_RST), 1ULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 0);
 	flowsess_test_net_destroy(fn);
 }
 
@@ -175,24 +216,24 @@ static void flowsess_test_tcp_lifecycle(struct kunit *test)
 	struct flowsess_tuple t;
 
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
-	s = flowsess_test_insert(test, fn, &t, 0);
+	s = flowsess_test_insert(test, fn, &t);
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_EXPECT_EQ(test, track(s, R, "SA", 0), FLOWSESS_TCP_PASS);
-	KUNIT_EXPECT_EQ(test, track(s, O, "SA", 0), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, track(fn, s, R, "SA", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "SA", 0), FLOWSESS_TCP_DROP);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_SYN_RECV);
-	KUNIT_EXPECT_EQ(test, track(s, O, "A", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
-	KUNIT_EXPECT_EQ(test, ktime_to_ms(s->timeout),
+	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s),
 			(s64)fn->cfg.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED]);
-	KUNIT_EXPECT_EQ(test, track(s, O, "FA", 0), FLOWSESS_TCP_PASS);
-	KUNIT_EXPECT_EQ(test, track(s, R, "FA", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "FA", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, R, "FA", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_LAST_ACK);
-	/* A shorter timeout re-arms the timer closer. */
-	KUNIT_EXPECT_LE(test, ktime_ms_delta(hrtimer_get_expires(&s->timer), ktime_get()),
+	/* Each state ages by its own timeout. */
+	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s),
 			(s64)fn->cfg.tcp_timeout_ms[FLOWSESS_TCP_LAST_ACK]);
-	KUNIT_EXPECT_EQ(test, track(s, O, "A", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_TIME_WAIT);
-	KUNIT_EXPECT_EQ(test, track(s, O, "S", 0), FLOWSESS_TCP_REOPEN);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "S", 0), FLOWSESS_TCP_REOPEN);
 	flowsess_test_net_destroy(fn);
 }
 
@@ -207,15 +248,16 @@ static void flowsess_test_tcp_initial_timeout(struct kunit *test)
 	fn->cfg.tcp_timeout_ms[FLOWSESS_TCP_SYN_RECV] = 30000;
 	fn->cfg.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED] = 90000;
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
-	s = flowsess_test_insert(test, fn, &t, 0);
+	s = flowsess_test_insert(test, fn, &t);
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_EXPECT_EQ(test, ktime_to_ms(s->timeout), 30000LL);
-	KUNIT_EXPECT_LE(test, ktime_ms_delta(hrtimer_get_expires(&s->timer), ktime_get()),
-			30000LL);
-	KUNIT_EXPECT_EQ(test, track(s, R, "SA", 0), FLOWSESS_TCP_PASS);
-	KUNIT_EXPECT_EQ(test, ktime_to_ms(s->timeout), 30000LL);
-	KUNIT_EXPECT_EQ(test, track(s, O, "A", 0), FLOWSESS_TCP_PASS);
-	KUNIT_EXPECT_EQ(test, ktime_to_ms(s->timeout), 90000LL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s), 30000LL);
+	KUNIT_EXPECT_EQ(test, track(fn, s, R, "SA", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s), 30000LL);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s), 90000LL);
+	/* The knob as it is now, not as it was when the state was entered. */
+	fn->cfg.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED] = 40000;
+	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s), 40000LL);
 	flowsess_test_net_destroy(fn);
 }
 
@@ -252,24 +294,30 @@ static void flowsess_test_tcp_may_create(struct kunit *test)
 /* no-syn-check: a session picked up in mid-stream starts established. */
 static void flowsess_test_tcp_midstream(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
 	struct flowsess_session *s;
 	struct flowsess_tcp_seg seg;
 	struct flowsess_tuple t;
+	int err;
 
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
-	s = flowsess_session_alloc(&fn->table, &t, GFP_KERNEL);
+	s = flowsess_test_alloc(test, fn, &t);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	flowsess_test_seg(&seg, "A", 5000, 9000, 1000, 100);
-	flowsess_tcp_session_init(s, &seg);
+	flowsess_tcp_session_init(fn, s, &seg);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
-	KUNIT_EXPECT_TRUE(test, test_bit(FLOWSESS_S_ESTABLISHED, &s->flags));
-	KUNIT_EXPECT_EQ(test, ktime_to_ms(s->timeout),
+	KUNIT_EXPECT_TRUE(test, s->established);
+	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s),
 			(s64)fn->cfg.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED]);
 	/* Both sides learnt from the one segment. */
 	KUNIT_EXPECT_EQ(test, s->peer[O].end, 5100U);
 	KUNIT_EXPECT_EQ(test, s->peer[R].end, 9000U);
-	flowsess_session_free_unused(s);
+	/* Inserted, it does not count as unestablished. */
+	rcu_read_lock();
+	err = flowsess_session_insert(&fn->table, s);
+	rcu_read_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 0);
 	flowsess_test_net_destroy(fn);
 }
 
@@ -281,20 +329,20 @@ static void flowsess_test_tcp_strict_syn(struct kunit *test)
 	struct flowsess_tuple t;
 
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
-	s = flowsess_test_insert(test, fn, &t, 0);
+	s = flowsess_test_insert(test, fn, &t);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	/* Off: data before the SYN-ACK passes. */
-	KUNIT_EXPECT_EQ(test, track(s, O, "A", 10), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 10), FLOWSESS_TCP_PASS);
 	fn->cfg.strict_syn_check = true;
-	KUNIT_EXPECT_EQ(test, track(s, O, "A", 10), FLOWSESS_TCP_DROP);
-	KUNIT_EXPECT_EQ(test, track(s, O, "A", 0), FLOWSESS_TCP_PASS);
-	KUNIT_EXPECT_EQ(test, track(s, R, "SA", 0), FLOWSESS_TCP_PASS);
-	KUNIT_EXPECT_EQ(test, track(s, R, "A", 10), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 10), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, R, "SA", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, R, "A", 10), FLOWSESS_TCP_DROP);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_STRICT_SYN), 2ULL);
 	/* The ACK that completes the handshake may carry data. */
-	KUNIT_EXPECT_EQ(test, track(s, O, "A", 10), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 10), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
-	KUNIT_EXPECT_EQ(test, track(s, R, "A", 10), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, R, "A", 10), FLOWSESS_TCP_PASS);
 	flowsess_test_net_destroy(fn);
 }
 
@@ -306,15 +354,15 @@ static struct flowsess_session *established(struct kunit *test,
 	struct flowsess_tuple t;
 
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, sport, 80);
-	s = flowsess_test_insert(test, fn, &t, 0);
+	s = flowsess_test_insert(test, fn, &t);
 	if (!s)
 		return NULL;
-	KUNIT_EXPECT_FALSE(test, test_bit(FLOWSESS_S_ESTABLISHED, &s->flags));
+	KUNIT_EXPECT_FALSE(test, s->established);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 1);
-	KUNIT_EXPECT_EQ(test, track(s, R, "SA", 0), FLOWSESS_TCP_PASS);
-	KUNIT_EXPECT_EQ(test, track(s, O, "A", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, R, "SA", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
-	KUNIT_EXPECT_TRUE(test, test_bit(FLOWSESS_S_ESTABLISHED, &s->flags));
+	KUNIT_EXPECT_TRUE(test, s->established);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 0);
 	return s;
 }
@@ -328,10 +376,13 @@ static void flowsess_test_tcp_fin_invalidate(struct kunit *test)
 	fn->cfg.fin_invalidate_session = true;
 	s = established(test, fn, 40000);
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_EXPECT_EQ(test, track(s, R, "FA", 0), FLOWSESS_TCP_PASS);
+	rcu_read_lock();	/* it is freed after the kill's grace period */
+	KUNIT_EXPECT_EQ(test, track(fn, s, R, "FA", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(s->dead));
+	KUNIT_EXPECT_EQ(test, s->reason, FLOWSESS_REASON_FIN);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 0), FLOWSESS_TCP_GONE);
+	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_FIN), 1ULL);
-	KUNIT_EXPECT_EQ(test, track(s, O, "A", 0), FLOWSESS_TCP_GONE);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 0);
 	flowsess_test_net_destroy(fn);
 }
@@ -352,25 +403,25 @@ static void tcp_close_with(struct kunit *test, u8 time_wait, bool rst,
 	s = established(test, fn, 40000);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	if (rst) {
-		KUNIT_EXPECT_EQ(test, track(s, R, "RA", 0), FLOWSESS_TCP_PASS);
+		KUNIT_EXPECT_EQ(test, track(fn, s, R, "RA", 0), FLOWSESS_TCP_PASS);
 	} else {
-		KUNIT_EXPECT_EQ(test, track(s, O, "FA", 0), FLOWSESS_TCP_PASS);
-		KUNIT_EXPECT_EQ(test, track(s, R, "FA", 0), FLOWSESS_TCP_PASS);
-		KUNIT_EXPECT_EQ(test, track(s, O, "A", 0), FLOWSESS_TCP_PASS);
+		KUNIT_EXPECT_EQ(test, track(fn, s, O, "FA", 0), FLOWSESS_TCP_PASS);
+		KUNIT_EXPECT_EQ(test, track(fn, s, R, "FA", 0), FLOWSESS_TCP_PASS);
+		KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 0), FLOWSESS_TCP_PASS);
 	}
 	KUNIT_EXPECT_EQ(test, s->tcp_state, want_state);
 	if (want_state == FLOWSESS_TCP_TIME_WAIT)
-		KUNIT_EXPECT_EQ(test, ktime_to_ms(s->timeout), (s64)want_ms);
+		KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s), (s64)want_ms);
 	else
 		KUNIT_EXPECT_EQ(test, ktime_ms_delta(s->rst_deadline, before) / 100,
 				(s64)want_ms / 100);
-	/* The timer fires no later than that. */
-	KUNIT_EXPECT_LE(test, ktime_ms_delta(hrtimer_get_expires(&s->timer), before),
+	/* It ends no later than that. */
+	KUNIT_EXPECT_LE(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s), before),
 			(s64)want_ms + 100);
-	KUNIT_EXPECT_FALSE(test, test_bit(FLOWSESS_S_ESTABLISHED, &s->flags));
+	KUNIT_EXPECT_FALSE(test, s->established);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 1);
 	/* A SYN on TIME_WAIT replaces the session; on CLOSE it does not. */
-	KUNIT_EXPECT_EQ(test, track(s, O, "S", 0),
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "S", 0),
 			want_state == FLOWSESS_TCP_TIME_WAIT ? FLOWSESS_TCP_REOPEN :
 							       FLOWSESS_TCP_PASS);
 	flowsess_test_net_destroy(fn);
@@ -394,7 +445,7 @@ static void flowsess_test_tcp_time_wait_state(struct kunit *test)
 
 /*
  * syn-reopen: the client's SYN on a RST-doomed session starts it afresh,
- * so the grace timer no longer kills it; without the knob it stays doomed.
+ * so the grace deadline no longer kills it; without the knob it stays doomed.
  */
 static void tcp_syn_on_doomed(struct kunit *test, bool syn_reopen)
 {
@@ -404,25 +455,25 @@ static void tcp_syn_on_doomed(struct kunit *test, bool syn_reopen)
 
 	fn->cfg.syn_reopen = syn_reopen;
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 12340, 1234);
-	s = flowsess_test_insert(test, fn, &t, 0);
+	s = flowsess_test_insert(test, fn, &t);
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	KUNIT_EXPECT_EQ(test, track(s, R, "RA", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, R, "RA", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
 	KUNIT_EXPECT_NE(test, s->rst_deadline, 0);
 	/* The server may not reopen it: only the client's SYN. */
-	KUNIT_EXPECT_EQ(test, track(s, R, "S", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, R, "S", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
 	s->traffic_after_rst = false;
 
-	KUNIT_EXPECT_EQ(test, track(s, O, "S", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "S", 0), FLOWSESS_TCP_PASS);
 	if (syn_reopen) {
 		KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_SYN_SENT);
 		KUNIT_EXPECT_EQ(test, s->rst_deadline, 0);
 		KUNIT_EXPECT_FALSE(test, s->traffic_after_rst);
 		KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SYN_REOPENS), 1ULL);
 		/* ... and the handshake establishes it again. */
-		KUNIT_EXPECT_EQ(test, track(s, R, "SA", 0), FLOWSESS_TCP_PASS);
-		KUNIT_EXPECT_EQ(test, track(s, O, "A", 0), FLOWSESS_TCP_PASS);
+		KUNIT_EXPECT_EQ(test, track(fn, s, R, "SA", 0), FLOWSESS_TCP_PASS);
+		KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 0), FLOWSESS_TCP_PASS);
 		KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
 	} else {
 		KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
@@ -445,6 +496,7 @@ static void flowsess_test_tcp_syn_stays_doomed(struct kunit *test)
 static struct kunit_case flowsess_tcp_test_cases[] = {
 	KUNIT_CASE_PARAM(flowsess_test_tcp_transition, flowsess_tcp_transition_gen_params),
 	KUNIT_CASE(flowsess_test_tcp_event),
+	KUNIT_CASE(flowsess_test_tcp_syn_fin),
 	KUNIT_CASE(flowsess_test_tcp_rst_grace),
 	KUNIT_CASE(flowsess_test_tcp_rst_invalidate),
 	KUNIT_CASE(flowsess_test_tcp_lifecycle),

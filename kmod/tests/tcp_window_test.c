@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit: TCP sequence checking. Included at the end of tcp_window.c in the
- * test build. Sessions here are allocated, never inserted: the window code
- * only reads and writes ->peer and ->tcp_state.
+ * test build. Most sessions here are allocated, never inserted: the window
+ * code only reads and writes ->peer and ->tcp_state.
  */
 #include <kunit/test.h>
 
@@ -66,12 +66,12 @@ static struct flowsess_session *handshake(struct kunit *test, struct flowsess_ne
 	struct flowsess_tuple t;
 
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
-	s = flowsess_session_alloc(&fn->table, &t, GFP_KERNEL);
+	s = flowsess_test_alloc(test, fn, &t);
 	if (!s)
 		return NULL;
 	flowsess_test_seg(&sg, "S", CISN, 0, 64240, 0);
 	sg.wscale = cws;
-	flowsess_tcp_session_init(s, &sg);
+	flowsess_tcp_session_init(fn, s, &sg);
 
 	flowsess_test_seg(&sg, "SA", SISN, CISN + 1, 65160, 0);
 	sg.wscale = sws;
@@ -85,7 +85,7 @@ static struct flowsess_session *handshake(struct kunit *test, struct flowsess_ne
 /* Window scaling is used only when both SYNs carry the option. */
 static void flowsess_test_window_scaling(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
 	struct flowsess_session *s;
 
 	s = handshake(test, fn, 7, 7);
@@ -95,7 +95,7 @@ static void flowsess_test_window_scaling(struct kunit *test)
 	/* The client's 502 << 7 bytes: the server may send that far. */
 	KUNIT_EXPECT_EQ(test, s->peer[R].maxend, SISN + 1 + (502U << 7));
 	KUNIT_EXPECT_TRUE(test, seg(s, R, "A", SISN + 1 + (500U << 7), CISN + 1, 509, 100));
-	flowsess_session_free_unused(s);
+	flowsess_session_free_unused(&fn->table, s);
 
 	s = handshake(test, fn, 7, FLOWSESS_TCP_NO_WSCALE);
 	KUNIT_ASSERT_NOT_NULL(test, s);
@@ -103,14 +103,14 @@ static void flowsess_test_window_scaling(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->peer[R].maxend, SISN + 1 + 502);
 	/* Unscaled, 64000 bytes ahead is past the client's 502. */
 	KUNIT_EXPECT_FALSE(test, seg(s, R, "A", SISN + 1 + 64000, CISN + 1, 509, 100));
-	flowsess_session_free_unused(s);
+	flowsess_session_free_unused(&fn->table, s);
 	flowsess_test_net_destroy(fn);
 }
 
 /* Data both ways, retransmissions, keepalives, zero window probes. */
 static void flowsess_test_window_traffic(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
 	struct flowsess_session *s = handshake(test, fn, 7, 7);
 	u32 c = CISN + 1, sv = SISN + 1;
 
@@ -131,14 +131,14 @@ static void flowsess_test_window_traffic(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, seg(s, R, "A", sv, c + 2896, 509, 0));
 	KUNIT_EXPECT_TRUE(test, seg(s, O, "FA", c + 2896, sv, 502, 0));
 	KUNIT_EXPECT_EQ(test, s->peer[O].end, c + 2897);
-	flowsess_session_free_unused(s);
+	flowsess_session_free_unused(&fn->table, s);
 	flowsess_test_net_destroy(fn);
 }
 
 /* What falls outside the window, each of checks I to IV. */
 static void flowsess_test_window_rejects(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
 	struct flowsess_session *s = handshake(test, fn, 7, 7);
 	u32 c = CISN + 1, sv = SISN + 1, rwin = 509U << 7;
 
@@ -157,7 +157,7 @@ static void flowsess_test_window_rejects(struct kunit *test)
 	/* None of them moved the edges. */
 	KUNIT_EXPECT_EQ(test, s->peer[O].end, c + 1000);
 	KUNIT_EXPECT_TRUE(test, seg(s, O, "A", c + 1000, sv, 502, 1000));
-	flowsess_session_free_unused(s);
+	flowsess_session_free_unused(&fn->table, s);
 	flowsess_test_net_destroy(fn);
 }
 
@@ -168,7 +168,7 @@ static void flowsess_test_window_rejects(struct kunit *test)
  */
 static void flowsess_test_window_late(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
 	struct flowsess_session *s = handshake(test, fn, 7, 7);
 	u32 c = CISN + 1, sv = SISN + 1, rwin = 509U << 7;
 	struct flowsess_tcp_peer client, server;
@@ -202,24 +202,24 @@ static void flowsess_test_window_late(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, verdict(s, R, "A", sv, c - 17, 509, 0), FLOWSESS_TCP_WINDOW_OUT);
 	KUNIT_EXPECT_EQ(test, verdict(s, O, "A", c - 116, sv, 502, 100), FLOWSESS_TCP_WINDOW_LATE);
 	KUNIT_EXPECT_EQ(test, verdict(s, O, "A", c - 117, sv, 502, 100), FLOWSESS_TCP_WINDOW_OUT);
-	flowsess_session_free_unused(s);
+	flowsess_session_free_unused(&fn->table, s);
 	flowsess_test_net_destroy(fn);
 }
 
 /* Sequence numbers wrap at 2^32. */
 static void flowsess_test_window_wraps(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
 	struct flowsess_tcp_seg sg;
 	struct flowsess_session *s;
 	struct flowsess_tuple t;
 	u32 c = 0xfffffc00U, sv = 0x7ffffff0U;
 
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
-	s = flowsess_session_alloc(&fn->table, &t, GFP_KERNEL);
+	s = flowsess_test_alloc(test, fn, &t);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	flowsess_test_seg(&sg, "S", c - 1, 0, 65535, 0);
-	flowsess_tcp_session_init(s, &sg);
+	flowsess_tcp_session_init(fn, s, &sg);
 	KUNIT_EXPECT_TRUE(test, seg(s, R, "SA", sv - 1, c, 65535, 0));
 	s->tcp_state = FLOWSESS_TCP_ESTABLISHED;
 	KUNIT_EXPECT_TRUE(test, seg(s, O, "A", c, sv, 65535, 1000));
@@ -227,51 +227,51 @@ static void flowsess_test_window_wraps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->peer[O].end, c + 2000);
 	KUNIT_EXPECT_TRUE(test, seg(s, R, "A", sv, c + 2000, 65535, 0));
 	KUNIT_EXPECT_FALSE(test, seg(s, R, "A", sv, c + 3000, 65535, 0));
-	flowsess_session_free_unused(s);
+	flowsess_session_free_unused(&fn->table, s);
 	flowsess_test_net_destroy(fn);
 }
 
 /* The client's SYN again with a new initial sequence number. */
 static void flowsess_test_window_syn_new_isn(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
 	struct flowsess_tcp_seg sg;
 	struct flowsess_session *s;
 	struct flowsess_tuple t;
 
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
-	s = flowsess_session_alloc(&fn->table, &t, GFP_KERNEL);
+	s = flowsess_test_alloc(test, fn, &t);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	flowsess_test_seg(&sg, "S", CISN, 0, 64240, 0);
-	flowsess_tcp_session_init(s, &sg);
+	flowsess_tcp_session_init(fn, s, &sg);
 	KUNIT_EXPECT_TRUE(test, seg(s, O, "S", CISN, 0, 64240, 0));	/* same ISN */
 	KUNIT_EXPECT_TRUE(test, seg(s, O, "S", CISN + 500000, 0, 64240, 0));
 	KUNIT_EXPECT_EQ(test, s->peer[O].end, CISN + 500001);
 	/* The server answers the new one. */
 	KUNIT_EXPECT_TRUE(test, seg(s, R, "SA", SISN, CISN + 500001, 65160, 0));
-	flowsess_session_free_unused(s);
+	flowsess_session_free_unused(&fn->table, s);
 	flowsess_test_net_destroy(fn);
 }
 
 /* rst-sequence-check: which RSTs carry the expected sequence number. */
 static void flowsess_test_rst_expected(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
 	struct flowsess_tcp_seg sg;
 	struct flowsess_session *s;
 	struct flowsess_tuple t;
 	u32 c = CISN + 1, sv = SISN + 1;
 
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
-	s = flowsess_session_alloc(&fn->table, &t, GFP_KERNEL);
+	s = flowsess_test_alloc(test, fn, &t);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	flowsess_test_seg(&sg, "S", CISN, 0, 64240, 0);
-	flowsess_tcp_session_init(s, &sg);
+	flowsess_tcp_session_init(fn, s, &sg);
 	/* The server's answer to the SYN: it must acknowledge the SYN. */
 	flowsess_test_seg(&sg, "RA", 0, c, 0, 0);
 	KUNIT_EXPECT_TRUE(test, flowsess_tcp_rst_expected(s, R, &sg));
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_in_window(s, R, &sg), FLOWSESS_TCP_WINDOW_IN);
-	flowsess_session_free_unused(s);
+	flowsess_session_free_unused(&fn->table, s);
 
 	s = handshake(test, fn, 7, 7);
 	KUNIT_ASSERT_NOT_NULL(test, s);
@@ -285,19 +285,20 @@ static void flowsess_test_rst_expected(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, flowsess_tcp_rst_expected(s, R, &sg));
 	flowsess_test_seg(&sg, "RA", sv + 1, c + 100, 0, 0);
 	KUNIT_EXPECT_FALSE(test, flowsess_tcp_rst_expected(s, R, &sg));
-	flowsess_session_free_unused(s);
+	flowsess_session_free_unused(&fn->table, s);
 	flowsess_test_net_destroy(fn);
 }
 
 /* A segment of @len bytes from @dir through tcp.c: what becomes of it? */
-static enum flowsess_tcp_action track_seg(struct flowsess_session *s, enum flowsess_dir dir,
+static enum flowsess_tcp_action track_seg(struct flowsess_net *fn,
+					  struct flowsess_session *s, enum flowsess_dir dir,
 					  const char *flags, u32 seq, u32 ack, u16 win,
 					  unsigned int len)
 {
 	struct flowsess_tcp_seg sg;
 
 	flowsess_test_seg(&sg, flags, seq, ack, win, len);
-	return flowsess_tcp_track(s, dir, &sg, ktime_get());
+	return flowsess_tcp_track(fn, s, dir, &sg, ktime_get_coarse());
 }
 
 /*
@@ -310,9 +311,9 @@ static struct flowsess_session *syn_answered(struct kunit *test, struct flowsess
 	struct flowsess_tuple t;
 
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
-	s = flowsess_test_insert(test, fn, &t, 0);
+	s = flowsess_test_insert(test, fn, &t);
 	if (s)
-		KUNIT_EXPECT_EQ(test, track_seg(s, R, "SA", SISN, 1, 65535, 0),
+		KUNIT_EXPECT_EQ(test, track_seg(fn, s, R, "SA", SISN, 1, 65535, 0),
 				FLOWSESS_TCP_PASS);
 	return s;
 }
@@ -320,31 +321,32 @@ static struct flowsess_session *syn_answered(struct kunit *test, struct flowsess
 /* Through tcp.c: knobs decide, and drops are counted by kind. */
 static void flowsess_test_window_knobs(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
 	struct flowsess_session *s = syn_answered(test, fn);
+	ktime_t now = ktime_get_coarse();
 	struct flowsess_tcp_seg sg;
 	u32 c = 1, sv = SISN + 1;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	flowsess_test_seg(&sg, "A", c, sv, 65535, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, O, &sg, ktime_get()), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &sg, now), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
 
 	flowsess_test_seg(&sg, "A", c + 10000000, sv, 65535, 100);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, O, &sg, ktime_get()), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &sg, now), FLOWSESS_TCP_DROP);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 1ULL);
 	fn->cfg.no_sequence_check = true;
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, O, &sg, ktime_get()), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &sg, now), FLOWSESS_TCP_PASS);
 	fn->cfg.no_sequence_check = false;
 
 	/* rst-sequence-check: a RST in the window but not exact is dropped. */
 	fn->cfg.rst_sequence_check = true;
 	flowsess_test_seg(&sg, "RA", sv + 10, c, 0, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, R, &sg, ktime_get()), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &sg, now), FLOWSESS_TCP_DROP);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_RST_SEQUENCE), 1ULL);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
 	flowsess_test_seg(&sg, "RA", sv, c, 0, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(s, R, &sg, ktime_get()), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &sg, now), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
 	flowsess_test_net_destroy(fn);
 }
@@ -356,25 +358,25 @@ static void flowsess_test_window_knobs(struct kunit *test)
  */
 static void flowsess_test_window_late_track(struct kunit *test)
 {
-	struct flowsess_net *fn = flowsess_test_net(test, 64, 16);
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
 	struct flowsess_session *s = syn_answered(test, fn);
 	u32 c = 1, sv = SISN + 1;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	/* 120 000 bytes, nearly two of the server's windows (65 535). */
-	KUNIT_EXPECT_EQ(test, track_seg(s, O, "A", c, sv, 65535, 60000), FLOWSESS_TCP_PASS);
-	KUNIT_EXPECT_EQ(test, track_seg(s, R, "A", sv, c + 60000, 65535, 0), FLOWSESS_TCP_PASS);
-	KUNIT_EXPECT_EQ(test, track_seg(s, O, "A", c + 60000, sv, 65535, 60000),
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "A", c, sv, 65535, 60000), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, R, "A", sv, c + 60000, 65535, 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "A", c + 60000, sv, 65535, 60000),
 			FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
 
 	/* The lower bound two windows down: c + 120000 - 2 * 65535 - 1. */
-	KUNIT_EXPECT_EQ(test, track_seg(s, O, "RA", c - 11070, sv, 0, 0), FLOWSESS_TCP_LATE);
-	KUNIT_EXPECT_EQ(test, track_seg(s, O, "FA", c + 1000, sv, 65535, 0), FLOWSESS_TCP_LATE);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "RA", c - 11070, sv, 0, 0), FLOWSESS_TCP_LATE);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "FA", c + 1000, sv, 65535, 0), FLOWSESS_TCP_LATE);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
 	KUNIT_EXPECT_FALSE(test, s->dead);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 0ULL);
-	KUNIT_EXPECT_EQ(test, track_seg(s, O, "RA", c - 11071, sv, 0, 0), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "RA", c - 11071, sv, 0, 0), FLOWSESS_TCP_DROP);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 1ULL);
 	flowsess_test_net_destroy(fn);

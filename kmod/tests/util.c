@@ -1,38 +1,130 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Helpers shared by the KUnit suites (the FLOWSESS_KUNIT build only). */
-#include <linux/wait_bit.h>
+#include <kunit/resource.h>
+#include <linux/delay.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include "util.h"
 
 int flowsess_test_suite_init(struct kunit_suite *suite)
 {
-	return flowsess_cache_init();
+	return flowsess_session_cache_init();
 }
 
 void flowsess_test_suite_exit(struct kunit_suite *suite)
 {
-	flowsess_cache_exit();
+	flowsess_session_cache_exit();
 }
 
-/* A namespace's flowsess state, with default knobs and its own table. */
-struct flowsess_net *flowsess_test_net(struct kunit *test, unsigned int buckets,
+/* A test's namespace state; torn down at most once. */
+struct flowsess_test_ns {
+	struct flowsess_net fn;
+	bool torn_down;
+};
+
+/* The test is over, passed or aborted: nothing of the table may outlive it. */
+static void flowsess_test_net_release(struct kunit_resource *res)
+{
+	struct flowsess_test_ns *ns = res->data;
+
+	flowsess_test_net_destroy(&ns->fn);
+	kfree(ns);
+}
+
+/*
+ * A namespace's flowsess state, with default knobs and its own table (no
+ * struct net: fn->net is NULL). The table has a collector timer and may
+ * have aging work queued, so it is torn down by the test's cleanup too,
+ * even when an assertion ends the test early.
+ */
+struct flowsess_net *flowsess_test_net(struct kunit *test,
 				       unsigned int max_sessions)
 {
-	struct flowsess_net *fn = kunit_kzalloc(test, sizeof(*fn), GFP_KERNEL);
+	struct flowsess_test_ns *ns = kzalloc(sizeof(*ns), GFP_KERNEL);
+	struct flowsess_net *fn;
+	int err;
 
-	KUNIT_ASSERT_NOT_NULL(test, fn);
+	KUNIT_ASSERT_NOT_NULL(test, ns);
+	fn = &ns->fn;
 	flowsess_config_defaults(&fn->cfg);
 	fn->cfg.max_sessions = max_sessions;
-	KUNIT_ASSERT_EQ(test, flowsess_stats_init(fn), 0);
-	KUNIT_ASSERT_EQ(test, flowsess_table_init(&fn->table, fn, buckets), 0);
+	err = flowsess_stats_init(fn);
+	if (err)
+		kfree(ns);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	err = flowsess_table_init(&fn->table);
+	if (err) {
+		flowsess_stats_free(fn);
+		kfree(ns);
+	}
+	KUNIT_ASSERT_EQ(test, err, 0);
+	if (!kunit_alloc_resource(test, NULL, flowsess_test_net_release,
+				  GFP_KERNEL, ns)) {
+		flowsess_test_net_destroy(fn);
+		kfree(ns);
+		ns = NULL;
+	}
+	KUNIT_ASSERT_NOT_NULL(test, ns);
 	return fn;
 }
 
-/* Flushes the table and waits until every session is freed. */
+/*
+ * main.c's teardown, then the frees it queued: every session is gone when
+ * this returns. @fn stays readable until the end of the test.
+ */
 void flowsess_test_net_destroy(struct flowsess_net *fn)
 {
+	struct flowsess_test_ns *ns = container_of(fn, struct flowsess_test_ns, fn);
+
+	if (ns->torn_down)
+		return;
+	ns->torn_down = true;
+	flowsess_aging_stop(&fn->table);
+	flowsess_collector_stop(&fn->table);
+	flowsess_table_flush(&fn->table);
 	flowsess_table_destroy(&fn->table);
+	rcu_barrier();
 	flowsess_stats_free(fn);
+}
+
+/*
+ * Wait until the rhashtable holds still: its worker grows it past 75 %
+ * load and shrinks it below 30 %, in the background. Tests that count
+ * buckets or walk them need that. False if it never settled.
+ */
+bool flowsess_test_settle(struct flowsess_net *fn)
+{
+	struct rhashtable *ht = &fn->table.hash;
+	const struct bucket_table *tbl;
+	bool busy;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		flush_work(&ht->run_work);
+		rcu_read_lock();
+		tbl = rht_dereference_rcu(ht->tbl, ht);
+		busy = rcu_access_pointer(tbl->future_tbl) || tbl->nest ||
+		       rht_grow_above_75(ht, tbl) ||
+		       (ht->p.automatic_shrinking && rht_shrink_below_30(ht, tbl));
+		rcu_read_unlock();
+		if (!busy)
+			return true;
+		schedule_work(&ht->run_work);
+	}
+	return false;
+}
+
+/*
+ * Keep the collector from running, for tests that expire sessions and
+ * look at them, or run it by hand. Cancelled, and with its "queued or
+ * running" bit (bit 0 of ->collector_armed) taken, it is not started by
+ * inserts; teardown stops it as always.
+ */
+void flowsess_test_collector_hold(struct flowsess_net *fn)
+{
+	hrtimer_cancel(&fn->table.collector);
+	set_bit(0, &fn->table.collector_armed);
 }
 
 void flowsess_test_tuple4(struct flowsess_tuple *t, u8 proto, u32 saddr,
@@ -67,37 +159,107 @@ void flowsess_test_seg(struct flowsess_tcp_seg *seg, const char *flags,
 }
 
 /*
- * Create and insert a session as the packet path would, at time now. A TCP
+ * A session for @t as the packet path makes one, not linked: its place in
+ * the table taken first, last seen now. The caller inserts it, or gives
+ * it back with flowsess_session_free_unused().
+ */
+struct flowsess_session *flowsess_test_alloc(struct kunit *test,
+					     struct flowsess_net *fn,
+					     const struct flowsess_tuple *t)
+{
+	struct flowsess_session *s;
+
+	if (!flowsess_session_reserve(&fn->table)) {
+		KUNIT_FAIL(test, "no place in the table (%d sessions)",
+			   atomic_read(&fn->table.count));
+		return NULL;
+	}
+	s = flowsess_session_alloc(t, READ_ONCE(fn->cfg.accounting), GFP_KERNEL);
+	if (!s) {
+		flowsess_session_unreserve(&fn->table);
+		KUNIT_FAIL(test, "flowsess_session_alloc() failed");
+		return NULL;
+	}
+	s->last_seen = ktime_get_coarse();
+	return s;
+}
+
+/*
+ * Create and insert a session as the packet path would, now. A TCP
  * session is opened by a SYN with sequence number 0 and a 64 KiB window.
  */
 struct flowsess_session *flowsess_test_insert(struct kunit *test,
 					      struct flowsess_net *fn,
-					      const struct flowsess_tuple *t,
-					      ktime_t timeout)
+					      const struct flowsess_tuple *t)
 {
-	struct flowsess_tuplehash *existing;
-	struct flowsess_session *s;
+	struct flowsess_session *s = flowsess_test_alloc(test, fn, t);
+	int err;
 
-	s = flowsess_session_alloc(&fn->table, t, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, s);
-	s->last_seen = ktime_get();
+	if (!s)
+		return NULL;
 	if (t->protonum == IPPROTO_TCP) {
 		struct flowsess_tcp_seg syn;
 
 		flowsess_test_seg(&syn, "S", 0, 0, 65535, 0);
-		flowsess_tcp_session_init(s, &syn);
+		flowsess_tcp_session_init(fn, s, &syn);
 	}
-	if (timeout)
-		s->timeout = timeout;
 	rcu_read_lock();
-	if (flowsess_session_insert(s, &existing)) {
-		rcu_read_unlock();
-		flowsess_session_free_unused(s);
-		KUNIT_FAIL(test, "insert failed");
+	err = flowsess_session_insert(&fn->table, s);
+	rcu_read_unlock();
+	if (err) {
+		KUNIT_FAIL(test, "flowsess_session_insert(): %d", err);
 		return NULL;
 	}
-	rcu_read_unlock();
 	return s;
+}
+
+/* What the packet path does when it sees a reply (hooks.c). */
+void flowsess_test_set_established(struct flowsess_net *fn,
+				   struct flowsess_session *s, bool est)
+{
+	spin_lock_bh(&s->lock);
+	if (!s->dead)
+		flowsess_session_set_established(&fn->table, s, est);
+	spin_unlock_bh(&s->lock);
+}
+
+/* How long @s may stay idle, by the knobs as they are now. */
+s64 flowsess_test_timeout_ms(struct flowsess_net *fn,
+			     const struct flowsess_session *s)
+{
+	return ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s),
+			      READ_ONCE(s->last_seen));
+}
+
+struct flowsess_test_bucket {
+	struct flowsess_session **out;
+	unsigned int max;
+	unsigned int n;
+};
+
+static int flowsess_test_bucket_one(struct flowsess_session *s, void *arg)
+{
+	struct flowsess_test_bucket *b = arg;
+
+	if (b->n < b->max)
+		b->out[b->n] = s;
+	b->n++;
+	return 0;
+}
+
+/*
+ * Under rcu_read_lock(): the live sessions whose original entry is in
+ * @bucket, in the order a walk sees them, up to @max in @out. Returns how
+ * many there are.
+ */
+unsigned int flowsess_test_bucket(struct flowsess_net *fn, unsigned int bucket,
+				  struct flowsess_session **out, unsigned int max)
+{
+	struct flowsess_test_bucket b = { .out = out, .max = max };
+	struct flowsess_walk w = { .bucket = bucket };
+
+	flowsess_table_walk_bucket(&fn->table, &w, flowsess_test_bucket_one, &b);
+	return b.n;
 }
 
 u64 flowsess_test_stat(struct flowsess_net *fn, enum flowsess_stat stat)
@@ -108,10 +270,20 @@ u64 flowsess_test_stat(struct flowsess_net *fn, enum flowsess_stat stat)
 	return sum[stat];
 }
 
-/* Sleep until every session of @fn is freed, or @ms pass; false on timeout. */
+/*
+ * Wait until no session of @fn holds a place in its table, or @ms pass,
+ * then for the frees already queued; false on timeout. Nothing signals
+ * the count, so it is polled.
+ */
 bool flowsess_test_wait_empty(struct flowsess_net *fn, unsigned int ms)
 {
-	return wait_var_event_timeout(&fn->table.allocated,
-				      !atomic_read(&fn->table.allocated),
-				      msecs_to_jiffies(ms)) > 0;
+	unsigned long end = jiffies + msecs_to_jiffies(ms);
+
+	while (atomic_read(&fn->table.count)) {
+		if (time_after(jiffies, end))
+			return false;
+		usleep_range(1000, 2000);
+	}
+	rcu_barrier();
+	return true;
 }

@@ -16,10 +16,9 @@
  * FLOWSESS_CMD_GET_SESSIONS (dumpit, CAP_NET_ADMIN over the namespace)
  *   request: optional FLOWSESS_A_FILTER; every attribute given must match.
  *   reply: one message per session, each with a FLOWSESS_A_SESSION nest.
- *   Each hash bucket is read whole under its lock, so a session that lives
- *   through the dump is reported exactly once. Only when one bucket is too
- *   big for a message batch and changes between two batches is the dump
- *   flagged NLM_F_DUMP_INTR: the reader should then dump again.
+ *   A session that lives through the dump is reported exactly once, unless
+ *   the hash resized itself during the dump: then its messages are flagged
+ *   NLM_F_DUMP_INTR, and the reader should dump again.
  * FLOWSESS_CMD_CLEAR_SESSIONS (doit, CAP_NET_ADMIN over the namespace)
  *   request: optional FLOWSESS_A_FILTER; reply: FLOWSESS_A_COUNT, how many
  *   sessions were invalidated (reason FLOWSESS_REASON_FLUSH).
@@ -165,6 +164,9 @@ enum flowsess_config_attr {
 	FLOWSESS_CFG_EARLY_AGEOUT_MS,		/* u32, 1 000 .. 65 535 000 */
 	FLOWSESS_CFG_HIGH_WATERMARK,		/* u8, percent of max-sessions */
 	FLOWSESS_CFG_LOW_WATERMARK,		/* u8, percent; at most the high */
+	FLOWSESS_CFG_ACCOUNTING,		/* u8, 0 or 1: count packets and
+						 * bytes of sessions created
+						 * while on */
 	__FLOWSESS_CFG_MAX
 };
 
@@ -204,9 +206,19 @@ enum flowsess_session_attr {
 	FLOWSESS_SA_SPORT,		/* be16; the echo identifier for ICMP */
 	FLOWSESS_SA_DPORT,		/* be16; the echo identifier for ICMP */
 	FLOWSESS_SA_STATE,		/* u8, enum flowsess_tcp_state */
-	FLOWSESS_SA_EXPIRES_MS,		/* u32, until the timer is due */
+	FLOWSESS_SA_EXPIRES_MS,		/* u32, until its deadline */
 	FLOWSESS_SA_REASON,		/* u8, enum flowsess_reason */
 	FLOWSESS_SA_LIVE_KILL,		/* flag: traffic after the RST */
+	FLOWSESS_SA_ID,			/* u32, the session's id while it lives */
+	FLOWSESS_SA_IIF,		/* u32, ifindex the first packet came in */
+	FLOWSESS_SA_OIF,		/* u32, ifindex it went out */
+	FLOWSESS_SA_AGE_S,		/* u32, seconds since it was created */
+	FLOWSESS_SA_IDLE_MS,		/* u32, since its last packet */
+	FLOWSESS_SA_PAD,
+	FLOWSESS_SA_PACKETS_ORIG,	/* u64, with accounting: original */
+	FLOWSESS_SA_BYTES_ORIG,		/* u64, direction, IP lengths */
+	FLOWSESS_SA_PACKETS_REPLY,	/* u64, and reply direction */
+	FLOWSESS_SA_BYTES_REPLY,	/* u64 */
 	__FLOWSESS_SA_MAX
 };
 

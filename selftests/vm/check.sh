@@ -178,7 +178,7 @@ selftests() {
 		kroot=$kbuild/modroot kv=$debug_kver
 		image="$kbuild/arch/x86/boot/bzImage" per_test=1200 debug=1
 		# The faults selftest fails the session cache's allocations.
-		boot_args="slub_debug=A,flowsess_session"
+		boot_args="slub_debug=A,flowsess_session,flowsess_session_acct"
 		ko=$(build_module "$run/debug-src" "$kbuild" 2>"$run/debug-build.err") &&
 			[ ! -s "$run/debug-build.err" ] ||
 			{ fail "the module does not build warning-free against the debug kernel"; sed 's/^/#   /' "$run/debug-build.err"; return 0; }

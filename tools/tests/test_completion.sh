@@ -39,7 +39,7 @@ tool_filters=$(./flowsess sessions no-such-filter 2>&1 |
 	awk '/^  [a-z]/ { print $1; if ($3 ~ /^[a-z]+$/ && $2 ~ /^[A-Z]+$/) print $3 }' | sort | xargs)
 tool_commands=$(./flowsess --help | awk '/^Commands/ { on = 1; next } on && /^$/ { exit } on { print $1 }' | sort | xargs)
 
-check "the tool lists its knobs" 18 "$(wc -w <<<"$tool_knobs")"
+check "the tool lists its knobs" 19 "$(wc -w <<<"$tool_knobs")"
 check "knobs after set" "$tool_knobs" "$(complete_words set '')"
 check "knobs after a knob and its value" "$tool_knobs" "$(complete_words set tcp-timeout 30 '')"
 check "a boolean's values" "off on" "$(complete_words set rst-invalidate-session '')"

@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: a session's life, its expiry and its death. Included at the end
+ * of session.c in the test build. Expiry is checked at chosen times, never
+ * by sleeping: a deadline is computed from the knobs at each check, so
+ * flowsess_session_expired() at "now" is a pure function of the session,
+ * the knobs and now; only the RST grace deadline reads the clock.
+ */
+#include <kunit/resource.h>
+#include <kunit/test.h>
+
+#include "util.h"
+
+#define O FLOWSESS_DIR_ORIGINAL
+#define R FLOWSESS_DIR_REPLY
+
+/* Some last_seen, far from zero, so that nothing is expired by accident. */
+#define LAST_SEEN ms_to_ktime(1000000)
+
+static ktime_t after_ms(s64 ms)
+{
+	return ktime_add_ms(LAST_SEEN, ms);
+}
+
+/* Each protocol ages by its own knob, given a value no other knob has. */
+struct flowsess_expiry_case {
+	const char *name;
+	u8 protonum;
+	u32 timeout_ms;
+};
+
+static const struct flowsess_expiry_case flowsess_expiry_cases[] = {
+	{ "UDP",	IPPROTO_UDP,	 5000 },
+	{ "UDP-Lite",	IPPROTO_UDPLITE, 5000 },
+	{ "ICMP",	IPPROTO_ICMP,	 7000 },
+	{ "ICMPv6",	IPPROTO_ICMPV6,	 7000 },
+	{ "GRE",	IPPROTO_GRE,	 9000 },
+	{ "TCP SYN_SENT", IPPROTO_TCP,	 11000 },
+};
+
+static void flowsess_expiry_case_desc(const struct flowsess_expiry_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(flowsess_expiry, flowsess_expiry_cases, flowsess_expiry_case_desc);
+
+static void flowsess_test_knobs(struct flowsess_config *cfg)
+{
+	cfg->udp_timeout_ms = 5000;
+	cfg->icmp_timeout_ms = 7000;
+	cfg->other_timeout_ms = 9000;
+	cfg->tcp_timeout_ms[FLOWSESS_TCP_SYN_SENT] = 11000;
+	cfg->tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED] = 13000;
+	cfg->tcp_timeout_ms[FLOWSESS_TCP_TIME_WAIT] = 2000;
+	cfg->time_wait_timeout_ms = 17000;
+}
+
+/* A session, not linked, last seen at LAST_SEEN; TCP opened by a SYN. */
+static struct flowsess_session *unlinked(struct kunit *test, struct flowsess_net *fn,
+					 u8 protonum)
+{
+	struct flowsess_session *s;
+	struct flowsess_tcp_seg syn;
+	struct flowsess_tuple t;
+
+	flowsess_test_tuple4(&t, protonum, 1, 2, 1000, 2000);
+	s = flowsess_test_alloc(test, fn, &t);
+	if (!s)
+		return NULL;
+	if (protonum == IPPROTO_TCP) {
+		flowsess_test_seg(&syn, "S", 0, 0, 65535, 0);
+		flowsess_tcp_session_init(fn, s, &syn);
+	}
+	s->last_seen = LAST_SEEN;
+	return s;
+}
+
+/* Expired exactly at last_seen + timeout: not a nanosecond before. */
+static void flowsess_test_expiry_exact(struct kunit *test)
+{
+	const struct flowsess_expiry_case *c = test->param_value;
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	ktime_t deadline = after_ms(c->timeout_ms);
+	struct flowsess_session *s;
+
+	flowsess_test_knobs(&fn->cfg);
+	s = unlinked(test, fn, c->protonum);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, flowsess_session_deadline(&fn->cfg, s), deadline);
+	KUNIT_EXPECT_FALSE(test, flowsess_session_expired(&fn->cfg, s, LAST_SEEN));
+	KUNIT_EXPECT_FALSE(test, flowsess_session_expired(&fn->cfg, s,
+							  ktime_sub_ns(deadline, 1)));
+	KUNIT_EXPECT_TRUE(test, flowsess_session_expired(&fn->cfg, s, deadline));
+	KUNIT_EXPECT_TRUE(test, flowsess_session_expired(&fn->cfg, s, after_ms(3600000)));
+	/* A packet pushes the deadline back. */
+	s->last_seen = after_ms(1000);
+	KUNIT_EXPECT_FALSE(test, flowsess_session_expired(&fn->cfg, s, deadline));
+	flowsess_session_free_unused(&fn->table, s);
+	flowsess_test_net_destroy(fn);
+}
+
+/*
+ * No timeout is stored: a changed knob applies to the sessions that exist,
+ * at the next check, both ways.
+ */
+static void flowsess_test_knob_applies_at_once(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	struct flowsess_session *s;
+	struct flowsess_tuple t;
+	ktime_t now;
+
+	flowsess_test_collector_hold(fn);
+	flowsess_test_knobs(&fn->cfg);
+	fn->cfg.udp_timeout_ms = 60000;
+	flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, 1000, 53);
+	s = flowsess_test_insert(test, fn, &t);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	now = ktime_add_ms(s->last_seen, 10000);
+	KUNIT_EXPECT_FALSE(test, flowsess_session_expired(&fn->cfg, s, now));
+	WRITE_ONCE(fn->cfg.udp_timeout_ms, 5000);
+	KUNIT_EXPECT_TRUE(test, flowsess_session_expired(&fn->cfg, s, now));
+	WRITE_ONCE(fn->cfg.udp_timeout_ms, 20000);
+	KUNIT_EXPECT_FALSE(test, flowsess_session_expired(&fn->cfg, s, now));
+	KUNIT_EXPECT_FALSE(test, flowsess_session_expire(&fn->table, s, now));
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 1);
+
+	WRITE_ONCE(fn->cfg.udp_timeout_ms, 5000);
+	rcu_read_lock();	/* it is freed after the kill's grace period */
+	KUNIT_EXPECT_TRUE(test, flowsess_session_expire(&fn->table, s, now));
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(s->dead));
+	KUNIT_EXPECT_EQ(test, s->reason, FLOWSESS_REASON_IDLE);
+	/* Dead already: true, and nothing counted twice. */
+	KUNIT_EXPECT_TRUE(test, flowsess_session_expire(&fn->table, s, now));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 0);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_IDLE), 1ULL);
+	flowsess_test_net_destroy(fn);
+}
+
+/* Where time-wait-state sends a TIME_WAIT session, and at once. */
+static void flowsess_test_time_wait_knob(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	struct flowsess_session *s;
+
+	flowsess_test_knobs(&fn->cfg);
+	s = unlinked(test, fn, IPPROTO_TCP);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s), 11000);
+	s->tcp_state = FLOWSESS_TCP_TIME_WAIT;
+	fn->cfg.time_wait_state = FLOWSESS_TIME_WAIT_OFF;
+	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s), 2000);
+	fn->cfg.time_wait_state = FLOWSESS_TIME_WAIT_SESSION_AGEOUT;
+	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s), 13000);
+	fn->cfg.time_wait_state = FLOWSESS_TIME_WAIT_SESSION_TIMEOUT;
+	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s), 17000);
+	KUNIT_EXPECT_FALSE(test, flowsess_session_expired(&fn->cfg, s, after_ms(16999)));
+	KUNIT_EXPECT_TRUE(test, flowsess_session_expired(&fn->cfg, s, after_ms(17000)));
+	flowsess_session_free_unused(&fn->table, s);
+	flowsess_test_net_destroy(fn);
+}
+
+/*
+ * What a listener heard of one namespace's sessions. The listener gets no
+ * pointer to itself, so there is one, for the test that runs.
+ */
+static struct {
+	const struct flowsess_net *fn;
+	unsigned int events[FLOWSESS_EVENT_DEL + 1];
+	enum flowsess_reason reason;	/* of the last DEL */
+	bool live_kill;
+} flowsess_heard;
+
+static void flowsess_test_event(struct flowsess_net *fn, const struct flowsess_session *s,
+				enum flowsess_event ev, enum flowsess_reason reason,
+				bool live_kill)
+{
+	if (fn != READ_ONCE(flowsess_heard.fn) || ev > FLOWSESS_EVENT_DEL)
+		return;
+	flowsess_heard.events[ev]++;
+	if (ev == FLOWSESS_EVENT_DEL) {
+		flowsess_heard.reason = reason;
+		flowsess_heard.live_kill = live_kill;
+	}
+}
+
+static struct flowsess_listener flowsess_test_listener = {
+	.event = flowsess_test_event,
+};
+
+static void flowsess_test_unlisten(struct kunit_resource *res)
+{
+	flowsess_listener_unregister(&flowsess_test_listener);
+	WRITE_ONCE(flowsess_heard.fn, NULL);
+}
+
+/* Hear @fn's events until the end of the test, however it ends. */
+static void listen(struct kunit *test, struct flowsess_net *fn)
+{
+	void *listening;
+
+	memset(&flowsess_heard, 0, sizeof(flowsess_heard));
+	WRITE_ONCE(flowsess_heard.fn, fn);
+	flowsess_listener_register(&flowsess_test_listener);
+	listening = kunit_alloc_resource(test, NULL, flowsess_test_unlisten, GFP_KERNEL,
+					 &flowsess_test_listener);
+	if (!listening)
+		flowsess_test_unlisten(NULL);
+	KUNIT_ASSERT_NOT_NULL(test, listening);
+}
+
+/* The RST grace period: RST with rst-invalidate-session off. */
+static void rst_deadline(struct kunit *test, bool traffic)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	struct flowsess_tcp_seg rst, syn;
+	struct flowsess_session *s;
+	struct flowsess_tuple t;
+	ktime_t before, after;
+
+	flowsess_test_collector_hold(fn);
+	listen(test, fn);
+	fn->cfg.rst_grace_ms = 60000;
+	flowsess_test_seg(&rst, "RA", 0, 1, 0, 0);	/* the answer to SYN 0 */
+	flowsess_test_seg(&syn, "S", 1000, 0, 65535, 0);
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 12340, 1234);
+	s = flowsess_test_insert(test, fn, &t);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	before = ktime_get();
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &rst, ktime_get_coarse()),
+			FLOWSESS_TCP_PASS);
+	after = ktime_get();
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
+	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_STATE], 1U);
+
+	/* The deadline is the precise clock's, plus the grace delay. */
+	KUNIT_EXPECT_GE(test, ktime_ms_delta(s->rst_deadline, before), 60000);
+	KUNIT_EXPECT_LE(test, ktime_ms_delta(s->rst_deadline, after), 60000);
+	KUNIT_EXPECT_EQ(test, flowsess_session_deadline(&fn->cfg, s), s->rst_deadline);
+	/* Not the idle timeout: no "now", however late, ends it before. */
+	KUNIT_EXPECT_FALSE(test, flowsess_session_expired(&fn->cfg, s,
+							  ktime_add_ms(s->last_seen, 36000000)));
+	KUNIT_EXPECT_FALSE(test, flowsess_session_expire(&fn->table, s,
+							 ktime_add_ms(s->last_seen, 36000000)));
+	if (traffic) {
+		KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &syn, ktime_get_coarse()),
+				FLOWSESS_TCP_PASS);
+		KUNIT_EXPECT_TRUE(test, s->traffic_after_rst);
+	}
+
+	/* Bring the deadline to now: the grace period is over. */
+	spin_lock_bh(&s->lock);
+	WRITE_ONCE(s->rst_deadline, ktime_get());
+	spin_unlock_bh(&s->lock);
+	rcu_read_lock();
+	KUNIT_EXPECT_TRUE(test, flowsess_session_expired(&fn->cfg, s, s->last_seen));
+	KUNIT_EXPECT_TRUE(test, flowsess_session_expire(&fn->table, s, s->last_seen));
+	KUNIT_EXPECT_EQ(test, s->reason, FLOWSESS_REASON_RST_TIMER);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_RST_TIMER), 1ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_RST_TIMER_LIVE_KILLS),
+			traffic ? 1ULL : 0ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_DEL], 1U);
+	KUNIT_EXPECT_EQ(test, flowsess_heard.reason, FLOWSESS_REASON_RST_TIMER);
+	KUNIT_EXPECT_EQ(test, flowsess_heard.live_kill, traffic);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 0);
+	flowsess_test_net_destroy(fn);
+}
+
+static void flowsess_test_rst_deadline_quiet(struct kunit *test)
+{
+	rst_deadline(test, false);
+}
+
+static void flowsess_test_rst_deadline_live_kill(struct kunit *test)
+{
+	rst_deadline(test, true);
+}
+
+/* Why an expired session died: by its state. */
+static void flowsess_test_expiry_reason(struct kunit *test)
+{
+	static const struct {
+		u8 protonum, state;
+		enum flowsess_reason reason;
+	} cases[] = {
+		{ IPPROTO_UDP, FLOWSESS_TCP_NONE, FLOWSESS_REASON_IDLE },
+		{ IPPROTO_TCP, FLOWSESS_TCP_SYN_SENT, FLOWSESS_REASON_IDLE },
+		{ IPPROTO_TCP, FLOWSESS_TCP_ESTABLISHED, FLOWSESS_REASON_IDLE },
+		{ IPPROTO_TCP, FLOWSESS_TCP_FIN_WAIT, FLOWSESS_REASON_CLOSE },
+		{ IPPROTO_TCP, FLOWSESS_TCP_CLOSE_WAIT, FLOWSESS_REASON_CLOSE },
+		{ IPPROTO_TCP, FLOWSESS_TCP_LAST_ACK, FLOWSESS_REASON_CLOSE },
+		{ IPPROTO_TCP, FLOWSESS_TCP_TIME_WAIT, FLOWSESS_REASON_CLOSE },
+	};
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	struct flowsess_session *s;
+	struct flowsess_tuple t;
+	ktime_t late;
+	int i;
+
+	flowsess_test_collector_hold(fn);
+	listen(test, fn);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		flowsess_test_tuple4(&t, cases[i].protonum, 1, 2, 1000 + i, 80);
+		s = flowsess_test_insert(test, fn, &t);
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		spin_lock_bh(&s->lock);
+		s->tcp_state = cases[i].state;
+		spin_unlock_bh(&s->lock);
+		late = ktime_add_ms(s->last_seen, 24 * 3600 * 1000);
+		KUNIT_EXPECT_TRUE(test, flowsess_session_expire(&fn->table, s, late));
+		KUNIT_EXPECT_EQ_MSG(test, flowsess_heard.reason, cases[i].reason, "case %d", i);
+		KUNIT_EXPECT_FALSE(test, flowsess_heard.live_kill);
+	}
+	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_DEL], ARRAY_SIZE(cases));
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_IDLE), 3ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_CLOSE), 4ULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 0);
+	flowsess_test_net_destroy(fn);
+}
+
+/* Every reason a session may be killed for, and the counter it bumps. */
+static const struct flowsess_reason_case {
+	const char *name;
+	enum flowsess_reason reason;
+	enum flowsess_stat stat;	/* UNSPEC: none here */
+} flowsess_reason_cases[] = {
+	{ "idle",		FLOWSESS_REASON_IDLE,	FLOWSESS_STAT_INVALIDATED_IDLE },
+	{ "rst",		FLOWSESS_REASON_RST,	FLOWSESS_STAT_INVALIDATED_RST },
+	{ "rst timer",		FLOWSESS_REASON_RST_TIMER, FLOWSESS_STAT_INVALIDATED_RST_TIMER },
+	{ "close",		FLOWSESS_REASON_CLOSE,	FLOWSESS_STAT_INVALIDATED_CLOSE },
+	{ "flush",		FLOWSESS_REASON_FLUSH,	FLOWSESS_STAT_INVALIDATED_FLUSH },
+	{ "reopen",		FLOWSESS_REASON_REOPEN,	FLOWSESS_STAT_INVALIDATED_REOPEN },
+	{ "fin",		FLOWSESS_REASON_FIN,	FLOWSESS_STAT_INVALIDATED_FIN },
+	{ "early ageout",	FLOWSESS_REASON_EARLY_AGEOUT,
+				FLOWSESS_STAT_INVALIDATED_EARLY_AGEOUT },
+	/* aging.c counts evictions by class */
+	{ "evict",		FLOWSESS_REASON_EVICT,	FLOWSESS_STAT_UNSPEC },
+};
+
+static void flowsess_reason_case_desc(const struct flowsess_reason_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(flowsess_reason, flowsess_reason_cases, flowsess_reason_case_desc);
+
+/*
+ * A kill counts its reason once, in its own counter only, and is reported
+ * once; the place and the unestablished count are given back.
+ */
+static void flowsess_test_kill_counts_reason(struct kunit *test)
+{
+	const struct flowsess_reason_case *c = test->param_value;
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	u64 sum[__FLOWSESS_STAT_MAX];
+	struct flowsess_session *s;
+	struct flowsess_tuple t;
+	int i;
+
+	listen(test, fn);
+	flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, 1000, 53);
+	s = flowsess_test_insert(test, fn, &t);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 1);
+	KUNIT_EXPECT_TRUE(test, flowsess_session_invalidate(&fn->table, s, c->reason));
+	/* s may be freed now: only its table is looked at. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 0);
+	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_DEL], 1U);
+	KUNIT_EXPECT_EQ(test, flowsess_heard.reason, c->reason);
+	KUNIT_EXPECT_FALSE(test, flowsess_heard.live_kill);
+
+	flowsess_stats_read(fn, sum);
+	for (i = 0; i < __FLOWSESS_STAT_MAX; i++)
+		KUNIT_EXPECT_EQ_MSG(test, sum[i],
+				    c->stat != FLOWSESS_STAT_UNSPEC && i == c->stat ? 1ULL : 0ULL,
+				    "stat %d", i);
+	KUNIT_EXPECT_TRUE(test, flowsess_test_wait_empty(fn, FLOWSESS_TEST_SLACK_MS));
+	flowsess_test_net_destroy(fn);
+}
+
+/* A session dies once, whoever tries; only the first kill counts. */
+static void flowsess_test_kill_once(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	struct flowsess_session *s;
+	struct flowsess_table *table = &fn->table;
+	struct flowsess_tuple t;
+	ktime_t late;
+
+	flowsess_test_collector_hold(fn);
+	listen(test, fn);
+	flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, 1000, 53);
+	s = flowsess_test_insert(test, fn, &t);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	late = ktime_add_ms(s->last_seen, 24 * 3600 * 1000);
+	rcu_read_lock();
+	KUNIT_EXPECT_TRUE(test, flowsess_session_invalidate(table, s, FLOWSESS_REASON_FLUSH));
+	KUNIT_EXPECT_FALSE(test, flowsess_session_invalidate(table, s, FLOWSESS_REASON_FIN));
+	KUNIT_EXPECT_TRUE(test, flowsess_session_expire(&fn->table, s, late));
+	KUNIT_EXPECT_EQ(test, s->reason, FLOWSESS_REASON_FLUSH);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_DEL], 1U);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_FLUSH), 1ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_FIN), 0ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_IDLE), 0ULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 0);
+	flowsess_test_net_destroy(fn);
+}
+
+/*
+ * ->count is the places taken, reserved or linked: never above
+ * max-sessions, given back by an unused session as by a dead one.
+ */
+static void flowsess_test_reserve(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 3);
+	struct flowsess_session *s;
+	struct flowsess_tuple t;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_TRUE(test, flowsess_session_reserve(&fn->table));
+	KUNIT_EXPECT_FALSE(test, flowsess_session_reserve(&fn->table));
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 3);
+	flowsess_session_unreserve(&fn->table);
+	flowsess_session_unreserve(&fn->table);
+
+	flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, 1000, 53);
+	s = flowsess_test_alloc(test, fn, &t);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 2);
+	KUNIT_EXPECT_TRUE(test, flowsess_session_reserve(&fn->table));
+	KUNIT_EXPECT_FALSE(test, flowsess_session_reserve(&fn->table));
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 3);
+	flowsess_session_unreserve(&fn->table);
+	flowsess_session_free_unused(&fn->table, s);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 1);
+	flowsess_session_unreserve(&fn->table);
+	flowsess_test_net_destroy(fn);
+}
+
+/*
+ * ->unestablished counts the linked, live sessions that are not
+ * established: it follows ->established, and a kill takes the session out.
+ */
+static void flowsess_test_unestablished_count(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	struct flowsess_session *a, *b;
+	struct flowsess_table *table = &fn->table;
+	struct flowsess_tuple t;
+	int err;
+
+	flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, 1000, 53);
+	a = flowsess_test_insert(test, fn, &t);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 1);
+	flowsess_test_set_established(fn, a, true);
+	KUNIT_EXPECT_TRUE(test, a->established);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 0);
+	flowsess_test_set_established(fn, a, true);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 0);
+	flowsess_test_set_established(fn, a, false);
+	flowsess_test_set_established(fn, a, false);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 1);
+
+	/* Established before it is linked (a mid-stream pickup): not counted. */
+	flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, 1001, 53);
+	b = flowsess_test_alloc(test, fn, &t);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	b->established = true;
+	rcu_read_lock();
+	err = flowsess_session_insert(table, b);
+	rcu_read_unlock();
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 1);
+	KUNIT_EXPECT_TRUE(test, flowsess_session_invalidate(table, b, FLOWSESS_REASON_FLUSH));
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 1);
+	KUNIT_EXPECT_TRUE(test, flowsess_session_invalidate(table, a, FLOWSESS_REASON_FLUSH));
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 0);
+	flowsess_test_net_destroy(fn);
+}
+
+static struct kunit_case flowsess_session_cases[] = {
+	KUNIT_CASE_PARAM(flowsess_test_expiry_exact, flowsess_expiry_gen_params),
+	KUNIT_CASE(flowsess_test_knob_applies_at_once),
+	KUNIT_CASE(flowsess_test_time_wait_knob),
+	KUNIT_CASE(flowsess_test_rst_deadline_quiet),
+	KUNIT_CASE(flowsess_test_rst_deadline_live_kill),
+	KUNIT_CASE(flowsess_test_expiry_reason),
+	KUNIT_CASE_PARAM(flowsess_test_kill_counts_reason, flowsess_reason_gen_params),
+	KUNIT_CASE(flowsess_test_kill_once),
+	KUNIT_CASE(flowsess_test_reserve),
+	KUNIT_CASE(flowsess_test_unestablished_count),
+	{}
+};
+
+static struct kunit_suite flowsess_session_suite = {
+	.name = "flowsess_session",
+	.suite_init = flowsess_test_suite_init,
+	.suite_exit = flowsess_test_suite_exit,
+	.test_cases = flowsess_session_cases,
+};
+
+kunit_test_suite(flowsess_session_suite);
+
+#undef O
+#undef R
+#undef LAST_SEEN
