@@ -235,8 +235,11 @@ void flowsess_aging_inserted(struct flowsess_table *t)
 {
 	const struct flowsess_config *cfg = &flowsess_table_net(t)->cfg;
 	unsigned int high = flowsess_watermark(t, READ_ONCE(cfg->high_watermark));
+	unsigned int low = flowsess_watermark(t, READ_ONCE(cfg->low_watermark));
+	unsigned int count = atomic_read(&t->count);
 
-	if (atomic_read(&t->count) < high || READ_ONCE(t->under_pressure) ||
+	/* With the watermarks equal (the default), eviction does the work. */
+	if (count < high || count <= low || READ_ONCE(t->under_pressure) ||
 	    READ_ONCE(t->stopping))
 		return;
 	WRITE_ONCE(t->under_pressure, true);

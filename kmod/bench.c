@@ -27,14 +27,16 @@ static struct dentry *flowsess_bench_dir;
 static int flowsess_chains_show(struct seq_file *m, void *unused)
 {
 	struct flowsess_table *t = &flowsess_pernet(&init_net)->table;
-	const struct bucket_table *tbl;
+	const struct bucket_table *tbl, *now;
 	struct rhash_head *node;
+	u32 table_id;
 	u64 walked = 0, entries = 0;
 	unsigned int i, size, len, longest = 0, work = 0;
 
 	rcu_read_lock();
 	tbl = rht_dereference_rcu(t->hash.tbl, &t->hash);
 	size = tbl->size;
+	table_id = tbl->hash_rnd;
 	for (i = 0; i < size; i++) {
 		len = 0;
 		rht_for_each_rcu(node, tbl, i)
@@ -49,8 +51,10 @@ static int flowsess_chains_show(struct seq_file *m, void *unused)
 			rcu_read_unlock();
 			cond_resched();
 			rcu_read_lock();
-			if (tbl != rht_dereference_rcu(t->hash.tbl, &t->hash))
-				break;	/* resized: a snapshot of part of it */
+			/* Resized: a snapshot of part of it. */
+			now = rht_dereference_rcu(t->hash.tbl, &t->hash);
+			if (now != tbl || now->hash_rnd != table_id || now->size != size)
+				break;
 		}
 	}
 	rcu_read_unlock();

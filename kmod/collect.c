@@ -10,15 +10,16 @@
  * expired sessions it meets. A small table is swept whole once a second;
  * a big one in at most FLOWSESS_COLLECT_PERIOD_MAX, so its runs stay small
  * and no more than FLOWSESS_COLLECT_RUNS_MAX a second: wake-ups do not grow
- * with the number of sessions. A run kills at most FLOWSESS_COLLECT_BUDGET
- * sessions; when a mass expiry (a SYN flood ageing out) fills it, the next
+ * with the number of sessions. A run stops after the bucket in which it
+ * killed its FLOWSESS_COLLECT_BUDGET-th session; when a mass expiry (a SYN flood ageing out) fills it, the next
  * run comes FLOWSESS_COLLECT_BUSY later, so the work is spread over many
  * short softirq runs. With no session in the table the timer stops; the
  * next insert starts it.
  *
- * Lifetime: the timer is cancelled, and ->stopping keeps it from being
- * started again, before the table is flushed at teardown (session.c,
- * rule 9). Runs are in softirq context, under rcu_read_lock().
+ * Lifetime: the timer is cancelled, and ->stopping keeps a run from
+ * re-arming it, before the table is flushed at teardown (session.c, rule
+ * 9); nothing starts it then, as no insert runs after the hooks are gone.
+ * Runs are in softirq context, under rcu_read_lock().
  */
 #include "compat.h"
 #include "internal.h"
@@ -112,6 +113,12 @@ void flowsess_collector_kick(struct flowsess_table *t)
 {
 	unsigned int slice;
 
+	/*
+	 * The count went up before this (a place was reserved): order it
+	 * before the bit is read, against the run that clears the bit and
+	 * then reads the count.
+	 */
+	smp_mb();
 	if (test_bit(FLOWSESS_COLLECTOR_ARMED, &t->collector_armed) ||
 	    test_and_set_bit(FLOWSESS_COLLECTOR_ARMED, &t->collector_armed))
 		return;

@@ -240,7 +240,6 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 	flowsess_stat_inc(fn, FLOWSESS_STAT_SESSIONS_CREATED);
 	if (pkt->tuple.protonum == IPPROTO_TCP && !pkt->tcp.th.syn)
 		flowsess_stat_inc(fn, FLOWSESS_STAT_SESSIONS_MIDSTREAM);
-	flowsess_event(fn, s, FLOWSESS_EVENT_NEW, FLOWSESS_REASON_NONE, false);
 	return NF_ACCEPT;
 }
 

@@ -98,8 +98,10 @@ struct flowsess_tcp_seg {
 
 /*
  * A session: one per 5-tuple, both directions. 128 bytes on a production
- * build (BUILD_BUG_ON in session.c). The locking and lifetime rules are at
- * the top of session.c; the first cache line is what a lookup reads.
+ * build (BUILD_BUG_ON in session.c), two cache lines: the first is what a
+ * chain walk compares, the second what a hit checks and writes (the
+ * deadline's fields). The locking and lifetime rules are at the top of
+ * session.c.
  */
 struct flowsess_session {
 	/*
@@ -117,7 +119,7 @@ struct flowsess_session {
 	spinlock_t lock;
 
 	ktime_t last_seen;		/* the packet path's clock, coarse */
-	ktime_t rst_deadline;		/* CLOSE after a RST: the end of grace */
+	ktime_t rst_seen;		/* CLOSE after a RST: when, precise clock */
 	u32 start;			/* boot time, in seconds */
 	int iif, oif;			/* the original direction's interfaces */
 	bool traffic_after_rst;

@@ -159,6 +159,8 @@ static int __net_init flowsess_net_init(struct net *net)
 	return 0;
 
 err_table:
+	/* Packets may be in the hook that did register. */
+	synchronize_net();
 	flowsess_net_teardown(fn);
 	return err;
 err_stats:

@@ -555,9 +555,9 @@ struct flowsess_dump_batch {
 };
 
 /*
- * NLM_F_DUMP_INTR, the standard way: a message is flagged when cb->seq
- * differs from the previous message's, and the dump stays at 2 once the
- * table was resized under it.
+ * NLM_F_DUMP_INTR: once the table was resized under the dump, every
+ * message from then on is flagged, and the NLMSG_DONE too (the standard
+ * way: cb->seq then differs from the 1 it started with).
  */
 static void flowsess_dump_check(struct netlink_callback *cb)
 {
@@ -586,10 +586,10 @@ static int flowsess_dump_emit(struct flowsess_session *s, void *arg)
 	flowsess_dump_check(cb);
 	hdr = genlmsg_put(batch->skb, NETLINK_CB(cb->skb).portid,
 			  cb->nlh->nlmsg_seq, &flowsess_genl_family,
-			  NLM_F_MULTI, FLOWSESS_CMD_GET_SESSIONS);
+			  NLM_F_MULTI | (d->walk.resized ? NLM_F_DUMP_INTR : 0),
+			  FLOWSESS_CMD_GET_SESSIONS);
 	if (!hdr)
 		return -EMSGSIZE;
-	genl_dump_check_consistent(cb, hdr);
 	if (flowsess_put_session(batch->skb, batch->fn, s, FLOWSESS_REASON_NONE,
 				 false)) {
 		genlmsg_cancel(batch->skb, hdr);
@@ -612,6 +612,9 @@ static int flowsess_dump_init(struct netlink_callback *cb,
 	d->filter = kzalloc(sizeof(*d->filter), GFP_KERNEL);
 	if (!d->filter)
 		return -ENOMEM;
+	/* A resize before the first message must flag the dump too. */
+	cb->seq = 1;
+	cb->prev_seq = 1;
 	err = flowsess_nl_parse_filter(flowsess_dumpit_attrs(cb)[FLOWSESS_A_FILTER],
 				       d->filter, cb->extack);
 	if (err) {
@@ -640,9 +643,7 @@ static int flowsess_nl_dump_sessions(struct sk_buff *skb,
 				     struct netlink_callback *cb)
 {
 	struct flowsess_net *fn = flowsess_pernet(sock_net(skb->sk));
-	struct flowsess_dump_batch batch = {
-		.skb = skb, .cb = cb, .fn = fn, .now = ktime_get_coarse(),
-	};
+	struct flowsess_dump_batch batch = { .skb = skb, .cb = cb, .fn = fn };
 	struct flowsess_dump *d = (void *)cb->ctx;
 	struct flowsess_table *t = &fn->table;
 	int err;
@@ -657,6 +658,7 @@ static int flowsess_nl_dump_sessions(struct sk_buff *skb,
 		unsigned char *mark = skb_tail_pointer(skb);
 		unsigned int before = skb->len;
 
+		batch.now = ktime_get_coarse();
 		rcu_read_lock();
 		err = flowsess_table_walk_bucket(t, &d->walk, flowsess_dump_emit,
 						 &batch);

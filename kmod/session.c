@@ -6,14 +6,14 @@
  * ------------------------------------------------------------
  * 1. Readers (the packet path, the collector, dumps, clear, aging) find
  *    sessions in the hash under rcu_read_lock() and take no lock to read
- *    the tuple, ->dead, ->last_seen, ->tcp_state, ->rst_deadline and the
+ *    the tuple, ->dead, ->last_seen, ->tcp_state, ->rst_seen and the
  *    interfaces. A session they hold stays in memory until they leave the
  *    read-side section. Dead sessions never match a lookup.
  * 2. The hash is an rhashtable (table.c): its own per-bucket locks order
- *    links and unlinks, and it resizes itself online. No flowsess lock is
- *    held while calling into it, except that nothing here sleeps.
+ *    links and unlinks, and it resizes itself online. Calls into it never
+ *    sleep; session->lock is held around one of them (rule 3).
  * 3. session->lock protects ->dead, ->reason, ->established, ->tcp_state,
- *    ->rst_deadline, ->traffic_after_rst and ->peer. Writers of the fields
+ *    ->rst_seen, ->traffic_after_rst and ->peer. Writers of the fields
  *    of rule 1 use WRITE_ONCE(). ->last_seen is written without the lock
  *    by the packet path. The lock nests inside nothing; only the hash's
  *    bucket locks nest inside it, when an insert links a session's second
@@ -31,8 +31,9 @@
  *    or an eviction. Its deadline is computed from the namespace's knobs
  *    at each check, so a changed timeout applies to every session at once.
  * 7. ->count counts the sessions that hold a place in the table: reserved
- *    before allocation, released when an unlinked session is freed (or an
- *    unused one given back). It never exceeds max-sessions.
+ *    before allocation, given back when a killed session's free is queued
+ *    (or an unused one is freed). It never exceeds max-sessions; memory
+ *    waiting for a grace period is not counted.
  * 8. ->unestablished counts the linked, live sessions whose ->established
  *    is false; both change together under session->lock, and the killer
  *    takes a dead session out of the count.
@@ -171,8 +172,9 @@ static void flowsess_session_free_rcu(struct rcu_head *head)
  * before the second is: the second is linked under session->lock, only if
  * @s is still live, so a killer either comes first (and the second entry
  * is never linked) or unlinks both. A session killed that way was created
- * all the same: 0. If the second entry cannot be linked, this is the
- * killer, without an event: @s was never announced.
+ * all the same: 0 (its end may then be reported without its start). If
+ * the second entry cannot be linked, this is the killer, without an event:
+ * @s was never announced. The creation is reported here, under the lock.
  *
  * Under rcu_read_lock(): @s may die as soon as it is linked, and the
  * caller may still read it until it leaves the read-side section.
@@ -193,20 +195,22 @@ int flowsess_session_insert(struct flowsess_table *t, struct flowsess_session *s
 		flowsess_session_free_unused(t, s);
 		return err;
 	}
-	if (!flowsess_tuple_self_inverse(&s->tuple)) {
-		spin_lock_bh(&s->lock);
-		if (!s->dead) {
-			err = flowsess_table_link(t, s, !first);
-			if (err)
-				flowsess_session_kill_locked(t, s, FLOWSESS_REASON_NONE);
-		}
-		spin_unlock_bh(&s->lock);
-		if (err) {
-			flowsess_table_unlink(t, s, first);
-			call_rcu(&s->rcu, flowsess_session_free_rcu);
-			flowsess_session_unreserve(t);
-			return err;
-		}
+	spin_lock_bh(&s->lock);
+	if (!s->dead && !flowsess_tuple_self_inverse(&s->tuple)) {
+		err = flowsess_table_link(t, s, !first);
+		if (err)
+			flowsess_session_kill_locked(t, s, FLOWSESS_REASON_NONE);
+	}
+	/* Under the lock a killer takes: NEW always comes before DEL. */
+	if (!s->dead)
+		flowsess_event(flowsess_table_net(t), s, FLOWSESS_EVENT_NEW,
+			       FLOWSESS_REASON_NONE, false);
+	spin_unlock_bh(&s->lock);
+	if (err) {
+		flowsess_table_unlink(t, s, first);
+		call_rcu(&s->rcu, flowsess_session_free_rcu);
+		flowsess_session_unreserve(t);
+		return err;
 	}
 	flowsess_collector_kick(t);
 	flowsess_aging_inserted(t);
@@ -301,10 +305,10 @@ static ktime_t flowsess_session_timeout(const struct flowsess_config *cfg,
 ktime_t flowsess_session_deadline(const struct flowsess_config *cfg,
 				  const struct flowsess_session *s)
 {
-	ktime_t rst_deadline = READ_ONCE(s->rst_deadline);
+	ktime_t rst_seen = READ_ONCE(s->rst_seen);
 
-	if (rst_deadline)
-		return rst_deadline;
+	if (rst_seen)
+		return ktime_add(rst_seen, flowsess_ms(READ_ONCE(cfg->rst_grace_ms)));
 	return ktime_add(READ_ONCE(s->last_seen), flowsess_session_timeout(cfg, s));
 }
 
@@ -315,16 +319,14 @@ ktime_t flowsess_session_deadline(const struct flowsess_config *cfg,
 bool flowsess_session_expired(const struct flowsess_config *cfg,
 			      const struct flowsess_session *s, ktime_t now)
 {
-	ktime_t rst_deadline = READ_ONCE(s->rst_deadline);
-
-	if (rst_deadline)
-		return ktime_compare(ktime_get(), rst_deadline) >= 0;
+	if (READ_ONCE(s->rst_seen))
+		return ktime_compare(ktime_get(), flowsess_session_deadline(cfg, s)) >= 0;
 	return ktime_compare(now, flowsess_session_deadline(cfg, s)) >= 0;
 }
 
 static enum flowsess_reason flowsess_expiry_reason(const struct flowsess_session *s)
 {
-	if (s->rst_deadline)
+	if (s->rst_seen)
 		return FLOWSESS_REASON_RST_TIMER;
 	switch (s->tcp_state) {
 	case FLOWSESS_TCP_FIN_WAIT:

@@ -154,17 +154,18 @@ static void flowsess_tcp_closed(struct flowsess_net *fn, struct flowsess_session
 				bool rst)
 {
 	const struct flowsess_config *cfg = &fn->cfg;
-	ktime_t deadline;
 
 	flowsess_session_set_established(&fn->table, s, false);
 	if (!rst || READ_ONCE(cfg->time_wait_state) != FLOWSESS_TIME_WAIT_OFF) {
 		flowsess_tcp_set_state(s, FLOWSESS_TCP_TIME_WAIT);
 		return;
 	}
-	/* The precise clock: the grace delay is a promise in milliseconds. */
-	deadline = ktime_add(ktime_get(), flowsess_ms(READ_ONCE(cfg->rst_grace_ms)));
+	/*
+	 * The precise clock: the grace delay is a promise in milliseconds. It
+	 * is added when the deadline is checked, so a changed delay applies.
+	 */
 	WRITE_ONCE(s->tcp_state, FLOWSESS_TCP_CLOSE);
-	WRITE_ONCE(s->rst_deadline, deadline);
+	WRITE_ONCE(s->rst_seen, ktime_get());
 }
 
 /*
@@ -181,7 +182,7 @@ static void flowsess_tcp_doomed(struct flowsess_net *fn, struct flowsess_session
 
 	if (ev == FLOWSESS_TCP_EV_SYN && dir == FLOWSESS_DIR_ORIGINAL &&
 	    READ_ONCE(fn->cfg.syn_reopen)) {
-		WRITE_ONCE(s->rst_deadline, 0);
+		WRITE_ONCE(s->rst_seen, 0);
 		s->traffic_after_rst = false;
 		flowsess_tcp_set_state(s, FLOWSESS_TCP_SYN_SENT);
 		flowsess_tcp_window_init(s, seg);
@@ -263,7 +264,8 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 	u8 next;
 
 	spin_lock_bh(&s->lock);
-	if (s->dead) {
+	/* It may have expired while this waited for the lock: then it is gone. */
+	if (s->dead || flowsess_session_expired(cfg, s, now)) {
 		action = FLOWSESS_TCP_GONE;
 		goto out;
 	}

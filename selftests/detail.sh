@@ -12,12 +12,12 @@ json_field() {
 		grep -o "\"$2\":[0-9]*" | head -n 1 | cut -d: -f2
 }
 ifindex() { in_ns router cat "/sys/class/net/$1/ifindex"; }
+knob() { in_ns router flowsess show | awk -v k="$1" '$1 == k { print $2 }'; }
 
 plan 12
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
-check "accounting is off by default" \
-	sh -c "in_ns router flowsess show | grep -q '^accounting  *off$'"
+check "accounting is off by default" [ "$(knob accounting)" = off ]
 in_ns router flowsess set icmp-timeout 3600 udp-timeout 3600
 
 in_ns client ping -q -c 1 -W 2 "$SERVER4" >/dev/null
@@ -29,7 +29,7 @@ check_num "... and went out by r1" "$(json_field icmp oif)" -eq "$(ifindex r1)"
 in_ns router flowsess clear >/dev/null
 
 in_ns router flowsess set accounting on
-check "accounting on" sh -c "in_ns router flowsess show | grep -q '^accounting  *on$'"
+check "accounting on" [ "$(knob accounting)" = on ]
 # Three pings of 56 bytes of data: 84-byte IPv4 packets each way.
 in_ns client ping -q -c 3 -i 0.3 -W 2 "$SERVER4" >/dev/null
 check_num "3 packets out" "$(json_field icmp packets_orig)" -eq 3

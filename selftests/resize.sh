@@ -10,7 +10,7 @@
 . ./lib.sh
 
 flood=$(stress 200000 50000)
-plan 8
+plan 9
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 in_ns router flowsess set max-sessions 100

@@ -1,12 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# A namespace at scale: 1 000 000 UDP sessions (100 000 on the debug
+# A namespace at scale: 1 000 000 UDP sessions (20 000 on the debug
 # kernel), every one of them in a dump, aged out by the collector with no
 # packet to help, then filled again and cleared; each time the memory comes
 # back to where it started. The hash resizes itself all the way up and down.
 . ./lib.sh
 
-n=$(stress 1000000 100000)
+n=$(stress 1000000 20000)
 ndport=10000 nsport=$((n / 10000))
 
 # mem_kib: slab and vmalloc in use, KiB (the hash's bucket arrays are
@@ -28,10 +28,16 @@ fill() {
 	echo "# $(active) sessions after 3 tries"
 	return 1
 }
-# settled KIB: memory back within 16 MiB of KIB, once RCU freed the rest.
-settled() { [ "$(mem_kib)" -le $(($1 + 16384)) ]; }
+# settled KIB: memory back within 16 MiB of KIB, once RCU freed the rest;
+# and, on the stock kernel, the session objects too (within what the CPUs'
+# slab caches keep; the debug kernel's KASAN holds freed objects in its
+# quarantine).
+settled() {
+	[ "$(mem_kib)" -le $(($1 + 16384)) ] &&
+		{ [ "$(stress stock debug)" = debug ] || [ "$(slab_objs)" -le 1024 ]; }
+}
 
-plan 12
+plan 13
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 in_ns router flowsess set max-sessions $n udp-timeout 3600s
@@ -42,23 +48,41 @@ start=$(date +%s)
 check "$n UDP sessions" fill 10000
 echo "# filled in $(($(date +%s) - start)) s; $(slab_objs) session objects, $(mem_kib) KiB"
 check_num "... each a slab object" "$(slab_objs)" -ge $n
-listed=$(in_ns router flowsess sessions proto udp | grep -c '^udp ')
-check_num "a dump lists all $n" "$listed" -eq $n
+# A dump the hash's resizing overtook is flagged and taken again by the
+# tool; right after the fill the hash may still be growing (on the slow
+# debug kernel for long enough that every try of the tool is overtaken).
+dumped() {
+	listed=$(in_ns router flowsess sessions proto udp | grep -c '^udp ')
+	[ "$listed" -eq $n ]
+}
+check "a dump lists all $n" wait_for 120 dumped
+echo "# listed $listed"
 
 # Age out: the knob applies to every session at once, and with no packet
-# coming the collector must find them all. It kills at most 256 sessions a
-# run, a millisecond apart: a mass expiry of a million sessions takes two
-# minutes under the emulated VM (docs/design.md).
+# coming the collector must find them all; but not the 10 flows that keep
+# talking meanwhile (a datagram each every 0.3 s, timeout 3 s). The
+# collector kills at most 256 sessions a run, a millisecond apart: a mass
+# expiry of a million takes minutes under the emulated VM.
+rm -f /tmp/keep.stop
+while [ ! -e /tmp/keep.stop ]; do
+	in_ns client udpflood "$SERVER4" 60000 1 1 10 >/dev/null
+	sleep 0.3
+done &
+keep=$!
+wait_for 10 [ "$(active)" -ge $((n + 10)) ]
 start=$(date +%s)
-in_ns router flowsess set udp-timeout 1s
-check "the collector ages them all out, with no packet to help" wait_for 400 [ "$(active)" -eq 0 ]
+in_ns router flowsess set udp-timeout 3s
+check "the collector ages them all out, with no packet to help" wait_for 400 [ "$(active)" -le 10 ]
 took=$(($(date +%s) - start))
+kept=$(in_ns router flowsess sessions proto udp sport 60000 | grep -c '^udp ')
+touch /tmp/keep.stop
+wait $keep
+in_ns router flowsess clear sport 60000 >/dev/null
 echo "# aged out in $took s"
-check_num "... not before the timeout" $took -ge 1
-check_num "... every one counted as idle" "$(flowsess_stat router invalidated_idle)" -ge $n
+check_num "... but not the 10 flows that kept talking" "$kept" -eq 10
+check_num "... every other one counted as idle" "$(flowsess_stat router invalidated_idle)" -ge $n
 check "... and the memory came back" wait_for 30 settled "$mem0"
 echo "# after: $(mem_kib) KiB, $(slab_objs) session objects"
-
 in_ns router flowsess set udp-timeout 3600s
 check "filled again" fill 20000
 cleared=$(in_ns router flowsess clear)

@@ -90,7 +90,7 @@ static void collect_rst(struct kunit *test, bool traffic)
 	rcu_read_lock();	/* the collector may free it from now on */
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, FLOWSESS_DIR_REPLY, &rst,
 						 ktime_get_coarse()), FLOWSESS_TCP_PASS);
-	deadline = s->rst_deadline;
+	deadline = s->rst_seen ? flowsess_session_deadline(&fn->cfg, s) : 0;
 	if (traffic)
 		KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, FLOWSESS_DIR_ORIGINAL, &syn,
 							 ktime_get_coarse()), FLOWSESS_TCP_PASS);

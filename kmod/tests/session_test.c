@@ -228,6 +228,8 @@ static void rst_deadline(struct kunit *test, bool traffic)
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 12340, 1234);
 	s = flowsess_test_insert(test, fn, &t);
 	KUNIT_ASSERT_NOT_NULL(test, s);
+	/* The insert reported it, once. */
+	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_NEW], 1U);
 	before = ktime_get();
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &rst, ktime_get_coarse()),
 			FLOWSESS_TCP_PASS);
@@ -236,9 +238,15 @@ static void rst_deadline(struct kunit *test, bool traffic)
 	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_STATE], 1U);
 
 	/* The deadline is the precise clock's, plus the grace delay. */
-	KUNIT_EXPECT_GE(test, ktime_ms_delta(s->rst_deadline, before), 60000);
-	KUNIT_EXPECT_LE(test, ktime_ms_delta(s->rst_deadline, after), 60000);
-	KUNIT_EXPECT_EQ(test, flowsess_session_deadline(&fn->cfg, s), s->rst_deadline);
+	KUNIT_EXPECT_GE(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s), before), 60000);
+	KUNIT_EXPECT_LE(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s), after), 60000);
+	KUNIT_EXPECT_EQ(test, flowsess_session_deadline(&fn->cfg, s),
+			ktime_add_ms(s->rst_seen, fn->cfg.rst_grace_ms));
+	/* A changed grace delay applies to a session in it already. */
+	WRITE_ONCE(fn->cfg.rst_grace_ms, 30000);
+	KUNIT_EXPECT_EQ(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s),
+					     s->rst_seen), 30000);
+	WRITE_ONCE(fn->cfg.rst_grace_ms, 60000);
 	/* Not the idle timeout: no "now", however late, ends it before. */
 	KUNIT_EXPECT_FALSE(test, flowsess_session_expired(&fn->cfg, s,
 							  ktime_add_ms(s->last_seen, 36000000)));
@@ -252,7 +260,7 @@ static void rst_deadline(struct kunit *test, bool traffic)
 
 	/* Bring the deadline to now: the grace period is over. */
 	spin_lock_bh(&s->lock);
-	WRITE_ONCE(s->rst_deadline, ktime_get());
+	WRITE_ONCE(s->rst_seen, ktime_sub_ms(ktime_get(), fn->cfg.rst_grace_ms));
 	spin_unlock_bh(&s->lock);
 	rcu_read_lock();
 	KUNIT_EXPECT_TRUE(test, flowsess_session_expired(&fn->cfg, s, s->last_seen));

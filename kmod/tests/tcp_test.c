@@ -165,10 +165,11 @@ static void flowsess_test_tcp_rst_grace(struct kunit *test)
 	before = ktime_get();
 	KUNIT_EXPECT_EQ(test, track(fn, s, R, "RA", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
-	KUNIT_EXPECT_GE(test, ktime_ms_delta(s->rst_deadline, before), 60000);
-	KUNIT_EXPECT_LE(test, ktime_ms_delta(s->rst_deadline, ktime_get()), 60000);
+	KUNIT_EXPECT_GE(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s), before), 60000);
+	KUNIT_EXPECT_LE(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s), ktime_get()), 60000);
 	/* It ends at the RST deadline, not at the idle timeout. */
-	KUNIT_EXPECT_EQ(test, flowsess_session_deadline(&fn->cfg, s), s->rst_deadline);
+	KUNIT_EXPECT_EQ(test, flowsess_session_deadline(&fn->cfg, s),
+			ktime_add_ms(s->rst_seen, fn->cfg.rst_grace_ms));
 	KUNIT_EXPECT_FALSE(test, s->established);
 	KUNIT_EXPECT_FALSE(test, s->traffic_after_rst);
 
@@ -198,7 +199,7 @@ static void flowsess_test_tcp_rst_invalidate(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(s->dead));
 	KUNIT_EXPECT_EQ(test, s->reason, FLOWSESS_REASON_RST);
 	KUNIT_EXPECT_NE(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
-	KUNIT_EXPECT_EQ(test, s->rst_deadline, 0);
+	KUNIT_EXPECT_EQ(test, s->rst_seen, 0);
 	/* After invalidation the session is gone for every segment. */
 	KUNIT_EXPECT_EQ(test, track(fn, s, O, "S", 0), FLOWSESS_TCP_GONE);
 	rcu_read_unlock();
@@ -413,7 +414,7 @@ static void tcp_close_with(struct kunit *test, u8 time_wait, bool rst,
 	if (want_state == FLOWSESS_TCP_TIME_WAIT)
 		KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s), (s64)want_ms);
 	else
-		KUNIT_EXPECT_EQ(test, ktime_ms_delta(s->rst_deadline, before) / 100,
+		KUNIT_EXPECT_EQ(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s), before) / 100,
 				(s64)want_ms / 100);
 	/* It ends no later than that. */
 	KUNIT_EXPECT_LE(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s), before),
@@ -459,7 +460,7 @@ static void tcp_syn_on_doomed(struct kunit *test, bool syn_reopen)
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_EXPECT_EQ(test, track(fn, s, R, "RA", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
-	KUNIT_EXPECT_NE(test, s->rst_deadline, 0);
+	KUNIT_EXPECT_NE(test, s->rst_seen, 0);
 	/* The server may not reopen it: only the client's SYN. */
 	KUNIT_EXPECT_EQ(test, track(fn, s, R, "S", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
@@ -468,7 +469,7 @@ static void tcp_syn_on_doomed(struct kunit *test, bool syn_reopen)
 	KUNIT_EXPECT_EQ(test, track(fn, s, O, "S", 0), FLOWSESS_TCP_PASS);
 	if (syn_reopen) {
 		KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_SYN_SENT);
-		KUNIT_EXPECT_EQ(test, s->rst_deadline, 0);
+		KUNIT_EXPECT_EQ(test, s->rst_seen, 0);
 		KUNIT_EXPECT_FALSE(test, s->traffic_after_rst);
 		KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SYN_REOPENS), 1ULL);
 		/* ... and the handshake establishes it again. */

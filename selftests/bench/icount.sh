@@ -10,8 +10,8 @@
 #   conntrack  nf_conntrack, an nftables forward chain whose first rule is
 #              ct state established,related accept
 #   flowsess   the module as it ships
-# Both tables get the same hash size (flowsess's default, BUCKETS), so the
-# same load factor at any number of sessions, and the same limit.
+# flowsess's hash sizes itself; conntrack's is BUCKETS (flowsess's fixed
+# size before it did), and both get the same limit.
 #
 # Parts (PARTS, default all): forward, sessions, lookup. Each figure is
 # measured REPS times; the host reports the spread. Prints

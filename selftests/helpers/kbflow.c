@@ -8,7 +8,8 @@
  *   kbflow client SRCPORT ADDR PORT SYNCDIR
  *	connects from SRCPORT (refused: nobody listens yet), retries from
  *	the same port 500 ms after the refusal, then sends one message every
- *	100 ms for 5 s and waits up to 400 ms for each echo.
+ *	100 ms (KBFLOW_INTERVAL_MS, to time the stall closer) for 5 s and
+ *	waits up to 400 ms for each echo.
  *
  * The client prints key=value lines: refused, connected, sent, echoed and
  * stall_ms, the time from the refusal to the first message that was not
@@ -20,7 +21,7 @@
 #include "common.h"
 
 #define RETRY_AFTER_MS	500
-#define INTERVAL_MS	100
+#define INTERVAL_MS	100	/* the SCENARIO's client */
 #define RUN_MS		5000
 #define ECHO_WAIT_MS	400
 
@@ -93,8 +94,13 @@ static int client(char **argv)
 {
 	struct sockaddr_storage dst;
 	socklen_t len = sockaddr_parse(argv[1], argv[2], &dst);
+	const char *interval_env = getenv("KBFLOW_INTERVAL_MS");
+	int interval = interval_env ? atoi(interval_env) : INTERVAL_MS;
 	int sent = 0, echoed = 0, refused, s;
 	long long t_rst, next, stall = -1;
+
+	if (interval <= 0)
+		interval = INTERVAL_MS;
 
 	alarm(20);
 	s = client_socket(dst.ss_family, argv[0]);
@@ -114,7 +120,7 @@ static int client(char **argv)
 	}
 	printf("connected=1\nconnect_ms=%lld\n", now_ms() - t_rst);
 
-	for (next = now_ms(); next < t_rst + RETRY_AFTER_MS + RUN_MS; next += INTERVAL_MS) {
+	for (next = now_ms(); next < t_rst + RETRY_AFTER_MS + RUN_MS; next += interval) {
 		int r;
 
 		sleep_until_ms(next);
