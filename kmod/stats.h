@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-CPU counters of a namespace (stats.c). flowsess_stat_inc() and
+ * flowsess_stat_add() are in internal.h, with the namespace's state.
+ */
+#ifndef _FLOWSESS_STATS_H
+#define _FLOWSESS_STATS_H
+
+#include <linux/u64_stats_sync.h>
+
+#include "uapi/flowsess.h"
+
+struct flowsess_net;
+
+struct flowsess_pcpu_stats {
+	u64_stats_t cnt[__FLOWSESS_STAT_MAX];
+	struct u64_stats_sync syncp;
+};
+
+/* stats.c */
+int flowsess_stats_init(struct flowsess_net *fn);
+void flowsess_stats_free(struct flowsess_net *fn);
+void flowsess_stats_read(const struct flowsess_net *fn,
+			 u64 sum[__FLOWSESS_STAT_MAX]);
+
+#endif /* _FLOWSESS_STATS_H */

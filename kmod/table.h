@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The session table of a namespace: the hash (table.c), its expiry
+ * collector (collect.c) and its aging under pressure (aging.c).
+ */
+#ifndef _FLOWSESS_TABLE_H
+#define _FLOWSESS_TABLE_H
+
+#include <linux/hrtimer.h>
+#include <linux/rhashtable.h>
+#include <linux/workqueue.h>
+
+#include "session.h"
+
+struct flowsess_table {
+	struct rhashtable hash;
+	/* Written on every insert and removal: away from the lookup's line. */
+	atomic_t count ____cacheline_aligned_in_smp; /* reserved + linked */
+	atomic_t unestablished;		/* linked sessions, !->established */
+	/* aging.c */
+	unsigned int evict_hand;
+	unsigned long evict_retry;
+	bool under_pressure;
+	bool stopping;			/* teardown: no more aging or collection */
+	struct delayed_work aging_work;
+	/* collect.c */
+	struct hrtimer collector;
+	unsigned long collector_armed;	/* bit 0: queued or running */
+	unsigned int collect_bucket;
+	unsigned int collect_bucket_count; /* of the table last swept */
+};
+
+/* table.c: the hash. The rules are at the top of session.c. */
+int flowsess_table_init(struct flowsess_table *t);
+void flowsess_table_destroy(struct flowsess_table *t);
+struct flowsess_session *flowsess_table_lookup(struct flowsess_table *t,
+					       const struct flowsess_tuple *tuple,
+					       enum flowsess_dir *dir);
+int flowsess_table_link(struct flowsess_table *t, struct flowsess_session *s,
+			enum flowsess_dir dir);
+void flowsess_table_unlink(struct flowsess_table *t, struct flowsess_session *s,
+			   enum flowsess_dir dir);
+enum flowsess_dir flowsess_table_first_dir(const struct flowsess_session *s);
+bool flowsess_tuple_self_inverse(const struct flowsess_tuple *t);
+void flowsess_tuple_invert(struct flowsess_tuple *dst,
+			   const struct flowsess_tuple *src);
+bool flowsess_tuple_equal(const struct flowsess_tuple *a,
+			  const struct flowsess_tuple *b);
+
+/*
+ * A walk over the table's buckets, a few at a time, that knows when the
+ * table was resized under it (sessions may then have been missed or seen
+ * twice). Zero it to start.
+ */
+struct flowsess_walk {
+	unsigned int bucket;		/* the next bucket to visit */
+	unsigned int size;		/* of the table being walked, or 0 */
+	u32 table_id;			/* which table that is */
+	bool resized;			/* since the walk started */
+};
+
+typedef int (*flowsess_walk_fn)(struct flowsess_session *s, void *arg);
+int flowsess_table_walk_bucket(struct flowsess_table *t, struct flowsess_walk *w,
+			       flowsess_walk_fn fn, void *arg);
+bool flowsess_table_walk(struct flowsess_table *t, struct flowsess_walk *w,
+			 unsigned int buckets, flowsess_walk_fn fn, void *arg);
+unsigned int flowsess_table_buckets(struct flowsess_table *t);
+
+/* collect.c: expiry collection, one hrtimer per namespace. */
+void flowsess_collector_init(struct flowsess_table *t);
+void flowsess_collector_kick(struct flowsess_table *t);
+void flowsess_collector_stop(struct flowsess_table *t);
+
+/* aging.c: eviction and early ageout under pressure. */
+void flowsess_aging_init(struct flowsess_table *t);
+void flowsess_aging_stop(struct flowsess_table *t);
+void flowsess_aging_inserted(struct flowsess_table *t);
+bool flowsess_evict_one(struct flowsess_table *t, ktime_t now);
+
+#endif /* _FLOWSESS_TABLE_H */
