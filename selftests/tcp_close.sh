@@ -5,7 +5,7 @@
 # after tcp-initial-timeout when the handshake never completes.
 . ./lib.sh
 
-plan 22
+plan 24
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 stat() { flowsess_stat router "$1"; }
@@ -37,6 +37,13 @@ check "TIME_WAIT lasts as set" wait_for 2 is_state 44001 time-wait
 check_num "... its timer due in 8 s" "$(expires_ms 44001)" -ge 4000
 sleep 3
 check "... and still there after 3 s" is_state 44001 time-wait
+# SYN|FIN means nothing in TCP: unlike a SYN, it opens nothing on a
+# TIME_WAIT session; it is dropped, and the session stays.
+drops=$(stat drop_tcp_state)
+in_ns client rawtcp "$CLIENT4" "$SERVER4" 44001 7000 SF
+check_num "a SYN|FIN on it is dropped as invalid" "$(stat drop_tcp_state)" -eq $((drops + 1))
+check "... and reopens nothing" \
+	[ "$(stat invalidated_reopen)" = 0 -a "$(state 44001)" = time-wait ]
 check "... gone in time" wait_for 8 gone 44001
 
 check "time-wait-state session-ageout, tcp-timeout 90" \

@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # UDP and ICMP echo sessions pass traffic both ways and age out after their
-# idle timeout; an echo reply with no session is dropped.
+# idle timeout, also when it changes after they were made; an echo reply
+# with no session is dropped.
 . ./lib.sh
 
-plan 11
+plan 14
 check "the module loads" flowsess_load
 flowsess_param udp_timeout_ms 1500
 flowsess_param icmp_timeout_ms 1500
@@ -39,6 +40,18 @@ check_num "... invalidated as idle" "$(stat invalidated_idle)" -eq 4
 check "a ping from the server side works too" \
 	in_ns server ping -q -c 2 -i 0.2 -W 2 "$CLIENT4"
 check_num "... with a session of its own" "$(stat sessions_created)" -eq 5
+
+# A changed timeout applies to the sessions there are: one made under a
+# timeout of an hour goes within seconds of the knob's change to 1 s.
+wait_for "$(stress 5 15)" no_sessions
+in_ns router flowsess set udp-timeout 3600s icmp-timeout 3600s
+in_ns client ping -q -c 1 -W 2 "$SERVER4" >/dev/null
+in_ns client udpecho client "$SERVER4" 5353 1 >/dev/null
+check_num "two sessions under a timeout of an hour" "$(stat sessions_active)" -eq 2
+sleep 2
+check_num "... still there 2 s later" "$(stat sessions_active)" -eq 2
+in_ns router flowsess set udp-timeout 1s icmp-timeout 1s
+check "a changed timeout ages them out at once" wait_for "$(stress 5 15)" no_sessions
 
 kill "$pid4" "$pid6" 2>/dev/null
 wait
