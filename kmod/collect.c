@@ -11,9 +11,10 @@
  * a big one in at most FLOWSESS_COLLECT_PERIOD_MAX, so its runs stay small
  * and no more than FLOWSESS_COLLECT_RUNS_MAX a second: wake-ups do not grow
  * with the number of sessions. A run stops after the bucket in which it
- * killed its FLOWSESS_COLLECT_BUDGET-th session; when a mass expiry (a SYN flood ageing out) fills it, the next
- * run comes FLOWSESS_COLLECT_BUSY later, so the work is spread over many
- * short softirq runs. With no session in the table the timer stops; the
+ * killed its FLOWSESS_COLLECT_BUDGET-th session; when a mass expiry (a
+ * SYN flood ageing out) fills that budget, the next run comes
+ * FLOWSESS_COLLECT_BUSY later, so the work is spread over many short
+ * softirq runs. With no session in the table the timer stops; the
  * next insert starts it.
  *
  * Lifetime: the timer is cancelled, and ->stopping keeps a run from

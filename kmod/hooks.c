@@ -228,6 +228,8 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 	s->oif = state->out ? state->out->ifindex : 0;
 	if (pkt->tuple.protonum == IPPROTO_TCP)
 		flowsess_tcp_session_init(fn, s, &pkt->tcp);
+	/* Its first packet, counted before SESSION_NEW reports it. */
+	flowsess_session_account(s, FLOWSESS_DIR_ORIGINAL, pkt->len);
 
 	err = flowsess_session_insert(&fn->table, s);
 	if (err) {
@@ -236,7 +238,6 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NOMEM);
 		return NF_DROP;
 	}
-	flowsess_session_account(s, FLOWSESS_DIR_ORIGINAL, pkt->len);
 	flowsess_stat_inc(fn, FLOWSESS_STAT_SESSIONS_CREATED);
 	if (pkt->tuple.protonum == IPPROTO_TCP && !pkt->tcp.th.syn)
 		flowsess_stat_inc(fn, FLOWSESS_STAT_SESSIONS_MIDSTREAM);

@@ -15,9 +15,10 @@
  * 3. session->lock protects ->dead, ->reason, ->established, ->tcp_state,
  *    ->rst_seen, ->traffic_after_rst and ->peer. Writers of the fields
  *    of rule 1 use WRITE_ONCE(). ->last_seen is written without the lock
- *    by the packet path. The lock nests inside nothing; only the hash's
- *    bucket locks nest inside it, when an insert links a session's second
- *    entry (flowsess_session_insert()).
+ *    by the packet path. The lock nests inside nothing. Inside it: the
+ *    hash's bucket locks, when an insert links a session's second entry,
+ *    and the listeners of SESSION_NEW (flowsess_session_insert()), which
+ *    must not take it.
  * 4. A session dies once: whoever sets ->dead under session->lock (the
  *    killer) unlinks it, counts the reason, reports the event and frees it
  *    after an RCU grace period, in that order (flowsess_session_killed()).

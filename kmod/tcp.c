@@ -176,12 +176,15 @@ static void flowsess_tcp_closed(struct flowsess_net *fn, struct flowsess_session
  * the session ages by its idle timeout again.
  */
 static void flowsess_tcp_doomed(struct flowsess_net *fn, struct flowsess_session *s,
-				enum flowsess_dir dir, const struct flowsess_tcp_seg *seg)
+				enum flowsess_dir dir, const struct flowsess_tcp_seg *seg,
+				ktime_t now)
 {
 	enum flowsess_tcp_event ev = flowsess_tcp_event(&seg->th);
 
 	if (ev == FLOWSESS_TCP_EV_SYN && dir == FLOWSESS_DIR_ORIGINAL &&
 	    READ_ONCE(fn->cfg.syn_reopen)) {
+		/* Its idle time starts now, not at the last packet before. */
+		WRITE_ONCE(s->last_seen, now);
 		WRITE_ONCE(s->rst_seen, 0);
 		s->traffic_after_rst = false;
 		flowsess_tcp_set_state(s, FLOWSESS_TCP_SYN_SENT);
@@ -270,7 +273,7 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 		goto out;
 	}
 	if (s->tcp_state == FLOWSESS_TCP_CLOSE) {
-		flowsess_tcp_doomed(fn, s, dir, seg);
+		flowsess_tcp_doomed(fn, s, dir, seg, now);
 		changed = s->tcp_state != FLOWSESS_TCP_CLOSE;
 		goto out;
 	}

@@ -43,11 +43,15 @@ kb_case() {
 	if [ "$policy" = default ]; then
 		# The session expires 2000 ms after the router saw the RST,
 		# checked on every packet; a message leaves every 10 ms, so the
-		# first lost one leaves within 50 ms of that, either side (the
-		# client timed the RST a hop after the router).
-		check_num "$name: the exchange stalls no earlier than 1.95 s after the RST" \
-			"$(kv stall_ms "$out")" -ge 1950
-		check_num "$name: ... and no later than 2.05 s" "$(kv stall_ms "$out")" -le 2050
+		# first lost one leaves within 50 ms of that: early by what the
+		# RST took to reach the client and a message the router, late
+		# by at most the interval. The debug kernel's hops are slower
+		# (KASAN, lockdep): 100 ms there.
+		margin=$(stress 50 100)
+		check_num "$name: the exchange stalls no earlier than $margin ms before 2 s after the RST" \
+			"$(kv stall_ms "$out")" -ge $((2000 - margin))
+		check_num "$name: ... and no later than $margin ms after" \
+			"$(kv stall_ms "$out")" -le $((2000 + margin))
 		check_num "$name: the router dropped segments with no session" \
 			"$(flowsess_stat router drop_no_session)" -ge 1
 		check_num "$name: the router counted one live kill" \

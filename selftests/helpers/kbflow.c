@@ -121,9 +121,11 @@ static int client(char **argv)
 	printf("connected=1\nconnect_ms=%lld\n", now_ms() - t_rst);
 
 	for (next = now_ms(); next < t_rst + RETRY_AFTER_MS + RUN_MS; next += interval) {
+		long long sent_at;
 		int r;
 
 		sleep_until_ms(next);
+		sent_at = now_ms();
 		r = echo_once(s, sent, ECHO_WAIT_MS);
 		if (r < 0)
 			break;
@@ -132,7 +134,7 @@ static int client(char **argv)
 			echoed++;
 			continue;
 		}
-		stall = next - t_rst;
+		stall = sent_at - t_rst;
 		break;
 	}
 	printf("sent=%d\nechoed=%d\nstall_ms=%lld\n", sent, echoed, stall);
