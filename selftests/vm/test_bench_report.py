@@ -82,7 +82,9 @@ with tempfile.TemporaryDirectory() as d:
           any(line.startswith("| hook instructions per packet, UDP, 10 000 flows")
               and line.endswith("| yes |") for line in lines))
     check("bytes per session: the object plus its share of the hash at 1 M",
-          "| 256.3 | <= 128 | **no** |" in text)
+          "| 256 B | 262,144 B | 256.3 B |" in text)
+    check("the memory goal judges the slab object",
+          "| slab object per session, flowsess (bytes) | 256 | <= 128 | **no** |" in lines)
     check("UDP throughput: 10^9 / instructions per packet, c / a 0.91 a miss",
           "| UDP, 64-byte frames, 10 000 flows: flowsess / no hook | 0.91 | >= 0.95 | **no** |"
           in lines)
@@ -98,7 +100,7 @@ with tempfile.TemporaryDirectory() as d:
           any(line.startswith("| (c) flowsess | 256 B | 262,144 B | 256.3 B | 1.2 MiB |")
               for line in lines))
     check("a figure the logs lack is shown as missing, its target unjudged",
-          "| bytes per session, flowsess | 256.3 | <= 128 | **no** |" in lines
+          "| slab object per session, flowsess (bytes) | 256 | <= 128 | **no** |" in lines
           and "| flowsess's wake-ups per second, 1 M idle sessions | - | <= 100 | - |" in lines)
     check("the wall-clock section is there when a wall-clock log is",
           "## Wall clock: QEMU TCG, 2 vCPUs" in text)
