@@ -62,9 +62,9 @@ echo "# listed $listed"
 # Age out: the knob applies to every session at once, and with no packet
 # coming the collector must find them all; but not the 10 flows that keep
 # talking meanwhile (a datagram each every second, timeout 5 s). The
-# collector kills at most 256 sessions a run, a millisecond apart: a mass
-# expiry of a million takes minutes under the emulated VM, so the test
-# looks every 2 s, not to steal its CPU.
+# collector kills at most 256 sessions a run, a millisecond apart, so a
+# mass expiry is spread over many runs; the test looks every 2 s, not to
+# steal their CPU.
 rm -f /tmp/keep.stop
 while [ ! -e /tmp/keep.stop ]; do
 	in_ns client udpflood "$SERVER4" 60000 1 1 10 >/dev/null
