@@ -30,12 +30,14 @@ in_ns client tcpecho client "$SERVER4" 7000 600 45000 >/dev/null &
 tcp_pid=$!
 tcp_alive() { in_ns router flowsess sessions sport 45000 state established | grep -q '^tcp '; }
 wait_for 5 tcp_alive
-# answered PORT: 20 UDP flows to PORT that got an answer, so established;
-# prints how many did.
+# answered PORT: 20 UDP flows to PORT, from client ports 46000 to 46019
+# (chosen, so that no two are one tuple), that got an answer, so
+# established; prints how many did.
 answered() {
 	local i=0 ok=0
 	while [ $i -lt 20 ]; do
-		in_ns client udpecho client "$SERVER4" "$1" 1 >/dev/null && ok=$((ok + 1))
+		in_ns client udpecho client "$SERVER4" "$1" 1 $((46000 + i)) >/dev/null &&
+			ok=$((ok + 1))
 		i=$((i + 1))
 	done
 	echo $ok

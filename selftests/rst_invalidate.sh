@@ -45,9 +45,9 @@ kb_case() {
 		# checked on every packet; a message leaves every 10 ms, so the
 		# first lost one leaves within 50 ms of that: early by what the
 		# RST took to reach the client and a message the router, late
-		# by at most the interval. The debug kernel's hops are slower
-		# (KASAN, lockdep): 100 ms there.
-		margin=$(stress 50 100)
+		# by at most the interval (measured: 3 ms off on the stock and
+		# the debug kernel alike).
+		margin=50
 		check_num "$name: the exchange stalls no earlier than $margin ms before 2 s after the RST" \
 			"$(kv stall_ms "$out")" -ge $((2000 - margin))
 		check_num "$name: ... and no later than $margin ms after" \

@@ -4,9 +4,11 @@
  *
  *   udpecho server ADDR PORT [SECONDS]
  *                                 echo datagrams for SECONDS (10)
- *   udpecho client ADDR PORT N    send N datagrams, each once the last came
- *                                 back or after 2 s; print "echoed=K";
- *                                 exit 0 if all N came back
+ *   udpecho client ADDR PORT N [SPORT]
+ *                                 send N datagrams (from port SPORT if
+ *                                 given), each once the last came back or
+ *                                 after 2 s; print "echoed=K"; exit 0 if
+ *                                 all N came back
  */
 #include <poll.h>
 
@@ -21,7 +23,7 @@ int main(int argc, char **argv)
 	ssize_t r;
 
 	if (argc < 4 || (strcmp(argv[1], "server") && argc < 5)) {
-		fprintf(stderr, "usage: udpecho server ADDR PORT [SECONDS] | client ADDR PORT N\n");
+		fprintf(stderr, "usage: udpecho server ADDR PORT [SECONDS] | client ADDR PORT N [SPORT]\n");
 		return 2;
 	}
 	len = sockaddr_parse(argv[2], argv[3], &ss);
@@ -40,6 +42,14 @@ int main(int argc, char **argv)
 		}
 	}
 	n = atoi(argv[4]);
+	if (argc > 5) {
+		struct sockaddr_storage src;
+		socklen_t slen = sockaddr_parse(ss.ss_family == AF_INET ? "0.0.0.0" : "::",
+						argv[5], &src);
+
+		if (bind(s, (struct sockaddr *)&src, slen))
+			die("bind");
+	}
 	if (connect(s, (struct sockaddr *)&ss, len))
 		die("connect");
 	for (i = 0; i < n; i++) {
