@@ -238,8 +238,10 @@ static void rst_deadline(struct kunit *test, bool traffic)
 	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_STATE], 1U);
 
 	/* The deadline is the precise clock's, plus the grace delay. */
-	KUNIT_EXPECT_GE(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s), before), 60000);
-	KUNIT_EXPECT_LE(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s), after), 60000);
+	KUNIT_EXPECT_GE(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s),
+					     before), 60000);
+	KUNIT_EXPECT_LE(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s),
+					     after), 60000);
 	KUNIT_EXPECT_EQ(test, flowsess_session_deadline(&fn->cfg, s),
 			ktime_add_ms(s->rst_seen, fn->cfg.rst_grace_ms));
 	/* A changed grace delay applies to a session in it already. */

@@ -165,8 +165,10 @@ static void flowsess_test_tcp_rst_grace(struct kunit *test)
 	before = ktime_get();
 	KUNIT_EXPECT_EQ(test, track(fn, s, R, "RA", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
-	KUNIT_EXPECT_GE(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s), before), 60000);
-	KUNIT_EXPECT_LE(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s), ktime_get()), 60000);
+	KUNIT_EXPECT_GE(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s),
+					     before), 60000);
+	KUNIT_EXPECT_LE(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s),
+					     ktime_get()), 60000);
 	/* It ends at the RST deadline, not at the idle timeout. */
 	KUNIT_EXPECT_EQ(test, flowsess_session_deadline(&fn->cfg, s),
 			ktime_add_ms(s->rst_seen, fn->cfg.rst_grace_ms));
@@ -414,7 +416,8 @@ static void tcp_close_with(struct kunit *test, u8 time_wait, bool rst,
 	if (want_state == FLOWSESS_TCP_TIME_WAIT)
 		KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s), (s64)want_ms);
 	else
-		KUNIT_EXPECT_EQ(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s), before) / 100,
+		KUNIT_EXPECT_EQ(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s),
+						     before) / 100,
 				(s64)want_ms / 100);
 	/* It ends no later than that. */
 	KUNIT_EXPECT_LE(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s), before),

@@ -164,9 +164,7 @@ enum flowsess_config_attr {
 	FLOWSESS_CFG_EARLY_AGEOUT_MS,		/* u32, 1 000 .. 65 535 000 */
 	FLOWSESS_CFG_HIGH_WATERMARK,		/* u8, percent of max-sessions */
 	FLOWSESS_CFG_LOW_WATERMARK,		/* u8, percent; at most the high */
-	FLOWSESS_CFG_ACCOUNTING,		/* u8, 0 or 1: count packets and
-						 * bytes of sessions created
-						 * while on */
+	FLOWSESS_CFG_ACCOUNTING,		/* u8, 0 or 1: new sessions count */
 	__FLOWSESS_CFG_MAX
 };
 
