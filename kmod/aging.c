@@ -32,10 +32,9 @@
 /* After a fruitless search, when to look again. */
 #define FLOWSESS_EVICT_BACKOFF	(HZ / 100 + 1)
 
-static unsigned int flowsess_watermark(const struct flowsess_table *t, u8 percent)
+static unsigned int flowsess_watermark(struct flowsess_table *t, u8 percent)
 {
-	const struct flowsess_config *cfg = &container_of(t, struct flowsess_net,
-							  table)->cfg;
+	const struct flowsess_config *cfg = &flowsess_table_net(t)->cfg;
 
 	return div_u64((u64)READ_ONCE(cfg->max_sessions) * percent, 100);
 }

@@ -27,7 +27,6 @@ struct flowsess_table {
 	struct hrtimer collector;
 	unsigned long collector_armed;	/* bit 0: queued or running */
 	unsigned int collect_bucket;
-	unsigned int collect_bucket_count; /* of the table last swept */
 };
 
 /* table.c: the hash. The rules are at the top of session.c. */
