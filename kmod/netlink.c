@@ -445,6 +445,8 @@ static int flowsess_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 		if (tb[attr])
 			flowsess_knob_set(cfg, attr, flowsess_knob_after(cfg, tb, attr));
 	}
+	/* A timeout may be shorter now, for every session there is. */
+	flowsess_collector_recheck(&fn->table);
 	return 0;
 }
 

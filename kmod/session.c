@@ -213,7 +213,7 @@ int flowsess_session_insert(struct flowsess_table *t, struct flowsess_session *s
 		flowsess_session_unreserve(t);
 		return err;
 	}
-	flowsess_collector_kick(t);
+	flowsess_collector_kick(t, flowsess_session_deadline(&flowsess_table_net(t)->cfg, s));
 	flowsess_aging_inserted(t);
 	return 0;
 }

@@ -12,6 +12,18 @@
 
 #include "session.h"
 
+/*
+ * A walk over the table's buckets, a few at a time, that knows when the
+ * table was resized under it (sessions may then have been missed or seen
+ * twice). Zero it to start.
+ */
+struct flowsess_walk {
+	unsigned int bucket;		/* the next bucket to visit */
+	unsigned int size;		/* of the table being walked, or 0 */
+	u32 table_id;			/* which table that is */
+	bool resized;			/* since the walk started */
+};
+
 struct flowsess_table {
 	struct rhashtable hash;
 	/* Written on every insert and removal: away from the lookup's line. */
@@ -26,7 +38,10 @@ struct flowsess_table {
 	/* collect.c */
 	struct hrtimer collector;
 	unsigned long collector_armed;	/* bit 0: queued or running */
-	unsigned int collect_bucket;
+	atomic64_t collect_due;		/* ktime_t: sweep from then on */
+	struct flowsess_walk collect_walk;	/* the sweep in progress */
+	ktime_t collect_next;		/* its earliest deadline left */
+	bool collect_sweeping;
 };
 
 /* table.c: the hash. The rules are at the top of session.c. */
@@ -46,18 +61,6 @@ void flowsess_tuple_invert(struct flowsess_tuple *dst,
 bool flowsess_tuple_equal(const struct flowsess_tuple *a,
 			  const struct flowsess_tuple *b);
 
-/*
- * A walk over the table's buckets, a few at a time, that knows when the
- * table was resized under it (sessions may then have been missed or seen
- * twice). Zero it to start.
- */
-struct flowsess_walk {
-	unsigned int bucket;		/* the next bucket to visit */
-	unsigned int size;		/* of the table being walked, or 0 */
-	u32 table_id;			/* which table that is */
-	bool resized;			/* since the walk started */
-};
-
 typedef int (*flowsess_walk_fn)(struct flowsess_session *s, void *arg);
 int flowsess_table_walk_bucket(struct flowsess_table *t, struct flowsess_walk *w,
 			       flowsess_walk_fn fn, void *arg);
@@ -67,7 +70,9 @@ unsigned int flowsess_table_buckets(struct flowsess_table *t);
 
 /* collect.c: expiry collection, one hrtimer per namespace. */
 void flowsess_collector_init(struct flowsess_table *t);
-void flowsess_collector_kick(struct flowsess_table *t);
+void flowsess_collector_kick(struct flowsess_table *t, ktime_t deadline);
+void flowsess_collector_expect(struct flowsess_table *t, ktime_t deadline);
+void flowsess_collector_recheck(struct flowsess_table *t);
 void flowsess_collector_stop(struct flowsess_table *t);
 
 /* aging.c: eviction and early ageout under pressure. */

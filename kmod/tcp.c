@@ -309,10 +309,15 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 		flowsess_session_kill_locked(&fn->table, s, kill);
 out:
 	spin_unlock_bh(&s->lock);
-	if (kill)
+	if (kill) {
 		flowsess_session_killed(&fn->table, s, false);
-	else if (changed)
-		flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
+		return action;
+	}
+	if (!changed)
+		return action;
+	/* A closing state's timeout is shorter: the collector must know. */
+	flowsess_collector_expect(&fn->table, flowsess_session_deadline(cfg, s));
+	flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
 	return action;
 }
 

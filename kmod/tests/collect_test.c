@@ -65,7 +65,9 @@ static void flowsess_test_collect_knob_change(struct kunit *test)
 
 	fn->cfg.udp_timeout_ms = 3600 * 1000;
 	KUNIT_ASSERT_NOT_NULL(test, udp(test, fn, 1000));
+	/* As netlink sets a knob. */
 	WRITE_ONCE(fn->cfg.udp_timeout_ms, 50);
+	flowsess_collector_recheck(&fn->table);
 	KUNIT_ASSERT_TRUE(test, flowsess_test_wait_empty(fn, 50 + 1000 +
 							 FLOWSESS_TEST_SLACK_MS));
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_IDLE), 1ULL);
@@ -143,6 +145,7 @@ static void flowsess_test_collect_budget(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, s);
 		s->last_seen = ktime_sub_ms(s->last_seen, 3600 * 1000);
 	}
+	flowsess_collector_recheck(t);	/* their deadlines came closer */
 	KUNIT_ASSERT_TRUE(test, flowsess_test_settle(fn));
 	size = flowsess_table_buckets(t);
 	flowsess_collect_plan(size, &slice);
@@ -161,7 +164,7 @@ static void flowsess_test_collect_budget(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->count), BUDGET_SESSIONS - expect);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_IDLE),
 			(u64)expect);
-	KUNIT_EXPECT_EQ(test, t->collect_bucket, bucket);
+	KUNIT_EXPECT_EQ(test, t->collect_walk.bucket, bucket);
 	/* Its budget spent, it comes back soon, not after the sweep period. */
 	KUNIT_EXPECT_LE(test, ktime_to_ns(ktime_sub(hrtimer_get_expires(&t->collector),
 						    ktime_get())),
@@ -183,6 +186,50 @@ static void flowsess_test_collect_budget(struct kunit *test)
 }
 
 #undef BUDGET_SESSIONS
+
+/*
+ * Nothing due, nothing swept: with every deadline an hour away a run only
+ * looks at ->collect_due, and comes back a second later to look again. A
+ * session whose deadline came closer behind the collector's back (its
+ * ->last_seen set back an hour) is not even seen, until the collector is
+ * told (a knob's change tells it so): then the next run sweeps.
+ */
+static void flowsess_test_collect_sleeps_until_due(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	struct flowsess_table *t = &fn->table;
+	struct flowsess_session *s;
+	ktime_t start;
+	s64 wait;
+
+	flowsess_test_collector_hold(fn);
+	fn->cfg.udp_timeout_ms = 3600 * 1000;
+	KUNIT_ASSERT_NOT_NULL(test, udp(test, fn, 1000));
+	s = udp(test, fn, 1001);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->last_seen = ktime_sub_ms(s->last_seen, 3600 * 1000);
+
+	/* Forwarded from @start by whole intervals, one unless the VM is slow. */
+	start = ktime_get();
+	hrtimer_set_expires(&t->collector, start);
+	KUNIT_EXPECT_EQ(test, flowsess_collector_fn(&t->collector), HRTIMER_RESTART);
+	KUNIT_EXPECT_FALSE(test, t->collect_sweeping);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->count), 2);
+	wait = ktime_to_ns(ktime_sub(hrtimer_get_expires(&t->collector), start));
+	KUNIT_EXPECT_GE(test, wait, (s64)FLOWSESS_COLLECT_LOOK);
+	KUNIT_EXPECT_EQ(test, wait % FLOWSESS_COLLECT_LOOK, 0);
+
+	flowsess_collector_recheck(t);
+	hrtimer_set_expires(&t->collector, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_collector_fn(&t->collector), HRTIMER_RESTART);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->count), 1);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_IDLE), 1ULL);
+	/* The sweep is over: the next one is due in an hour. */
+	KUNIT_EXPECT_FALSE(test, t->collect_sweeping);
+	KUNIT_EXPECT_GT(test, (s64)atomic64_read(&t->collect_due),
+			ktime_to_ns(ktime_add_ms(ktime_get_coarse(), 3000 * 1000)));
+	flowsess_test_net_destroy(fn);
+}
 
 #define MASS_SESSIONS 2000
 
@@ -280,6 +327,7 @@ static struct kunit_case flowsess_collect_cases[] = {
 	KUNIT_CASE(flowsess_test_collect_rst_quiet),
 	KUNIT_CASE(flowsess_test_collect_rst_live_kill),
 	KUNIT_CASE(flowsess_test_collect_budget),
+	KUNIT_CASE(flowsess_test_collect_sleeps_until_due),
 	KUNIT_CASE(flowsess_test_collect_mass_expiry),
 	KUNIT_CASE(flowsess_test_collect_stops_when_empty),
 	KUNIT_CASE(flowsess_test_collect_plan),
