@@ -4,6 +4,7 @@
 # error path of the module that an allocation failure can take runs:
 #  - in the packet path: failslab on the session cache fails ten session
 #    allocations, each packet dropped and counted, the flows made after;
+#    against a full table no allocation is even tried;
 #  - at load: the module is loaded with its 1st, 2nd, 3rd... allocation
 #    failing (/proc/thread-self/fail-nth, the failnth helper), which covers
 #    the module's init and its setup of a namespace (the initial one): each
@@ -16,7 +17,7 @@
 dbg=/sys/kernel/debug
 fs=$dbg/failslab
 
-plan 18
+plan 21
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 
@@ -40,6 +41,30 @@ check "10 new flows: each dropped and counted in drop_nomem, no session made" \
 	[ "$dropped" -eq 10 -a "$made" -eq 0 ]
 check_num "the fault spent: the same 10 flows make their sessions" \
 	"$(flowsess_stat router sessions_created)" -eq 10
+
+# A full table allocates nothing: a new flow's place is taken before its
+# session is allocated. Ten answered flows fill a table of ten with what
+# may not be evicted (established, not idle for early-ageout); the armed
+# fault then meets no allocation.
+in_ns router flowsess clear >/dev/null
+in_ns router flowsess set max-sessions 10 early-ageout 600
+in_ns server udpecho server "$SERVER4" 5353 600 &
+echo_pid=$!
+wait_for 5 listening server u 5353
+for i in $(seq 0 9); do
+	in_ns client udpecho client "$SERVER4" 5353 1 $((46000 + i)) >/dev/null
+done
+check_num "10 answered flows fill a table of 10" \
+	"$(flowsess_stat router sessions_active)" -eq 10
+full=$(flowsess_stat router drop_table_full) nomem=$(flowsess_stat router drop_nomem)
+check "failslab on the session cache again" failslab_sessions
+in_ns client udpflood "$SERVER4" 42000 10 9 1 >/dev/null
+echo 0 >"$fs/probability"
+full=$(($(flowsess_stat router drop_table_full) - full))
+nomem=$(($(flowsess_stat router drop_nomem) - nomem))
+echo "# 10 flows against a full table: $full dropped for it, $nomem for want of memory"
+check "... refused for the full table, no allocation tried" [ "$full" -eq 10 -a "$nomem" -eq 0 ]
+kill $echo_pid 2>/dev/null
 
 topology_down
 check "rmmod" flowsess_unload
