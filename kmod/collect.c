@@ -15,9 +15,11 @@
  * earlier tells the collector: an insert and a TCP state change
  * (flowsess_collector_kick(), flowsess_collector_expect()), a changed knob
  * (flowsess_collector_recheck()). So an idle table of millions costs one
- * look at ->collect_due a second, and nothing is swept that is not due.
+ * look at ->collect_due a second, and no sweep begins before the earliest
+ * deadline the collector knows of (which may have moved on since).
  *
- * A sweep of a small table takes one run; a big one at most
+ * A sweep of a table of up to 65 536 buckets takes a second at most (one
+ * run below 2 048 buckets); a big one at most
  * FLOWSESS_COLLECT_PERIOD_MAX, so its runs stay small and no more than
  * FLOWSESS_COLLECT_RUNS_MAX a second. A run stops after the bucket in
  * which it killed its FLOWSESS_COLLECT_BUDGET-th session; when a mass

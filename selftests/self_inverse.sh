@@ -7,13 +7,13 @@
 # never an established session. IPv4 and IPv6.
 . ./lib.sh
 
-plan 13
+plan 14
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 stat() { flowsess_stat router "$1"; }
 count() { in_ns router flowsess sessions "$@" | awk 'NR > 1' | wc -l; }
 in_ns router sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.r0.rp_filter=0
-in_ns router flowsess set max-sessions 30 udp-timeout 600 early-ageout 600
+in_ns router flowsess set max-sessions 30 udp-timeout 600 early-ageout 600 accounting on
 
 # spoof ADDR PORT: two datagrams from ADDR:PORT to ADDR:PORT, sent by the
 # client through the router (ADDR is the server's).
@@ -29,6 +29,9 @@ done
 check_num "20 self-inverse flows, two datagrams each" "$sent" -eq 20
 check_num "... make 20 sessions" "$(stat sessions_active)" -eq 20
 check_num "... one per tuple, IPv4 and IPv6" "$(count sport 40000 dport 40000)" -eq 2
+check_num "... both datagrams passed, each counted in the original direction" \
+	"$(in_ns router flowsess -j sessions sport 40000 dport 40000 |
+		grep -o '"packets_orig":2,"bytes_orig":[0-9]*,"packets_reply":0,' | wc -l)" -eq 2
 
 in_ns server udpecho server "$SERVER4" 5353 600 &
 udp_pid=$!

@@ -192,42 +192,55 @@ static void flowsess_test_collect_budget(struct kunit *test)
  * looks at ->collect_due, and comes back a second later to look again. A
  * session whose deadline came closer behind the collector's back (its
  * ->last_seen set back an hour) is not even seen, until the collector is
- * told (a knob's change tells it so): then the next run sweeps.
+ * told (a knob's change tells it so): then the next run sweeps, and the
+ * sweep leaves the next one due at the earliest deadline it left. A sweep
+ * that met a resize leaves the next one due at once.
  */
 static void flowsess_test_collect_sleeps_until_due(struct kunit *test)
 {
 	struct flowsess_net *fn = flowsess_test_net(test, 16);
 	struct flowsess_table *t = &fn->table;
-	struct flowsess_session *s;
+	struct flowsess_session *kept, *s;
 	ktime_t start;
-	s64 wait;
 
 	flowsess_test_collector_hold(fn);
 	fn->cfg.udp_timeout_ms = 3600 * 1000;
-	KUNIT_ASSERT_NOT_NULL(test, udp(test, fn, 1000));
+	kept = udp(test, fn, 1000);
+	KUNIT_ASSERT_NOT_NULL(test, kept);
 	s = udp(test, fn, 1001);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	s->last_seen = ktime_sub_ms(s->last_seen, 3600 * 1000);
 
-	/* Forwarded from @start by whole intervals, one unless the VM is slow. */
+	/* Forwarded from @start by whole intervals. */
 	start = ktime_get();
 	hrtimer_set_expires(&t->collector, start);
 	KUNIT_EXPECT_EQ(test, flowsess_collector_fn(&t->collector), HRTIMER_RESTART);
 	KUNIT_EXPECT_FALSE(test, t->collect_sweeping);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->count), 2);
-	wait = ktime_to_ns(ktime_sub(hrtimer_get_expires(&t->collector), start));
-	KUNIT_EXPECT_GE(test, wait, (s64)FLOWSESS_COLLECT_LOOK);
-	KUNIT_EXPECT_EQ(test, wait % FLOWSESS_COLLECT_LOOK, 0);
+	KUNIT_EXPECT_GE(test, ktime_to_ns(ktime_sub(hrtimer_get_expires(&t->collector),
+						    start)),
+			(s64)FLOWSESS_COLLECT_LOOK);
 
 	flowsess_collector_recheck(t);
 	hrtimer_set_expires(&t->collector, 0);
 	KUNIT_EXPECT_EQ(test, flowsess_collector_fn(&t->collector), HRTIMER_RESTART);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->count), 1);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_IDLE), 1ULL);
-	/* The sweep is over: the next one is due in an hour. */
 	KUNIT_EXPECT_FALSE(test, t->collect_sweeping);
-	KUNIT_EXPECT_GT(test, (s64)atomic64_read(&t->collect_due),
-			ktime_to_ns(ktime_add_ms(ktime_get_coarse(), 3000 * 1000)));
+	KUNIT_EXPECT_EQ(test, (s64)atomic64_read(&t->collect_due),
+			ktime_to_ns(flowsess_session_deadline(&fn->cfg, kept)));
+
+	/* A sweep that began in a table of another size: it was resized. */
+	t->collect_sweeping = true;
+	memset(&t->collect_walk, 0, sizeof(t->collect_walk));
+	t->collect_walk.size = flowsess_table_buckets(t) * 2;
+	t->collect_next = KTIME_MAX;
+	hrtimer_set_expires(&t->collector, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_collector_fn(&t->collector), HRTIMER_RESTART);
+	KUNIT_EXPECT_FALSE(test, t->collect_sweeping);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->count), 1);
+	KUNIT_EXPECT_LE(test, (s64)atomic64_read(&t->collect_due),
+			ktime_to_ns(ktime_get_coarse()));
 	flowsess_test_net_destroy(fn);
 }
 
