@@ -18,9 +18,12 @@ pending_rsts() { in_ns client rawtcp "$CLIENT4" "$SERVER4" 20000 9 S 5 20 "$1"; 
 # tuples) if the flood's backlog dropped some before they reached the router.
 pending() { pending_rsts 50; [ "$(rst_waiting)" -ge 50 ]; }
 
-in_ns client ping -q -A -c 1000000 -W 1 "$SERVER4" >/dev/null 2>&1 &
+# The traffic runs on the second CPU (its softirqs with it: a veth
+# delivers on the sending CPU), rmmod on the first, so that packets are
+# inside the hook while the module goes.
+in_ns client taskset 2 ping -q -A -c 1000000 -W 1 "$SERVER4" >/dev/null 2>&1 &
 ping_pid=$!
-in_ns client sh -c "while :; do udpflood $SERVER4 30000 1 1 200 >/dev/null; done" &
+in_ns client taskset 2 sh -c "while :; do udpflood $SERVER4 30000 1 1 200 >/dev/null; done" &
 udp_pid=$!
 
 loaded=0 waiting=0 unloaded=0 round=1
@@ -31,7 +34,7 @@ while [ $round -le $ROUNDS ]; do
 	else
 		echo "# round $round: $(in_ns router flowsess sessions summary | tr -s '\n ' ' ')"
 	fi
-	flowsess_unload && unloaded=$((unloaded + 1))
+	taskset 1 rmmod flowsess && unloaded=$((unloaded + 1))
 	round=$((round + 1))
 done
 check_num "$ROUNDS loads" $loaded -eq $ROUNDS
