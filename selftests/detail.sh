@@ -26,7 +26,7 @@ check "a session without accounting has no counters" \
 check_num "its id is not 0" "$(json_field icmp id)" -gt 0
 check_num "it came in by r0" "$(json_field icmp iif)" -eq "$(ifindex r0)"
 check_num "... and went out by r1" "$(json_field icmp oif)" -eq "$(ifindex r1)"
-in_ns router flowsess clear >/dev/null
+in_ns router flowsess clear all >/dev/null
 
 in_ns router flowsess set accounting on
 check "accounting on" [ "$(knob accounting)" = on ]

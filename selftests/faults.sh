@@ -46,7 +46,7 @@ check_num "the fault spent: the same 10 flows make their sessions" \
 # session is allocated. Ten answered flows fill a table of ten with what
 # may not be evicted (established, not idle for early-ageout); the armed
 # fault then meets no allocation.
-in_ns router flowsess clear >/dev/null
+in_ns router flowsess clear all >/dev/null
 in_ns router flowsess set max-sessions 10 early-ageout 600
 in_ns server udpecho server "$SERVER4" 5353 600 &
 echo_pid=$!

@@ -98,7 +98,7 @@ check "... and the memory came back" wait_for 30 settled "$mem0"
 echo "# after: $(mem_kib) KiB, $(slab_objs) session objects"
 in_ns router flowsess set udp-timeout 3600s
 check "filled again" fill 20000
-cleared=$(in_ns router flowsess clear)
+cleared=$(in_ns router flowsess clear all)
 check "clear takes every session" [ "$cleared" = "cleared $n sessions" ]
 check "... and the memory came back" wait_for 30 settled "$mem0"
 echo "# after: $(mem_kib) KiB, $(slab_objs) session objects"

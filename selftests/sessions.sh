@@ -5,7 +5,7 @@
 # never see each other's sessions.
 . ./lib.sh
 
-plan 28
+plan 30
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 in_ns router flowsess set udp-timeout 3600 icmp-timeout 3600
@@ -66,18 +66,22 @@ check "a malformed prefix is a usage error" [ $? -eq 2 ]
 err=$(in_ns router runas 65534 flowsess sessions 2>&1)
 check "without CAP_NET_ADMIN, sessions fails with EPERM" \
 	[ $? -eq 1 -a -n "$(echo "$err" | grep 'Operation not permitted')" ]
-err=$(in_ns router runas 65534 flowsess clear 2>&1)
+err=$(in_ns router runas 65534 flowsess clear all 2>&1)
 check "without CAP_NET_ADMIN, clear fails with EPERM" \
 	[ $? -eq 1 -a -n "$(echo "$err" | grep 'Operation not permitted')" ]
 
 check_num "the client namespace has no session" \
 	"$(in_ns client flowsess sessions | awk 'NR > 1' | wc -l)" -eq 0
 check "... and clearing it clears none of the router's" \
-	[ "$(in_ns client flowsess clear)" = "cleared 0 sessions" ]
+	[ "$(in_ns client flowsess clear all)" = "cleared 0 sessions" ]
+err=$(in_ns router flowsess clear 2>&1)
+check "a bare clear is refused, with what to say instead, exit 2" \
+	[ $? -eq 2 -a "$err" = "flowsess: clear: say which sessions: all, or a filter" ]
+check_num "... and clears nothing" "$(flowsess_stat router invalidated_flush)" -eq 0
 check "clear proto udp" [ "$(in_ns router flowsess clear proto udp)" = "cleared 2 sessions" ]
 check_num "... two sessions left" "$(rows)" -eq 2
 check_num "... counted as invalidated_flush" "$(flowsess_stat router invalidated_flush)" -eq 2
-check "clear, as JSON" [ "$(in_ns router flowsess -j clear)" = '{"cleared":2}' ]
+check "clear all, as JSON" [ "$(in_ns router flowsess -j clear all)" = '{"cleared":2}' ]
 
 kill $tcp_client $tcp_server 2>/dev/null
 topology_down

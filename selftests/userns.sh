@@ -71,7 +71,7 @@ user_listed() {
 		"udp 10.0.3.2:41000 10.0.4.9:9 -" ]
 }
 check "... and nobody lists that namespace's session, only it" wait_for 5 user_listed
-check "... and clears it" [ "$(as_user flowsess clear)" = "cleared 1 session" ]
+check "... and clears it" [ "$(as_user flowsess clear all)" = "cleared 1 session" ]
 
 # refused ARGS...: root of a new user namespace, in the router's network
 # namespace, runs flowsess ARGS and is refused: exit 1, and flowsess's own

@@ -6,7 +6,7 @@
  *   flowsess set KNOB VALUE [KNOB VALUE ...]
  *   flowsess [-j] stats
  *   flowsess [-j] sessions [FILTER ...] [summary]
- *   flowsess [-j] clear [FILTER ...]
+ *   flowsess [-j] clear all | FILTER ...
  *   flowsess [-j] monitor
  *   flowsess save [FILE]
  *   flowsess load FILE
@@ -32,7 +32,7 @@ static void usage(FILE *out)
 		"  set KNOB VALUE ...           change knobs (rst-invalidate-session on, ...)\n"
 		"  stats                        the counters\n"
 		"  sessions [FILTER] [summary]  list the sessions, or count them\n"
-		"  clear [FILTER]               invalidate the sessions selected\n"
+		"  clear all | FILTER           invalidate every session, or those selected\n"
 		"  monitor                      print sessions as they come and go\n"
 		"  save [FILE]                  write the configuration (default: stdout)\n"
 		"  load FILE                    apply a saved configuration, all or nothing\n"
@@ -347,6 +347,13 @@ static int cmd_clear(int argc, char **argv)
 	struct fs_genl g;
 	int err;
 
+	/* Every flow's next packet would need a new session: say so. */
+	if (argc == 2 && !strcmp(argv[1], "all")) {
+		argc = 1;
+	} else if (argc < 2) {
+		fprintf(stderr, "flowsess: clear: say which sessions: all, or a filter\n");
+		return EXIT_USAGE;
+	}
 	if (fs_filter_parse_args(argc - 1, argv + 1, &f, NULL, stderr))
 		return EXIT_USAGE;
 	if (fs_genl_open_or_explain(&g))

@@ -55,7 +55,7 @@ check "a prefix narrows" "rst-grace-delay rst-invalidate-session rst-sequence-ch
 check "commands" "$(sorted -h -j --help --json $tool_commands)" "$(complete_words '')"
 check "commands after -j" "$(sorted -h -j --help --json $tool_commands)" "$(complete_words -j '')"
 check "filters of sessions" "$(sorted $tool_filters summary)" "$(complete_words sessions '')"
-check "filters of clear, no summary" "$tool_filters" "$(complete_words clear '')"
+check "all or the filters of clear, no summary" "$(sorted all $tool_filters)" "$(complete_words clear '')"
 check "filters after a filter and its value" "$tool_filters" "$(complete_words clear dport 80 '')"
 check "states" "$tool_states" "$(complete_words sessions state '')"
 check "families" "inet inet6" "$(complete_words sessions family '')"
