@@ -214,6 +214,7 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 	}
 	if (!flowsess_make_room(fn, now)) {
 		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_TABLE_FULL);
+		net_warn_ratelimited("flowsess: table full, dropping packet\n");
 		return NF_DROP;
 	}
 	s = flowsess_session_alloc(&pkt->tuple, READ_ONCE(fn->cfg.accounting),
@@ -221,6 +222,7 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 	if (!s) {
 		flowsess_session_unreserve(&fn->table);
 		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NOMEM);
+		net_warn_ratelimited("flowsess: out of memory, dropping packet\n");
 		return NF_DROP;
 	}
 	s->last_seen = now;
@@ -236,6 +238,7 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 		if (err == -EEXIST)
 			return err;
 		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NOMEM);
+		net_warn_ratelimited("flowsess: out of memory, dropping packet\n");
 		return NF_DROP;
 	}
 	flowsess_stat_inc(fn, FLOWSESS_STAT_SESSIONS_CREATED);

@@ -8,7 +8,7 @@
 # connection talks through all of it.
 . ./lib.sh
 
-plan 24
+plan 25
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 stat() { flowsess_stat router "$1"; }
@@ -72,6 +72,8 @@ evicted=$(( $(stat evicted_early_ageout) + $(stat evicted_unestablished) ))
 one_way 33000 5
 check_num "no candidate: the new flows are dropped, and counted" \
 	"$(( $(stat drop_table_full) - drops ))" -eq 5
+check "... and the kernel log says so (rate-limited)" \
+	sh -c 'dmesg | grep -q "flowsess: table full, dropping packet"'
 check_num "... nothing evicted" \
 	"$(( $(stat evicted_early_ageout) + $(stat evicted_unestablished) ))" -eq "$evicted"
 check "... the TCP connection is untouched" tcp_alive

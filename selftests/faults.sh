@@ -17,7 +17,7 @@
 dbg=/sys/kernel/debug
 fs=$dbg/failslab
 
-plan 21
+plan 22
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 
@@ -39,6 +39,8 @@ echo 0 >"$fs/probability"
 echo "# 10 flows, then again: $dropped dropped for want of memory, $made made, then $(flowsess_stat router sessions_created)"
 check "10 new flows: each dropped and counted in drop_nomem, no session made" \
 	[ "$dropped" -eq 10 -a "$made" -eq 0 ]
+check "... and the kernel log says so (rate-limited)" \
+	sh -c 'dmesg | grep -q "flowsess: out of memory, dropping packet"'
 check_num "the fault spent: the same 10 flows make their sessions" \
 	"$(flowsess_stat router sessions_created)" -eq 10
 
