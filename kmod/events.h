@@ -21,8 +21,9 @@ enum flowsess_event {
 struct flowsess_listener {
 	struct list_head list;
 	/*
-	 * Any context, under rcu_read_lock(); must not sleep. NEW comes
-	 * with the session's lock held: a listener must not take it.
+	 * Any context, under rcu_read_lock(); must not sleep. NEW and
+	 * STATE come with the session's lock held: a listener must not
+	 * take it (session.c, rule 3).
 	 */
 	void (*event)(struct flowsess_net *fn, const struct flowsess_session *s,
 		      enum flowsess_event ev, enum flowsess_reason reason,

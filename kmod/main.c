@@ -236,4 +236,8 @@ module_exit(flowsess_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("SRX-style flow-session table for routers");
 MODULE_VERSION("0.1.0");
-MODULE_ALIAS_GENL_FAMILY(FLOWSESS_GENL_NAME);
+/*
+ * No MODULE_ALIAS_GENL_FAMILY(): the family's lookup would load the module
+ * for any user who asks for it, and loading it changes what the router
+ * forwards. An admin loads it (README.md).
+ */

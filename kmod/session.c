@@ -17,8 +17,9 @@
  *    of rule 1 use WRITE_ONCE(). ->last_seen is written without the lock
  *    by the packet path. The lock nests inside nothing. Inside it: the
  *    hash's bucket locks, when an insert links a session's second entry,
- *    and the listeners of SESSION_NEW (flowsess_session_insert()), which
- *    must not take it.
+ *    and the listeners of NEW (flowsess_session_insert()) and STATE
+ *    (flowsess_tcp_track()), which must not take it: so a session's
+ *    events come in order, its end last.
  * 4. A session dies once: whoever sets ->dead under session->lock (the
  *    killer) unlinks it, counts the reason, reports the event and frees it
  *    after an RCU grace period, in that order (flowsess_session_killed()).
@@ -33,11 +34,14 @@
  *    at each check, so a changed timeout applies to every session at once.
  * 7. ->count counts the sessions that hold a place in the table: reserved
  *    before allocation, given back when a killed session's free is queued
- *    (or an unused one is freed). It never exceeds max-sessions; memory
- *    waiting for a grace period is not counted.
- * 8. ->unestablished counts the linked, live sessions whose ->established
- *    is false; both change together under session->lock, and the killer
- *    takes a dead session out of the count.
+ *    (or an unused one is freed). A reservation never takes it above
+ *    max-sessions (lowering the knob leaves the sessions there: the count
+ *    comes down as they end); memory waiting for a grace period is not
+ *    counted.
+ * 8. ->unestablished counts the live sessions whose ->established is
+ *    false: an insert counts its session before linking it, a change of
+ *    ->established (under session->lock) moves it, and the killer takes a
+ *    dead session out of the count.
  * 9. Teardown (namespace exit, module unload) runs after the hooks were
  *    unregistered in .pre_exit and an RCU grace period: it stops the
  *    aging work and the collector, kills every session, and destroys the
@@ -430,16 +434,22 @@ static int flowsess_clear_one(struct flowsess_session *s, void *arg)
 	return 0;
 }
 
+/* Passes of a clear that keep meeting resizes, at most (a flood). */
+#define FLOWSESS_CLEAR_PASSES	8
+
 /*
  * Kill every session @f matches (reason FLUSH); process context. Returns
  * how many this call killed. Sessions created meanwhile may or may not be
  * seen; every session that lives through the call is seen: a pass that
- * met a resize is followed by another.
+ * met a resize is followed by another, up to FLOWSESS_CLEAR_PASSES, so a
+ * table that a flood keeps resizing cannot hold the caller (and netlink's
+ * lock) for ever.
  */
 unsigned int flowsess_table_clear(struct flowsess_table *t,
 				  const struct flowsess_filter *f)
 {
 	struct flowsess_clear c = { .table = t, .filter = f };
+	unsigned int passes = 0;
 	struct flowsess_walk w;
 	bool end;
 
@@ -451,7 +461,7 @@ unsigned int flowsess_table_clear(struct flowsess_table *t,
 			rcu_read_unlock();
 			cond_resched();
 		} while (!end);
-	} while (w.resized);
+	} while (w.resized && ++passes < FLOWSESS_CLEAR_PASSES);
 	return c.killed;
 }
 

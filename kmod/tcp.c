@@ -308,16 +308,15 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 	if (kill)
 		flowsess_session_kill_locked(&fn->table, s, kill);
 out:
+	/* Under the lock a killer takes: a change comes before the end. */
+	if (changed && !kill)
+		flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
 	spin_unlock_bh(&s->lock);
-	if (kill) {
+	if (kill)
 		flowsess_session_killed(&fn->table, s, false);
-		return action;
-	}
-	if (!changed)
-		return action;
-	/* A closing state's timeout is shorter: the collector must know. */
-	flowsess_collector_expect(&fn->table, flowsess_session_deadline(cfg, s));
-	flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
+	else if (changed)
+		/* A closing state's timeout is shorter: the collector must know. */
+		flowsess_collector_expect(&fn->table, flowsess_session_deadline(cfg, s));
 	return action;
 }
 

@@ -44,5 +44,6 @@ check "the knob set by netlink fixes the SCENARIO: no stall" [ "$(kv stall_ms "$
 topology_down
 check "rmmod" flowsess_unload
 err=$(flowsess show 2>&1)
-check "without the module the tool says so" [ "$err" = "flowsess: the flowsess kernel module is not loaded" ]
+check "without the module the tool says so, and how to load it" \
+	[ "$err" = "flowsess: the flowsess kernel module is not loaded (as root: modprobe flowsess)" ]
 tap_done

@@ -239,7 +239,7 @@ int fs_genl_open_or_explain(struct fs_genl *g)
 	int err = fs_genl_open(g);
 
 	if (err == -ENOENT)
-		fprintf(stderr, "flowsess: the flowsess kernel module is not loaded\n");
+		fprintf(stderr, "flowsess: the flowsess kernel module is not loaded (as root: modprobe flowsess)\n");
 	else if (err)
 		fprintf(stderr, "flowsess: netlink: %s\n", strerror(-err));
 	return err;

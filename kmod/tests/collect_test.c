@@ -11,6 +11,13 @@
 
 #include "util.h"
 
+/*
+ * A deadline after the collector's first run, which comes a second after
+ * the first insert into a small table: a collector that killed without
+ * looking at deadlines would kill in that run, too early.
+ */
+#define AFTER_FIRST_RUN_MS	1500
+
 /* The collector is neither queued nor running, and will not be. */
 static bool collector_stopped(struct flowsess_table *t)
 {
@@ -46,14 +53,14 @@ static void flowsess_test_collect_idle(struct kunit *test)
 	ktime_t last = 0;
 	int i;
 
-	fn->cfg.udp_timeout_ms = 200;
+	fn->cfg.udp_timeout_ms = AFTER_FIRST_RUN_MS;
 	for (i = 0; i < 3; i++) {
 		last = ktime_get_coarse();	/* the last one's last_seen, or before */
 		KUNIT_ASSERT_NOT_NULL(test, udp(test, fn, 1000 + i));
 	}
-	KUNIT_ASSERT_TRUE(test, flowsess_test_wait_empty(fn, 200 + 1000 +
+	KUNIT_ASSERT_TRUE(test, flowsess_test_wait_empty(fn, AFTER_FIRST_RUN_MS + 1000 +
 							 FLOWSESS_TEST_SLACK_MS));
-	KUNIT_EXPECT_GE(test, ktime_ms_delta(ktime_get(), last), 200);
+	KUNIT_EXPECT_GE(test, ktime_ms_delta(ktime_get(), last), AFTER_FIRST_RUN_MS);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_IDLE), 3ULL);
 	flowsess_test_net_destroy(fn);
 }
@@ -84,7 +91,7 @@ static void collect_rst(struct kunit *test, bool traffic)
 	ktime_t deadline;
 
 	/* Long enough that the SYN below comes before it, however slow the VM. */
-	fn->cfg.rst_grace_ms = 500;
+	fn->cfg.rst_grace_ms = AFTER_FIRST_RUN_MS;
 	flowsess_test_seg(&rst, "RA", 0, 1, 0, 0);	/* the answer to SYN 0 */
 	flowsess_test_seg(&syn, "S", 1000, 0, 65535, 0);
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 12340, 1234);
@@ -99,7 +106,7 @@ static void collect_rst(struct kunit *test, bool traffic)
 							 ktime_get_coarse()), FLOWSESS_TCP_PASS);
 	rcu_read_unlock();
 	KUNIT_ASSERT_NE(test, deadline, 0);
-	KUNIT_ASSERT_TRUE(test, flowsess_test_wait_empty(fn, 500 + 1000 +
+	KUNIT_ASSERT_TRUE(test, flowsess_test_wait_empty(fn, AFTER_FIRST_RUN_MS + 1000 +
 							 FLOWSESS_TEST_SLACK_MS));
 	KUNIT_EXPECT_GE(test, ktime_compare(ktime_get(), deadline), 0);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_RST_TIMER), 1ULL);
@@ -253,14 +260,14 @@ static void flowsess_test_collect_mass_expiry(struct kunit *test)
 	ktime_t last = 0;
 	int i;
 
-	fn->cfg.udp_timeout_ms = 300;
+	fn->cfg.udp_timeout_ms = AFTER_FIRST_RUN_MS;
 	for (i = 0; i < MASS_SESSIONS; i++) {
 		last = ktime_get_coarse();	/* the last one's last_seen, or before */
 		KUNIT_ASSERT_NOT_NULL(test, udp(test, fn, 10000 + i));
 	}
-	KUNIT_ASSERT_TRUE(test, flowsess_test_wait_empty(fn, 300 + 2000 +
+	KUNIT_ASSERT_TRUE(test, flowsess_test_wait_empty(fn, AFTER_FIRST_RUN_MS + 2000 +
 							 FLOWSESS_TEST_SLACK_MS));
-	KUNIT_EXPECT_GE(test, ktime_ms_delta(ktime_get(), last), 300);
+	KUNIT_EXPECT_GE(test, ktime_ms_delta(ktime_get(), last), AFTER_FIRST_RUN_MS);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_IDLE),
 			(u64)MASS_SESSIONS);
 	KUNIT_EXPECT_TRUE(test, wait_collector_stopped(&fn->table, 1000 +
