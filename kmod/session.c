@@ -434,22 +434,17 @@ static int flowsess_clear_one(struct flowsess_session *s, void *arg)
 	return 0;
 }
 
-/* Passes of a clear that keep meeting resizes, at most (a flood). */
-#define FLOWSESS_CLEAR_PASSES	8
-
 /*
  * Kill every session @f matches (reason FLUSH); process context. Returns
  * how many this call killed. Sessions created meanwhile may or may not be
  * seen; every session that lives through the call is seen: a pass that
- * met a resize is followed by another, up to FLOWSESS_CLEAR_PASSES, so a
- * table that a flood keeps resizing cannot hold the caller (and netlink's
- * lock) for ever.
+ * met a resize is followed by another (a clear of a big table shrinks it
+ * several times, each time behind the walk).
  */
 unsigned int flowsess_table_clear(struct flowsess_table *t,
 				  const struct flowsess_filter *f)
 {
 	struct flowsess_clear c = { .table = t, .filter = f };
-	unsigned int passes = 0;
 	struct flowsess_walk w;
 	bool end;
 
@@ -461,7 +456,7 @@ unsigned int flowsess_table_clear(struct flowsess_table *t,
 			rcu_read_unlock();
 			cond_resched();
 		} while (!end);
-	} while (w.resized && ++passes < FLOWSESS_CLEAR_PASSES);
+	} while (w.resized);
 	return c.killed;
 }
 
