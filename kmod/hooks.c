@@ -197,6 +197,14 @@ static bool flowsess_make_room(struct flowsess_net *fn, ktime_t now)
 	       flowsess_session_reserve(&fn->table);
 }
 
+/* A new session found no memory: counted, and said in the log (rate-limited). */
+static unsigned int flowsess_drop_nomem(struct flowsess_net *fn)
+{
+	flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NOMEM);
+	net_warn_ratelimited("flowsess: out of memory, dropping packet\n");
+	return NF_DROP;
+}
+
 /*
  * No live session holds the tuple: create one if this packet may. Returns
  * the verdict, or -EEXIST when another CPU linked one first (the caller
@@ -221,9 +229,7 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 				   GFP_ATOMIC);
 	if (!s) {
 		flowsess_session_unreserve(&fn->table);
-		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NOMEM);
-		net_warn_ratelimited("flowsess: out of memory, dropping packet\n");
-		return NF_DROP;
+		return flowsess_drop_nomem(fn);
 	}
 	s->last_seen = now;
 	s->iif = state->in ? state->in->ifindex : 0;
@@ -237,9 +243,7 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 	if (err) {
 		if (err == -EEXIST)
 			return err;
-		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NOMEM);
-		net_warn_ratelimited("flowsess: out of memory, dropping packet\n");
-		return NF_DROP;
+		return flowsess_drop_nomem(fn);
 	}
 	flowsess_stat_inc(fn, FLOWSESS_STAT_SESSIONS_CREATED);
 	if (pkt->tuple.protonum == IPPROTO_TCP && !pkt->tcp.th.syn)
