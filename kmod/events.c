@@ -5,13 +5,25 @@
  * event cache reports to ctnetlink. The core knows nothing about its
  * listeners: netlink.c is one.
  *
- * Listeners are on an RCU list, added and removed under a mutex;
- * unregistering waits for the callers already inside a listener. Events
- * come from any context (the packet path and the collector in softirq),
- * so a listener must not sleep.
+ * Where an event happens (the packet path, the collector, a clear, under
+ * the session's lock for NEW and STATE), it is only copied: if a listener
+ * wants it, a snapshot of the session goes on the namespace's queue, and
+ * the namespace's work item hands the queue to the listeners in process
+ * context, in order. So no listener runs on the packet path or in the
+ * collector, and a listener may sleep. An event that finds the queue at
+ * its limit, or no memory, is lost and counted (events_lost).
+ *
+ * Locking and lifetime: the listener list is changed under a mutex, read
+ * under RCU by flowsess_event() and under the mutex by the delivery, so
+ * that unregistering returns when nothing is in the listener and nothing
+ * can call it. The queue's lock nests inside a session's lock and the
+ * hash's, and takes nothing. The work item belongs to the namespace: it
+ * is cancelled at its teardown, after the producers stopped (session.c,
+ * rule 9), and what is left on the queue is freed unsent.
  */
 #include <linux/mutex.h>
 #include <linux/rculist.h>
+#include <linux/slab.h>
 
 #include "internal.h"
 
@@ -25,7 +37,7 @@ void flowsess_listener_register(struct flowsess_listener *l)
 	mutex_unlock(&flowsess_listeners_lock);
 }
 
-/* Sleeps: on return, no event is being delivered to @l. */
+/* Sleeps: on return, @l is not called and will not be. */
 void flowsess_listener_unregister(struct flowsess_listener *l)
 {
 	mutex_lock(&flowsess_listeners_lock);
@@ -34,14 +46,113 @@ void flowsess_listener_unregister(struct flowsess_listener *l)
 	synchronize_rcu();
 }
 
-void flowsess_event(struct flowsess_net *fn, const struct flowsess_session *s,
-		    enum flowsess_event ev, enum flowsess_reason reason,
-		    bool live_kill)
+static bool flowsess_event_wanted(const struct flowsess_net *fn,
+				  enum flowsess_event type)
 {
 	struct flowsess_listener *l;
+	bool wanted = false;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(l, &flowsess_listeners, list)
-		l->event(fn, s, ev, reason, live_kill);
+	list_for_each_entry_rcu(l, &flowsess_listeners, list) {
+		if (l->wants(fn, type)) {
+			wanted = true;
+			break;
+		}
+	}
 	rcu_read_unlock();
+	return wanted;
 }
+
+/* Any context: queue @type for @s, if anyone wants to hear it. */
+void flowsess_event(struct flowsess_net *fn, const struct flowsess_session *s,
+		    enum flowsess_event type, enum flowsess_reason reason,
+		    bool live_kill)
+{
+	struct flowsess_event_queue *q = &fn->events;
+	struct flowsess_event_msg *msg;
+	unsigned long flags;
+	bool queued = false;
+
+	if (!flowsess_event_wanted(fn, type))
+		return;
+	msg = kmalloc(sizeof(*msg), GFP_ATOMIC | __GFP_NOWARN);
+	if (msg) {
+		msg->type = type;
+		msg->reason = reason;
+		msg->live_kill = live_kill;
+		flowsess_session_info(&fn->cfg, s, &msg->info);
+		spin_lock_irqsave(&q->lock, flags);
+		if (q->pending < q->limit) {
+			list_add_tail(&msg->list, &q->msgs);
+			q->pending++;
+			queued = true;
+		}
+		spin_unlock_irqrestore(&q->lock, flags);
+	}
+	if (!queued) {
+		kfree(msg);
+		flowsess_stat_inc(fn, FLOWSESS_STAT_EVENTS_LOST);
+		return;
+	}
+	schedule_work(&q->work);
+}
+
+static void flowsess_events_deliver(struct work_struct *work)
+{
+	struct flowsess_event_queue *q =
+		container_of(work, struct flowsess_event_queue, work);
+	struct flowsess_net *fn = container_of(q, struct flowsess_net, events);
+	struct flowsess_event_msg *msg, *next;
+	struct flowsess_listener *l;
+	LIST_HEAD(batch);
+
+	spin_lock_irq(&q->lock);
+	list_splice_init(&q->msgs, &batch);
+	spin_unlock_irq(&q->lock);
+
+	mutex_lock(&flowsess_listeners_lock);
+	list_for_each_entry_safe(msg, next, &batch, list) {
+		list_for_each_entry(l, &flowsess_listeners, list)
+			l->event(fn, msg);
+		kfree(msg);
+		spin_lock_irq(&q->lock);
+		q->pending--;
+		spin_unlock_irq(&q->lock);
+		cond_resched();
+	}
+	mutex_unlock(&flowsess_listeners_lock);
+}
+
+void flowsess_events_init(struct flowsess_net *fn)
+{
+	struct flowsess_event_queue *q = &fn->events;
+
+	spin_lock_init(&q->lock);
+	INIT_LIST_HEAD(&q->msgs);
+	q->pending = 0;
+	q->limit = FLOWSESS_EVENT_QUEUE_LIMIT;
+	INIT_WORK(&q->work, flowsess_events_deliver);
+}
+
+/* Sleeps: every event queued before the call has been delivered. */
+void flowsess_events_flush(struct flowsess_net *fn)
+{
+	flush_work(&fn->events.work);
+}
+
+/* Teardown, once nothing reports events any more: drop what is left. */
+void flowsess_events_exit(struct flowsess_net *fn)
+{
+	struct flowsess_event_queue *q = &fn->events;
+	struct flowsess_event_msg *msg, *next;
+
+	cancel_work_sync(&q->work);
+	list_for_each_entry_safe(msg, next, &q->msgs, list)
+		kfree(msg);
+	INIT_LIST_HEAD(&q->msgs);
+	q->pending = 0;
+}
+
+#ifdef FLOWSESS_KUNIT
+#include "tests/events_test.c"
+#endif

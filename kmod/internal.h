@@ -51,6 +51,7 @@ struct flowsess_net {
 	struct flowsess_pcpu_stats __percpu *stats;
 	struct flowsess_config cfg;
 	struct flowsess_table table;
+	struct flowsess_event_queue events;
 };
 
 extern unsigned int flowsess_net_id;

@@ -137,6 +137,7 @@ static void flowsess_net_teardown(struct flowsess_net *fn)
 	flowsess_collector_stop(&fn->table);
 	flowsess_table_flush(&fn->table);
 	flowsess_table_destroy(&fn->table);
+	flowsess_events_exit(fn);
 	flowsess_stats_free(fn);
 }
 
@@ -147,6 +148,7 @@ static int __net_init flowsess_net_init(struct net *net)
 
 	fn->net = net;
 	flowsess_config_defaults(&fn->cfg);
+	flowsess_events_init(fn);
 	err = flowsess_stats_init(fn);
 	if (err)
 		return err;

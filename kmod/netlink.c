@@ -7,8 +7,8 @@
  *
  * Events: netlink is a listener of the core's session events (events.c),
  * registered only while the family is: its multicast group id is released,
- * and may be reused, when it is unregistered. Callbacks come from the
- * packet path and the collector, under RCU, and must not sleep.
+ * and may be reused, when it is unregistered. Messages are built in the
+ * namespace's event work, never on the packet path or in the collector.
  */
 #include <linux/slab.h>
 #include <net/genetlink.h>
@@ -261,42 +261,39 @@ static int flowsess_put_tuple(struct sk_buff *skb, const struct flowsess_tuple *
 }
 
 /* Who a session is, where it came and went, how old, and what it carried. */
-static int flowsess_put_detail(struct sk_buff *skb, const struct flowsess_session *s)
+static int flowsess_put_detail(struct sk_buff *skb,
+			       const struct flowsess_session_info *info)
 {
-	u32 age = (u32)ktime_get_boottime_seconds() - s->start;
-	s64 idle = ktime_ms_delta(ktime_get_coarse(), READ_ONCE(s->last_seen));
-	const struct flowsess_session_acct *a;
+	u32 age = (u32)ktime_get_boottime_seconds() - info->start;
+	s64 idle = ktime_ms_delta(ktime_get_coarse(), info->last_seen);
 	int dir;
 
-	if (nla_put_u32(skb, FLOWSESS_SA_ID, flowsess_session_id(s)) ||
-	    nla_put_u32(skb, FLOWSESS_SA_IIF, s->iif) ||
-	    nla_put_u32(skb, FLOWSESS_SA_OIF, s->oif) ||
+	if (nla_put_u32(skb, FLOWSESS_SA_ID, info->id) ||
+	    nla_put_u32(skb, FLOWSESS_SA_IIF, info->iif) ||
+	    nla_put_u32(skb, FLOWSESS_SA_OIF, info->oif) ||
 	    nla_put_u32(skb, FLOWSESS_SA_AGE_S, age) ||
 	    nla_put_u32(skb, FLOWSESS_SA_IDLE_MS, clamp_t(s64, idle, 0, U32_MAX)))
 		return -EMSGSIZE;
-	if (!s->has_acct)
+	if (!info->has_acct)
 		return 0;
-	a = container_of(s, struct flowsess_session_acct, session);
 	for (dir = FLOWSESS_DIR_ORIGINAL; dir < FLOWSESS_DIR_MAX; dir++) {
 		if (nla_put_u64_64bit(skb, dir ? FLOWSESS_SA_PACKETS_REPLY :
 						 FLOWSESS_SA_PACKETS_ORIG,
-				      atomic64_read(&a->dir[dir].packets),
-				      FLOWSESS_SA_PAD) ||
+				      info->packets[dir], FLOWSESS_SA_PAD) ||
 		    nla_put_u64_64bit(skb, dir ? FLOWSESS_SA_BYTES_REPLY :
 						 FLOWSESS_SA_BYTES_ORIG,
-				      atomic64_read(&a->dir[dir].bytes),
-				      FLOWSESS_SA_PAD))
+				      info->bytes[dir], FLOWSESS_SA_PAD))
 			return -EMSGSIZE;
 	}
 	return 0;
 }
 
 /*
- * FLOWSESS_A_SESSION for @s: a live session (@reason NONE), or one just
- * invalidated. Reads the fields of a live session without its lock.
+ * FLOWSESS_A_SESSION: a live session (@reason NONE), or one just
+ * invalidated.
  */
-static int flowsess_put_session(struct sk_buff *skb, const struct flowsess_net *fn,
-				const struct flowsess_session *s,
+static int flowsess_put_session(struct sk_buff *skb,
+				const struct flowsess_session_info *info,
 				enum flowsess_reason reason, bool live_kill)
 {
 	struct nlattr *nest = nla_nest_start(skb, FLOWSESS_A_SESSION);
@@ -304,13 +301,12 @@ static int flowsess_put_session(struct sk_buff *skb, const struct flowsess_net *
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (flowsess_put_tuple(skb, &s->tuple) ||
-	    nla_put_u8(skb, FLOWSESS_SA_STATE, READ_ONCE(s->tcp_state)) ||
-	    flowsess_put_detail(skb, s))
+	if (flowsess_put_tuple(skb, &info->tuple) ||
+	    nla_put_u8(skb, FLOWSESS_SA_STATE, info->tcp_state) ||
+	    flowsess_put_detail(skb, info))
 		goto err;
 	if (reason == FLOWSESS_REASON_NONE) {
-		expires = ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s),
-					 ktime_get());
+		expires = ktime_ms_delta(info->deadline, ktime_get());
 		if (nla_put_u32(skb, FLOWSESS_SA_EXPIRES_MS,
 				clamp_t(s64, expires, 0, U32_MAX)))
 			goto err;
@@ -577,6 +573,7 @@ static int flowsess_dump_emit(struct flowsess_session *s, void *arg)
 	struct flowsess_dump_batch *batch = arg;
 	struct netlink_callback *cb = batch->cb;
 	struct flowsess_dump *d = (void *)cb->ctx;
+	struct flowsess_session_info info;
 	void *hdr;
 
 	if (!flowsess_filter_match(d->filter, s))
@@ -592,8 +589,8 @@ static int flowsess_dump_emit(struct flowsess_session *s, void *arg)
 			  FLOWSESS_CMD_GET_SESSIONS);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (flowsess_put_session(batch->skb, batch->fn, s, FLOWSESS_REASON_NONE,
-				 false)) {
+	flowsess_session_info(&batch->fn->cfg, s, &info);
+	if (flowsess_put_session(batch->skb, &info, FLOWSESS_REASON_NONE, false)) {
 		genlmsg_cancel(batch->skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -695,45 +692,47 @@ static int flowsess_nl_clear_sessions(struct sk_buff *skb, struct genl_info *inf
 
 /*
  * The core's listener (events.c): tell the namespace's "events" group that
- * @s was created (SESSION_NEW) or killed (SESSION_DEL, with @reason). Any
- * context; costs one check when nobody listens. A message that cannot be
- * allocated is lost, as a listener that reads too slowly loses them
- * (ENOBUFS). State changes have no message yet.
+ * a session was created (SESSION_NEW) or ended (SESSION_DEL, with its
+ * reason). State changes have no message yet. A reader too slow for the
+ * messages loses them (ENOBUFS), and is told.
  */
-static void flowsess_nl_event(struct flowsess_net *fn,
-			      const struct flowsess_session *s,
-			      enum flowsess_event ev, enum flowsess_reason reason,
-			      bool live_kill)
+static bool flowsess_nl_wants(const struct flowsess_net *fn,
+			      enum flowsess_event type)
 {
-	struct net *net = fn->net;
+	/* KUnit's tables belong to no namespace: nobody to tell. */
+	return type != FLOWSESS_EVENT_STATE && fn->net &&
+	       genl_has_listeners(&flowsess_genl_family, fn->net,
+				  FLOWSESS_MCGRP_EVENTS_ID);
+}
+
+static void flowsess_nl_event(struct flowsess_net *fn,
+			      const struct flowsess_event_msg *ev)
+{
 	struct sk_buff *msg;
 	u8 cmd;
 	void *hdr;
 
-	if (ev == FLOWSESS_EVENT_NEW)
-		cmd = FLOWSESS_CMD_SESSION_NEW;
-	else if (ev == FLOWSESS_EVENT_DEL)
-		cmd = FLOWSESS_CMD_SESSION_DEL;
-	else
+	if (!flowsess_nl_wants(fn, ev->type))
 		return;
-	/* KUnit's tables belong to no namespace: nobody to tell. */
-	if (!net || !genl_has_listeners(&flowsess_genl_family, net,
-					FLOWSESS_MCGRP_EVENTS_ID))
+	cmd = ev->type == FLOWSESS_EVENT_NEW ? FLOWSESS_CMD_SESSION_NEW :
+					       FLOWSESS_CMD_SESSION_DEL;
+	msg = genlmsg_new(flowsess_session_msg_size(), GFP_KERNEL);
+	if (!msg) {
+		flowsess_stat_inc(fn, FLOWSESS_STAT_EVENTS_LOST);
 		return;
-	msg = genlmsg_new(flowsess_session_msg_size(), GFP_ATOMIC);
-	if (!msg)
-		return;
+	}
 	hdr = genlmsg_put(msg, 0, 0, &flowsess_genl_family, 0, cmd);
-	if (!hdr || flowsess_put_session(msg, fn, s, reason, live_kill)) {
+	if (!hdr || flowsess_put_session(msg, &ev->info, ev->reason, ev->live_kill)) {
 		nlmsg_free(msg);
 		return;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&flowsess_genl_family, net, msg, 0,
-				FLOWSESS_MCGRP_EVENTS_ID, GFP_ATOMIC);
+	genlmsg_multicast_netns(&flowsess_genl_family, fn->net, msg, 0,
+				FLOWSESS_MCGRP_EVENTS_ID, GFP_KERNEL);
 }
 
 static struct flowsess_listener flowsess_nl_listener = {
+	.wants = flowsess_nl_wants,
 	.event = flowsess_nl_event,
 };
 

@@ -17,8 +17,8 @@
  *    of rule 1 use WRITE_ONCE(). ->last_seen is written without the lock
  *    by the packet path. The lock nests inside nothing. Inside it: the
  *    hash's bucket locks, when an insert links a session's second entry,
- *    and the listeners of NEW (flowsess_session_insert()) and STATE
- *    (flowsess_tcp_track()), which must not take it: so a session's
+ *    and the event queue's lock, when NEW (flowsess_session_insert()) and
+ *    STATE (flowsess_tcp_track()) are queued (events.c): so a session's
  *    events come in order, its end last.
  * 4. A session dies once: whoever sets ->dead under session->lock (the
  *    killer) unlinks it, counts the reason, reports the event and frees it
@@ -105,6 +105,33 @@ static void flowsess_session_free(struct flowsess_session *s)
 u32 flowsess_session_id(const struct flowsess_session *s)
 {
 	return (u32)siphash_2u64((unsigned long)s, s->start, &flowsess_id_key);
+}
+
+/* Rule 1: no lock; a live session's fields may change as they are read. */
+void flowsess_session_info(const struct flowsess_config *cfg,
+			   const struct flowsess_session *s,
+			   struct flowsess_session_info *info)
+{
+	const struct flowsess_session_acct *a;
+	int dir;
+
+	memset(info, 0, sizeof(*info));
+	info->tuple = s->tuple;
+	info->tcp_state = READ_ONCE(s->tcp_state);
+	info->iif = s->iif;
+	info->oif = s->oif;
+	info->id = flowsess_session_id(s);
+	info->start = s->start;
+	info->last_seen = READ_ONCE(s->last_seen);
+	info->deadline = flowsess_session_deadline(cfg, s);
+	info->has_acct = s->has_acct;
+	if (!s->has_acct)
+		return;
+	a = container_of(s, struct flowsess_session_acct, session);
+	for (dir = FLOWSESS_DIR_ORIGINAL; dir < FLOWSESS_DIR_MAX; dir++) {
+		info->packets[dir] = atomic64_read(&a->dir[dir].packets);
+		info->bytes[dir] = atomic64_read(&a->dir[dir].bytes);
+	}
 }
 
 /*

@@ -111,6 +111,23 @@ static inline void flowsess_session_account(struct flowsess_session *s,
 }
 
 /*
+ * A session as dumps and events report it: a copy, taken at once
+ * (flowsess_session_info()), that outlives the session.
+ */
+struct flowsess_session_info {
+	struct flowsess_tuple tuple;
+	u8 tcp_state;
+	bool has_acct;
+	int iif, oif;
+	u32 id;
+	u32 start;			/* boot time, in seconds */
+	ktime_t last_seen;		/* the packet path's clock, coarse */
+	ktime_t deadline;		/* the precise clock's */
+	u64 packets[FLOWSESS_DIR_MAX];
+	u64 bytes[FLOWSESS_DIR_MAX];
+};
+
+/*
  * Which sessions a dump or a clear selects (netlink.c parses it). Addresses
  * are stored masked; a zero mask and the has_ flags mean "any".
  */
@@ -136,6 +153,9 @@ void flowsess_session_unreserve(struct flowsess_table *t);
 struct flowsess_session *flowsess_session_alloc(const struct flowsess_tuple *orig,
 						bool acct, gfp_t gfp);
 u32 flowsess_session_id(const struct flowsess_session *s);
+void flowsess_session_info(const struct flowsess_config *cfg,
+			   const struct flowsess_session *s,
+			   struct flowsess_session_info *info);
 void flowsess_session_free_unused(struct flowsess_table *t,
 				  struct flowsess_session *s);
 int flowsess_session_insert(struct flowsess_table *t, struct flowsess_session *s);

@@ -5,7 +5,7 @@
 # only to CAP_NET_ADMIN, and only the namespace's own.
 . ./lib.sh
 
-plan 17
+plan 18
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 
@@ -84,6 +84,9 @@ check "the router's monitors saw none of the client namespace's" router_own
 # A monitor that lost events, or stopped, says so on its standard error.
 check "no monitor lost events or stopped" \
 	[ ! -s $mon.err -a ! -s $mon.json.err -a ! -s $mon.client.err ]
+# ... nor did the kernel, whose queue to the listeners counts what it drops.
+check_num "the router lost no events on their way to netlink" \
+	"$(flowsess_stat router events_lost)" -eq 0
 err=$(in_ns router runas 65534 flowsess monitor 2>&1)
 check "without CAP_NET_ADMIN, monitor fails with EPERM" \
 	[ $? -eq 1 -a -n "$(echo "$err" | grep '^flowsess: monitor: Operation not permitted')" ]

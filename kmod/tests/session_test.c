@@ -164,7 +164,8 @@ static void flowsess_test_time_wait_knob(struct kunit *test)
 
 /*
  * What a listener heard of one namespace's sessions. The listener gets no
- * pointer to itself, so there is one, for the test that runs.
+ * pointer to itself, so there is one, for the test that runs. Events come
+ * from a work item: read after flowsess_events_flush().
  */
 static struct {
 	const struct flowsess_net *fn;
@@ -173,20 +174,26 @@ static struct {
 	bool live_kill;
 } flowsess_heard;
 
-static void flowsess_test_event(struct flowsess_net *fn, const struct flowsess_session *s,
-				enum flowsess_event ev, enum flowsess_reason reason,
-				bool live_kill)
+static bool flowsess_test_wants(const struct flowsess_net *fn,
+				enum flowsess_event type)
 {
-	if (fn != READ_ONCE(flowsess_heard.fn) || ev > FLOWSESS_EVENT_DEL)
+	return fn == READ_ONCE(flowsess_heard.fn);
+}
+
+static void flowsess_test_event(struct flowsess_net *fn,
+				const struct flowsess_event_msg *msg)
+{
+	if (fn != READ_ONCE(flowsess_heard.fn) || msg->type > FLOWSESS_EVENT_DEL)
 		return;
-	flowsess_heard.events[ev]++;
-	if (ev == FLOWSESS_EVENT_DEL) {
-		flowsess_heard.reason = reason;
-		flowsess_heard.live_kill = live_kill;
+	flowsess_heard.events[msg->type]++;
+	if (msg->type == FLOWSESS_EVENT_DEL) {
+		flowsess_heard.reason = msg->reason;
+		flowsess_heard.live_kill = msg->live_kill;
 	}
 }
 
 static struct flowsess_listener flowsess_test_listener = {
+	.wants = flowsess_test_wants,
 	.event = flowsess_test_event,
 };
 
@@ -229,12 +236,14 @@ static void rst_deadline(struct kunit *test, bool traffic)
 	s = flowsess_test_insert(test, fn, &t);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	/* The insert reported it, once. */
+	flowsess_events_flush(fn);
 	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_NEW], 1U);
 	before = ktime_get();
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &rst, ktime_get_coarse()),
 			FLOWSESS_TCP_PASS);
 	after = ktime_get();
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
+	flowsess_events_flush(fn);
 	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_STATE], 1U);
 
 	/* The deadline is the precise clock's, plus the grace delay. */
@@ -272,6 +281,7 @@ static void rst_deadline(struct kunit *test, bool traffic)
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_RST_TIMER), 1ULL);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_RST_TIMER_LIVE_KILLS),
 			traffic ? 1ULL : 0ULL);
+	flowsess_events_flush(fn);
 	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_DEL], 1U);
 	KUNIT_EXPECT_EQ(test, flowsess_heard.reason, FLOWSESS_REASON_RST_TIMER);
 	KUNIT_EXPECT_EQ(test, flowsess_heard.live_kill, traffic);
@@ -321,9 +331,11 @@ static void flowsess_test_expiry_reason(struct kunit *test)
 		spin_unlock_bh(&s->lock);
 		late = ktime_add_ms(s->last_seen, 24 * 3600 * 1000);
 		KUNIT_EXPECT_TRUE(test, flowsess_session_expire(&fn->table, s, late));
+		flowsess_events_flush(fn);
 		KUNIT_EXPECT_EQ_MSG(test, flowsess_heard.reason, cases[i].reason, "case %d", i);
 		KUNIT_EXPECT_FALSE(test, flowsess_heard.live_kill);
 	}
+	flowsess_events_flush(fn);
 	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_DEL], ARRAY_SIZE(cases));
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_IDLE), 3ULL);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_CLOSE), 4ULL);
@@ -379,6 +391,7 @@ static void flowsess_test_kill_counts_reason(struct kunit *test)
 	/* s may be freed now: only its table is looked at. */
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 0);
+	flowsess_events_flush(fn);
 	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_DEL], 1U);
 	KUNIT_EXPECT_EQ(test, flowsess_heard.reason, c->reason);
 	KUNIT_EXPECT_FALSE(test, flowsess_heard.live_kill);
@@ -413,6 +426,7 @@ static void flowsess_test_kill_once(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, flowsess_session_expire(&fn->table, s, late));
 	KUNIT_EXPECT_EQ(test, s->reason, FLOWSESS_REASON_FLUSH);
 	rcu_read_unlock();
+	flowsess_events_flush(fn);
 	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_DEL], 1U);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_FLUSH), 1ULL);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_FIN), 0ULL);

@@ -49,6 +49,7 @@ struct flowsess_net *flowsess_test_net(struct kunit *test,
 	fn = &ns->fn;
 	flowsess_config_defaults(&fn->cfg);
 	fn->cfg.max_sessions = max_sessions;
+	flowsess_events_init(fn);
 	err = flowsess_stats_init(fn);
 	if (err)
 		kfree(ns);
@@ -84,6 +85,7 @@ void flowsess_test_net_destroy(struct flowsess_net *fn)
 	flowsess_collector_stop(&fn->table);
 	flowsess_table_flush(&fn->table);
 	flowsess_table_destroy(&fn->table);
+	flowsess_events_exit(fn);
 	rcu_barrier();
 	flowsess_stats_free(fn);
 }

@@ -103,6 +103,7 @@ enum flowsess_stat {
 	FLOWSESS_STAT_DROP_STRICT_SYN,	/* data before the handshake completed */
 	FLOWSESS_STAT_SYN_REOPENS,	/* syn-reopen: a SYN revived a RST session */
 	FLOWSESS_STAT_SESSIONS_MIDSTREAM, /* no-syn-check: created by a non-SYN */
+	FLOWSESS_STAT_EVENTS_LOST,	/* events queue full, or no memory */
 	__FLOWSESS_STAT_MAX
 };
 
@@ -140,6 +141,7 @@ enum flowsess_stat {
 	[FLOWSESS_STAT_DROP_STRICT_SYN] = "drop_strict_syn",		\
 	[FLOWSESS_STAT_SYN_REOPENS] = "syn_reopens",			\
 	[FLOWSESS_STAT_SESSIONS_MIDSTREAM] = "sessions_midstream",	\
+	[FLOWSESS_STAT_EVENTS_LOST] = "events_lost",			\
 }
 
 /* The knobs of a namespace, inside FLOWSESS_A_CONFIG. Times in ms. */
