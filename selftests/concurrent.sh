@@ -19,7 +19,7 @@ in_ns client tcpecho client "$SERVER4" 7000 $((SECONDS_RUN + 5)) >/tmp/tcpecho.o
 client_pid=$!
 # The monitor's own pid (not the shell's around it), to tell at the end
 # whether it still runs; its events are only counted.
-rm -f /tmp/monitor.pid /tmp/monitor.lines /tmp/loop.*
+rm -f /tmp/monitor.pid /tmp/monitor.lines /tmp/loop.* /tmp/loop-*
 in_ns router sh -c 'echo $$ >/tmp/monitor.pid; exec flowsess monitor' 2>/tmp/monitor.err |
 	wc -l >/tmp/monitor.lines &
 monitor_job=$!
@@ -28,12 +28,14 @@ monitor_pid=$(cat /tmp/monitor.pid)
 created=$(flowsess_stat router sessions_created)
 
 end=$(($(date +%s) + SECONDS_RUN))
-# loop NAME COMMAND...: run COMMAND until the end; count runs and failures.
+# loop NAME COMMAND...: run COMMAND until the end; count runs and failures,
+# and keep what the failures said.
 loop() {
 	local name=$1 runs=0 failures=0
 	shift
 	while [ "$(date +%s)" -lt $end ]; do
-		"$@" >/dev/null 2>&1 || failures=$((failures + 1))
+		"$@" >/dev/null 2>"/tmp/loop-err.$name" ||
+			{ failures=$((failures + 1)); sed 's/^/# /' "/tmp/loop-err.$name" >>"/tmp/loop-failed.$name"; }
 		runs=$((runs + 1))
 	done
 	echo "$runs $failures" >"/tmp/loop.$name"
@@ -49,7 +51,12 @@ loop clear in_ns router flowsess clear proto udp &
 loop knobs toggle_knobs &
 wait_for $((SECONDS_RUN + 30)) sh -c 'ls /tmp/loop.* | wc -l | grep -qx 5'
 
-ran() { read -r runs failures <"/tmp/loop.$1"; echo "# $1: $runs runs, $failures failed"; [ "$runs" -gt 0 ] && [ "$failures" -eq 0 ]; }
+ran() {
+	read -r runs failures <"/tmp/loop.$1"
+	echo "# $1: $runs runs, $failures failed"
+	cat "/tmp/loop-failed.$1" 2>/dev/null
+	[ "$runs" -gt 0 ] && [ "$failures" -eq 0 ]
+}
 check "UDP churn ran, every flood sent whole" ran traffic
 # Each flood opens up to 1000 sessions, and the clears keep emptying the
 # table: more than one flood's worth pass the hook as new sessions (the

@@ -256,10 +256,15 @@ static int session_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* How often, and how patiently, an interrupted dump is taken again. */
+#define DUMP_ATTEMPTS		10
+#define DUMP_BACKOFF_US		20000
+
 /*
  * Dump the sessions @f selects into @l. A dump the kernel flags as
  * interrupted (the hash resized itself during the dump) is thrown away and
- * taken again.
+ * taken again, a little later each time: resizes come in bursts, as the
+ * table fills or empties.
  */
 static int dump_sessions(const struct fs_filter *f, struct session_list *l)
 {
@@ -268,9 +273,11 @@ static int dump_sessions(const struct fs_filter *f, struct session_list *l)
 	struct fs_genl g;
 	int attempt, err = -EINTR;
 
-	for (attempt = 0; attempt < 5 && err == -EINTR; attempt++) {
-		if (attempt)
+	for (attempt = 0; attempt < DUMP_ATTEMPTS && err == -EINTR; attempt++) {
+		if (attempt) {
 			fprintf(stderr, "flowsess: sessions: the table changed during the dump, dumping again\n");
+			usleep(DUMP_BACKOFF_US * attempt);
+		}
 		if (fs_genl_open_or_explain(&g))
 			return EXIT_FAILURE;
 		l->n = 0;
