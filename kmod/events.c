@@ -70,7 +70,6 @@ void flowsess_event(struct flowsess_net *fn, const struct flowsess_session *s,
 {
 	struct flowsess_event_queue *q = &fn->events;
 	struct flowsess_event_msg *msg;
-	unsigned long flags;
 	bool queued = false;
 
 	if (!flowsess_event_wanted(fn, type))
@@ -81,13 +80,13 @@ void flowsess_event(struct flowsess_net *fn, const struct flowsess_session *s,
 		msg->reason = reason;
 		msg->live_kill = live_kill;
 		flowsess_session_info(&fn->cfg, s, &msg->info);
-		spin_lock_irqsave(&q->lock, flags);
+		spin_lock_bh(&q->lock);
 		if (q->pending < q->limit) {
 			list_add_tail(&msg->list, &q->msgs);
 			q->pending++;
 			queued = true;
 		}
-		spin_unlock_irqrestore(&q->lock, flags);
+		spin_unlock_bh(&q->lock);
 	}
 	if (!queued) {
 		kfree(msg);
@@ -106,21 +105,22 @@ static void flowsess_events_deliver(struct work_struct *work)
 	struct flowsess_listener *l;
 	LIST_HEAD(batch);
 
-	spin_lock_irq(&q->lock);
+	spin_lock_bh(&q->lock);
 	list_splice_init(&q->msgs, &batch);
-	spin_unlock_irq(&q->lock);
+	spin_unlock_bh(&q->lock);
 
-	mutex_lock(&flowsess_listeners_lock);
 	list_for_each_entry_safe(msg, next, &batch, list) {
+		/* Per message: one namespace's backlog holds up no other's. */
+		mutex_lock(&flowsess_listeners_lock);
 		list_for_each_entry(l, &flowsess_listeners, list)
 			l->event(fn, msg);
+		mutex_unlock(&flowsess_listeners_lock);
 		kfree(msg);
-		spin_lock_irq(&q->lock);
+		spin_lock_bh(&q->lock);
 		q->pending--;
-		spin_unlock_irq(&q->lock);
+		spin_unlock_bh(&q->lock);
 		cond_resched();
 	}
-	mutex_unlock(&flowsess_listeners_lock);
 }
 
 void flowsess_events_init(struct flowsess_net *fn)

@@ -49,7 +49,10 @@ struct flowsess_listener {
 	 * hear events of @type in @fn? Nothing is queued for nobody.
 	 */
 	bool (*wants)(const struct flowsess_net *fn, enum flowsess_event type);
-	/* Process context, may sleep; a namespace's events in order. */
+	/*
+	 * Process context, may sleep; a namespace's events in order, of
+	 * every type another listener wanted: filter.
+	 */
 	void (*event)(struct flowsess_net *fn, const struct flowsess_event_msg *msg);
 };
 

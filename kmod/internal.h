@@ -9,6 +9,7 @@
 
 #include <linux/ktime.h>
 #include <linux/percpu.h>
+#include <linux/seqlock.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -20,8 +21,25 @@
 #include "tcp.h"
 
 /*
+ * The knobs that make a session's deadline (session.c, rule 6), changed
+ * together by flowsess_config_set_timeouts(). Compared whole: no padding.
+ */
+struct flowsess_timeouts {
+	u8 time_wait_state;		/* enum flowsess_time_wait */
+	u8 zero[3];			/* no padding */
+	u32 rst_grace_ms;
+	u32 time_wait_timeout_ms;
+	u32 tcp_timeout_ms[__FLOWSESS_TCP_MAX];
+	u32 udp_timeout_ms;
+	u32 icmp_timeout_ms;
+	u32 other_timeout_ms;
+};
+
+/*
  * The knobs of one namespace (uapi: enum flowsess_config_attr). Written
- * under genl_mutex with WRITE_ONCE(), read with READ_ONCE() anywhere.
+ * under genl_mutex with WRITE_ONCE(), read with READ_ONCE() anywhere. The
+ * timeouts are written under ->timeouts_lock, with what they were before
+ * and when they changed, for the deadline's readers (rule 6).
  */
 struct flowsess_config {
 	bool rst_invalidate_session;
@@ -31,18 +49,17 @@ struct flowsess_config {
 	bool rst_sequence_check;
 	bool fin_invalidate_session;
 	bool syn_reopen;
-	u8 time_wait_state;		/* enum flowsess_time_wait */
 	bool accounting;		/* new sessions count packets, bytes */
 	u8 high_watermark;		/* percent of max_sessions */
 	u8 low_watermark;
-	u32 rst_grace_ms;
-	u32 time_wait_timeout_ms;
 	u32 early_ageout_ms;
-	u32 tcp_timeout_ms[__FLOWSESS_TCP_MAX];
-	u32 udp_timeout_ms;
-	u32 icmp_timeout_ms;
-	u32 other_timeout_ms;
 	u32 max_sessions;
+	struct flowsess_timeouts timeouts;
+	seqlock_t timeouts_lock;
+	/* The last change, on both clocks of the deadlines; 0: never. */
+	ktime_t timeouts_changed;
+	ktime_t timeouts_changed_coarse;
+	struct flowsess_timeouts timeouts_before;
 };
 
 /* Per network namespace state, owned by the pernet operations in main.c. */
@@ -87,6 +104,9 @@ static inline struct flowsess_net *flowsess_table_net(struct flowsess_table *t)
 
 /* main.c: the defaults for new namespaces, from the module parameters. */
 void flowsess_config_defaults(struct flowsess_config *cfg);
+/* session.c: new timeouts for every session (rule 6). Sleeps. */
+void flowsess_config_set_timeouts(struct flowsess_net *fn,
+				  const struct flowsess_timeouts *next);
 
 static inline ktime_t flowsess_ms(u32 ms)
 {

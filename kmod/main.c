@@ -108,25 +108,26 @@ void flowsess_config_defaults(struct flowsess_config *cfg)
 	u32 initial = READ_ONCE(tcp_initial_timeout_ms);
 
 	memset(cfg, 0, sizeof(*cfg));
+	seqlock_init(&cfg->timeouts_lock);
 	cfg->rst_invalidate_session = READ_ONCE(rst_invalidate_session);
-	cfg->rst_grace_ms = READ_ONCE(rst_grace_ms);
-	cfg->time_wait_state = FLOWSESS_TIME_WAIT_OFF;
-	cfg->time_wait_timeout_ms = 150 * MSEC_PER_SEC;
+	cfg->timeouts.rst_grace_ms = READ_ONCE(rst_grace_ms);
+	cfg->timeouts.time_wait_state = FLOWSESS_TIME_WAIT_OFF;
+	cfg->timeouts.time_wait_timeout_ms = 150 * MSEC_PER_SEC;
 	cfg->early_ageout_ms = 20 * MSEC_PER_SEC;
 	cfg->high_watermark = 100;
 	cfg->low_watermark = 100;
-	cfg->tcp_timeout_ms[FLOWSESS_TCP_NONE] = initial;
-	cfg->tcp_timeout_ms[FLOWSESS_TCP_SYN_SENT] = initial;
-	cfg->tcp_timeout_ms[FLOWSESS_TCP_SYN_RECV] = initial;
-	cfg->tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED] = READ_ONCE(tcp_timeout_ms);
-	cfg->tcp_timeout_ms[FLOWSESS_TCP_FIN_WAIT] = 120 * MSEC_PER_SEC;
-	cfg->tcp_timeout_ms[FLOWSESS_TCP_CLOSE_WAIT] = 60 * MSEC_PER_SEC;
-	cfg->tcp_timeout_ms[FLOWSESS_TCP_LAST_ACK] = 30 * MSEC_PER_SEC;
-	cfg->tcp_timeout_ms[FLOWSESS_TCP_TIME_WAIT] = 2 * MSEC_PER_SEC;
-	cfg->tcp_timeout_ms[FLOWSESS_TCP_CLOSE] = initial;	/* unused: a deadline */
-	cfg->udp_timeout_ms = READ_ONCE(udp_timeout_ms);
-	cfg->icmp_timeout_ms = READ_ONCE(icmp_timeout_ms);
-	cfg->other_timeout_ms = READ_ONCE(other_timeout_ms);
+	cfg->timeouts.tcp_timeout_ms[FLOWSESS_TCP_NONE] = initial;
+	cfg->timeouts.tcp_timeout_ms[FLOWSESS_TCP_SYN_SENT] = initial;
+	cfg->timeouts.tcp_timeout_ms[FLOWSESS_TCP_SYN_RECV] = initial;
+	cfg->timeouts.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED] = READ_ONCE(tcp_timeout_ms);
+	cfg->timeouts.tcp_timeout_ms[FLOWSESS_TCP_FIN_WAIT] = 120 * MSEC_PER_SEC;
+	cfg->timeouts.tcp_timeout_ms[FLOWSESS_TCP_CLOSE_WAIT] = 60 * MSEC_PER_SEC;
+	cfg->timeouts.tcp_timeout_ms[FLOWSESS_TCP_LAST_ACK] = 30 * MSEC_PER_SEC;
+	cfg->timeouts.tcp_timeout_ms[FLOWSESS_TCP_TIME_WAIT] = 2 * MSEC_PER_SEC;
+	cfg->timeouts.tcp_timeout_ms[FLOWSESS_TCP_CLOSE] = initial;	/* unused: a deadline */
+	cfg->timeouts.udp_timeout_ms = READ_ONCE(udp_timeout_ms);
+	cfg->timeouts.icmp_timeout_ms = READ_ONCE(icmp_timeout_ms);
+	cfg->timeouts.other_timeout_ms = READ_ONCE(other_timeout_ms);
 	cfg->max_sessions = READ_ONCE(flowsess_max_sessions);
 }
 

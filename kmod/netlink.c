@@ -100,23 +100,25 @@ static const struct flowsess_knob {
 	u16 also;			/* a second copy, or 0 */
 } flowsess_knobs[FLOWSESS_CFG_MAX + 1] = {
 	[FLOWSESS_CFG_RST_INVALIDATE_SESSION]	= { CFG_AT(rst_invalidate_session) },
-	[FLOWSESS_CFG_RST_GRACE_MS]		= { CFG_AT(rst_grace_ms) },
+	[FLOWSESS_CFG_RST_GRACE_MS]		= { CFG_AT(timeouts.rst_grace_ms) },
 	[FLOWSESS_CFG_TCP_INITIAL_TIMEOUT_MS]	= {
-		CFG_AT(tcp_timeout_ms[FLOWSESS_TCP_SYN_SENT]),
-		CFG_AT(tcp_timeout_ms[FLOWSESS_TCP_SYN_RECV]),
+		CFG_AT(timeouts.tcp_timeout_ms[FLOWSESS_TCP_SYN_SENT]),
+		CFG_AT(timeouts.tcp_timeout_ms[FLOWSESS_TCP_SYN_RECV]),
 	},
-	[FLOWSESS_CFG_TCP_TIMEOUT_MS] = { CFG_AT(tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED]) },
-	[FLOWSESS_CFG_UDP_TIMEOUT_MS]		= { CFG_AT(udp_timeout_ms) },
-	[FLOWSESS_CFG_ICMP_TIMEOUT_MS]		= { CFG_AT(icmp_timeout_ms) },
-	[FLOWSESS_CFG_OTHER_TIMEOUT_MS]		= { CFG_AT(other_timeout_ms) },
+	[FLOWSESS_CFG_TCP_TIMEOUT_MS] = {
+		CFG_AT(timeouts.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED]),
+	},
+	[FLOWSESS_CFG_UDP_TIMEOUT_MS]		= { CFG_AT(timeouts.udp_timeout_ms) },
+	[FLOWSESS_CFG_ICMP_TIMEOUT_MS]		= { CFG_AT(timeouts.icmp_timeout_ms) },
+	[FLOWSESS_CFG_OTHER_TIMEOUT_MS]		= { CFG_AT(timeouts.other_timeout_ms) },
 	[FLOWSESS_CFG_MAX_SESSIONS]		= { CFG_AT(max_sessions) },
 	[FLOWSESS_CFG_NO_SYN_CHECK]		= { CFG_AT(no_syn_check) },
 	[FLOWSESS_CFG_STRICT_SYN_CHECK]		= { CFG_AT(strict_syn_check) },
 	[FLOWSESS_CFG_NO_SEQUENCE_CHECK]	= { CFG_AT(no_sequence_check) },
 	[FLOWSESS_CFG_RST_SEQUENCE_CHECK]	= { CFG_AT(rst_sequence_check) },
 	[FLOWSESS_CFG_FIN_INVALIDATE_SESSION]	= { CFG_AT(fin_invalidate_session) },
-	[FLOWSESS_CFG_TIME_WAIT_STATE]		= { CFG_AT(time_wait_state) },
-	[FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS]	= { CFG_AT(time_wait_timeout_ms) },
+	[FLOWSESS_CFG_TIME_WAIT_STATE]		= { CFG_AT(timeouts.time_wait_state) },
+	[FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS]	= { CFG_AT(timeouts.time_wait_timeout_ms) },
 	[FLOWSESS_CFG_SYN_REOPEN]		= { CFG_AT(syn_reopen) },
 	[FLOWSESS_CFG_EARLY_AGEOUT_MS]		= { CFG_AT(early_ageout_ms) },
 	[FLOWSESS_CFG_HIGH_WATERMARK]		= { CFG_AT(high_watermark) },
@@ -137,11 +139,21 @@ static u32 flowsess_knob_get(const struct flowsess_config *cfg, int attr)
 					   READ_ONCE(*(const u32 *)p);
 }
 
-static void flowsess_knob_set(struct flowsess_config *cfg, int attr, u32 val)
+/*
+ * Write a knob: the timeouts into @timeouts, which the caller then sets
+ * all at once (flowsess_config_set_timeouts()), the others into @cfg.
+ */
+static void flowsess_knob_set(struct flowsess_config *cfg,
+			      struct flowsess_timeouts *timeouts, int attr, u32 val)
 {
 	const struct flowsess_knob *k = &flowsess_knobs[attr];
-	void *p = (void *)cfg + k->offset;
+	void *base = cfg;
+	void *p;
 
+	if (k->offset >= CFG_AT(timeouts) &&
+	    k->offset < CFG_AT(timeouts) + sizeof(*timeouts))
+		base = (void *)timeouts - CFG_AT(timeouts);
+	p = base + k->offset;
 	BUILD_BUG_ON(sizeof(bool) != sizeof(u8));
 	if (flowsess_knob_is_u8(attr)) {
 		WRITE_ONCE(*(u8 *)p, val);
@@ -149,7 +161,7 @@ static void flowsess_knob_set(struct flowsess_config *cfg, int attr, u32 val)
 	}
 	WRITE_ONCE(*(u32 *)p, val);
 	if (k->also)
-		WRITE_ONCE(*(u32 *)((void *)cfg + k->also), val);
+		WRITE_ONCE(*(u32 *)(base + k->also), val);
 }
 
 static const struct nla_policy flowsess_set_config_policy[FLOWSESS_A_MAX + 1] = {
@@ -264,15 +276,13 @@ static int flowsess_put_tuple(struct sk_buff *skb, const struct flowsess_tuple *
 static int flowsess_put_detail(struct sk_buff *skb,
 			       const struct flowsess_session_info *info)
 {
-	u32 age = (u32)ktime_get_boottime_seconds() - info->start;
-	s64 idle = ktime_ms_delta(ktime_get_coarse(), info->last_seen);
 	int dir;
 
 	if (nla_put_u32(skb, FLOWSESS_SA_ID, info->id) ||
 	    nla_put_u32(skb, FLOWSESS_SA_IIF, info->iif) ||
 	    nla_put_u32(skb, FLOWSESS_SA_OIF, info->oif) ||
-	    nla_put_u32(skb, FLOWSESS_SA_AGE_S, age) ||
-	    nla_put_u32(skb, FLOWSESS_SA_IDLE_MS, clamp_t(s64, idle, 0, U32_MAX)))
+	    nla_put_u32(skb, FLOWSESS_SA_AGE_S, info->age_s) ||
+	    nla_put_u32(skb, FLOWSESS_SA_IDLE_MS, info->idle_ms))
 		return -EMSGSIZE;
 	if (!info->has_acct)
 		return 0;
@@ -297,7 +307,6 @@ static int flowsess_put_session(struct sk_buff *skb,
 				enum flowsess_reason reason, bool live_kill)
 {
 	struct nlattr *nest = nla_nest_start(skb, FLOWSESS_A_SESSION);
-	s64 expires;
 
 	if (!nest)
 		return -EMSGSIZE;
@@ -306,9 +315,7 @@ static int flowsess_put_session(struct sk_buff *skb,
 	    flowsess_put_detail(skb, info))
 		goto err;
 	if (reason == FLOWSESS_REASON_NONE) {
-		expires = ktime_ms_delta(info->deadline, ktime_get());
-		if (nla_put_u32(skb, FLOWSESS_SA_EXPIRES_MS,
-				clamp_t(s64, expires, 0, U32_MAX)))
+		if (nla_put_u32(skb, FLOWSESS_SA_EXPIRES_MS, info->expires_ms))
 			goto err;
 	} else if (nla_put_u8(skb, FLOWSESS_SA_REASON, reason) ||
 		   (live_kill && nla_put_flag(skb, FLOWSESS_SA_LIVE_KILL))) {
@@ -417,6 +424,7 @@ static int flowsess_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	struct flowsess_net *fn = flowsess_pernet(genl_info_net(info));
 	struct nlattr *tb[FLOWSESS_CFG_MAX + 1];
 	struct flowsess_config *cfg = &fn->cfg;
+	struct flowsess_timeouts timeouts = cfg->timeouts;
 	int err, attr, n = 0;
 
 	if (!info->attrs[FLOWSESS_A_CONFIG]) {
@@ -439,10 +447,10 @@ static int flowsess_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	for (attr = 1; attr <= FLOWSESS_CFG_MAX; attr++) {
 		if (tb[attr])
-			flowsess_knob_set(cfg, attr, flowsess_knob_after(cfg, tb, attr));
+			flowsess_knob_set(cfg, &timeouts, attr,
+					  flowsess_knob_after(cfg, tb, attr));
 	}
-	/* A timeout may be shorter now, for every session there is. */
-	flowsess_collector_recheck(&fn->table);
+	flowsess_config_set_timeouts(fn, &timeouts);
 	return 0;
 }
 
@@ -717,18 +725,20 @@ static void flowsess_nl_event(struct flowsess_net *fn,
 	cmd = ev->type == FLOWSESS_EVENT_NEW ? FLOWSESS_CMD_SESSION_NEW :
 					       FLOWSESS_CMD_SESSION_DEL;
 	msg = genlmsg_new(flowsess_session_msg_size(), GFP_KERNEL);
-	if (!msg) {
-		flowsess_stat_inc(fn, FLOWSESS_STAT_EVENTS_LOST);
-		return;
-	}
+	if (!msg)
+		goto lost;
 	hdr = genlmsg_put(msg, 0, 0, &flowsess_genl_family, 0, cmd);
 	if (!hdr || flowsess_put_session(msg, &ev->info, ev->reason, ev->live_kill)) {
 		nlmsg_free(msg);
-		return;
+		goto lost;
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&flowsess_genl_family, fn->net, msg, 0,
 				FLOWSESS_MCGRP_EVENTS_ID, GFP_KERNEL);
+	return;
+
+lost:
+	flowsess_stat_inc(fn, FLOWSESS_STAT_EVENTS_LOST);
 }
 
 static struct flowsess_listener flowsess_nl_listener = {

@@ -31,7 +31,9 @@
  * 6. An expired session is still linked until someone kills it: a lookup
  *    that finds it (flowsess_session_expire()), the collector (collect.c)
  *    or an eviction. Its deadline is computed from the namespace's knobs
- *    at each check, so a changed timeout applies to every session at once.
+ *    at each check, so a changed timeout applies to every session at once;
+ *    but a session that had expired when they changed stays expired
+ *    (flowsess_config_set_timeouts()): a raised timeout revives nothing.
  * 7. ->count counts the sessions that hold a place in the table: reserved
  *    before allocation, given back when a killed session's free is queued
  *    (or an unused one is freed). A reservation never takes it above
@@ -44,9 +46,9 @@
  *    dead session out of the count.
  * 9. Teardown (namespace exit, module unload) runs after the hooks were
  *    unregistered in .pre_exit and an RCU grace period: it stops the
- *    aging work and the collector, kills every session, and destroys the
- *    hash. Module exit waits for the last frees with rcu_barrier() before
- *    destroying the cache.
+ *    aging work and the collector, kills every session, destroys the
+ *    hash, and cancels the event work (events.c). Module exit waits for
+ *    the last frees with rcu_barrier() before destroying the cache.
  */
 #include <linux/siphash.h>
 #include <linux/slab.h>
@@ -112,6 +114,8 @@ void flowsess_session_info(const struct flowsess_config *cfg,
 			   const struct flowsess_session *s,
 			   struct flowsess_session_info *info)
 {
+	s64 idle = ktime_ms_delta(ktime_get_coarse(), READ_ONCE(s->last_seen));
+	s64 expires = ktime_ms_delta(flowsess_session_deadline(cfg, s), ktime_get());
 	const struct flowsess_session_acct *a;
 	int dir;
 
@@ -121,9 +125,9 @@ void flowsess_session_info(const struct flowsess_config *cfg,
 	info->iif = s->iif;
 	info->oif = s->oif;
 	info->id = flowsess_session_id(s);
-	info->start = s->start;
-	info->last_seen = READ_ONCE(s->last_seen);
-	info->deadline = flowsess_session_deadline(cfg, s);
+	info->age_s = (u32)ktime_get_boottime_seconds() - s->start;
+	info->idle_ms = clamp_t(s64, idle, 0, U32_MAX);
+	info->expires_ms = clamp_t(s64, expires, 0, U32_MAX);
 	info->has_acct = s->has_acct;
 	if (!s->has_acct)
 		return;
@@ -312,36 +316,64 @@ bool flowsess_session_invalidate(struct flowsess_table *t,
 	return true;
 }
 
-/* How long @s may stay idle, by the knobs as they are now (rule 6). */
-static ktime_t flowsess_session_timeout(const struct flowsess_config *cfg,
-					const struct flowsess_session *s)
+/* How long @s may stay idle in @state, by @to. */
+static ktime_t flowsess_session_timeout(const struct flowsess_timeouts *to,
+					const struct flowsess_session *s, u8 state)
 {
 	switch (s->tuple.protonum) {
 	case IPPROTO_TCP:
-		return flowsess_tcp_timeout(cfg, READ_ONCE(s->tcp_state));
+		return flowsess_tcp_timeout(to, state);
 	case IPPROTO_UDP:
 	case IPPROTO_UDPLITE:
-		return flowsess_ms(READ_ONCE(cfg->udp_timeout_ms));
+		return flowsess_ms(READ_ONCE(to->udp_timeout_ms));
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
-		return flowsess_ms(READ_ONCE(cfg->icmp_timeout_ms));
+		return flowsess_ms(READ_ONCE(to->icmp_timeout_ms));
 	default:
-		return flowsess_ms(READ_ONCE(cfg->other_timeout_ms));
+		return flowsess_ms(READ_ONCE(to->other_timeout_ms));
 	}
 }
 
+/* The end of the RST grace period, or the last packet plus the timeout. */
+static ktime_t flowsess_deadline_by(const struct flowsess_timeouts *to,
+				    const struct flowsess_session *s,
+				    ktime_t last_seen, ktime_t rst_seen, u8 state)
+{
+	if (rst_seen)
+		return ktime_add(rst_seen, flowsess_ms(READ_ONCE(to->rst_grace_ms)));
+	return ktime_add(last_seen, flowsess_session_timeout(to, s, state));
+}
+
 /*
- * When @s expires: the end of its RST grace period, or its last packet
- * plus its timeout. Exact under session->lock, a snapshot without it.
+ * When @s expires, by the knobs as they are now (rule 6); but a session
+ * that had expired when the timeouts last changed stays expired, however
+ * long they are now. Exact under session->lock, a snapshot without it.
  */
 ktime_t flowsess_session_deadline(const struct flowsess_config *cfg,
 				  const struct flowsess_session *s)
 {
+	ktime_t last_seen = READ_ONCE(s->last_seen);
 	ktime_t rst_seen = READ_ONCE(s->rst_seen);
+	u8 state = READ_ONCE(s->tcp_state);
+	ktime_t deadline, before, changed;
+	unsigned int seq;
 
-	if (rst_seen)
-		return ktime_add(rst_seen, flowsess_ms(READ_ONCE(cfg->rst_grace_ms)));
-	return ktime_add(READ_ONCE(s->last_seen), flowsess_session_timeout(cfg, s));
+	do {
+		seq = read_seqbegin(&cfg->timeouts_lock);
+		deadline = flowsess_deadline_by(&cfg->timeouts, s, last_seen,
+						rst_seen, state);
+		/* On the clock of the time the deadline counts from. */
+		changed = rst_seen ? cfg->timeouts_changed :
+				     cfg->timeouts_changed_coarse;
+		/* A session seen since the change cannot have expired before. */
+		before = changed && (rst_seen ?: last_seen) <= changed ?
+			 flowsess_deadline_by(&cfg->timeouts_before, s, last_seen,
+					      rst_seen, state) :
+			 KTIME_MAX;
+	} while (read_seqretry(&cfg->timeouts_lock, seq));
+	if (before <= changed)
+		return min(before, deadline);
+	return deadline;
 }
 
 /*
@@ -462,16 +494,16 @@ static int flowsess_clear_one(struct flowsess_session *s, void *arg)
 }
 
 /*
- * Kill every session @f matches (reason FLUSH); process context. Returns
- * how many this call killed. Sessions created meanwhile may or may not be
- * seen; every session that lives through the call is seen: a pass that
- * met a resize is followed by another (a clear of a big table shrinks it
- * several times, each time behind the walk).
+ * Call @one on every session of @t, under RCU, in process context.
+ * Sessions created meanwhile may or may not be seen; every session that
+ * lives through the call is seen: a pass that met a resize is followed by
+ * another (a clear of a big table shrinks it several times, each time
+ * behind the walk).
  */
-unsigned int flowsess_table_clear(struct flowsess_table *t,
-				  const struct flowsess_filter *f)
+static void flowsess_table_each(struct flowsess_table *t,
+				int (*one)(struct flowsess_session *s, void *arg),
+				void *arg)
 {
-	struct flowsess_clear c = { .table = t, .filter = f };
 	struct flowsess_walk w;
 	bool end;
 
@@ -479,12 +511,63 @@ unsigned int flowsess_table_clear(struct flowsess_table *t,
 		memset(&w, 0, sizeof(w));
 		do {
 			rcu_read_lock();
-			end = flowsess_table_walk(t, &w, 64, flowsess_clear_one, &c);
+			end = flowsess_table_walk(t, &w, 64, one, arg);
 			rcu_read_unlock();
 			cond_resched();
 		} while (!end);
 	} while (w.resized);
+}
+
+/*
+ * Kill every session @f matches (reason FLUSH); process context. Returns
+ * how many this call killed.
+ */
+unsigned int flowsess_table_clear(struct flowsess_table *t,
+				  const struct flowsess_filter *f)
+{
+	struct flowsess_clear c = { .table = t, .filter = f };
+
+	flowsess_table_each(t, flowsess_clear_one, &c);
 	return c.killed;
+}
+
+static int flowsess_expire_one(struct flowsess_session *s, void *arg)
+{
+	struct flowsess_table *t = arg;
+	const struct flowsess_config *cfg = &flowsess_table_net(t)->cfg;
+	ktime_t now = ktime_get_coarse();
+
+	if (flowsess_session_expired(cfg, s, now))
+		flowsess_session_expire(t, s, now);
+	return 0;
+}
+
+/*
+ * Rule 6: the timeouts change for every session at once. One that expired
+ * before the change stays expired: the deadline's readers compare with
+ * the timeouts before the change. Only the last change is kept, so one
+ * that an earlier change kept expired is killed before the record goes.
+ * Under genl_mutex: the only writer. Sleeps.
+ */
+void flowsess_config_set_timeouts(struct flowsess_net *fn,
+				  const struct flowsess_timeouts *next)
+{
+	struct flowsess_config *cfg = &fn->cfg;
+
+	BUILD_BUG_ON(sizeof(*next) != offsetofend(struct flowsess_timeouts,
+						  other_timeout_ms));
+	if (!memcmp(next, &cfg->timeouts, sizeof(*next)))
+		return;
+	if (cfg->timeouts_changed)
+		flowsess_table_each(&fn->table, flowsess_expire_one, &fn->table);
+	write_seqlock_bh(&cfg->timeouts_lock);
+	cfg->timeouts_before = cfg->timeouts;
+	cfg->timeouts_changed = ktime_get();
+	cfg->timeouts_changed_coarse = ktime_get_coarse();
+	cfg->timeouts = *next;
+	write_sequnlock_bh(&cfg->timeouts_lock);
+	/* A timeout may be shorter now, for every session there is. */
+	flowsess_collector_recheck(&fn->table);
 }
 
 /* Kill every session. Returns how many this call killed. */

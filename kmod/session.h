@@ -112,7 +112,8 @@ static inline void flowsess_session_account(struct flowsess_session *s,
 
 /*
  * A session as dumps and events report it: a copy, taken at once
- * (flowsess_session_info()), that outlives the session.
+ * (flowsess_session_info()), that outlives the session; times as they
+ * were then.
  */
 struct flowsess_session_info {
 	struct flowsess_tuple tuple;
@@ -120,9 +121,9 @@ struct flowsess_session_info {
 	bool has_acct;
 	int iif, oif;
 	u32 id;
-	u32 start;			/* boot time, in seconds */
-	ktime_t last_seen;		/* the packet path's clock, coarse */
-	ktime_t deadline;		/* the precise clock's */
+	u32 age_s;
+	u32 idle_ms;
+	u32 expires_ms;			/* until its deadline */
 	u64 packets[FLOWSESS_DIR_MAX];
 	u64 bytes[FLOWSESS_DIR_MAX];
 };

@@ -90,18 +90,18 @@ u8 flowsess_tcp_next(u8 state, enum flowsess_dir dir, enum flowsess_tcp_event ev
 }
 
 /* How long a session in @state may stay idle. */
-ktime_t flowsess_tcp_timeout(const struct flowsess_config *cfg, u8 state)
+ktime_t flowsess_tcp_timeout(const struct flowsess_timeouts *to, u8 state)
 {
 	if (state == FLOWSESS_TCP_TIME_WAIT) {
-		switch (READ_ONCE(cfg->time_wait_state)) {
+		switch (READ_ONCE(to->time_wait_state)) {
 		case FLOWSESS_TIME_WAIT_SESSION_AGEOUT:
 			state = FLOWSESS_TCP_ESTABLISHED;
 			break;
 		case FLOWSESS_TIME_WAIT_SESSION_TIMEOUT:
-			return flowsess_ms(READ_ONCE(cfg->time_wait_timeout_ms));
+			return flowsess_ms(READ_ONCE(to->time_wait_timeout_ms));
 		}
 	}
-	return flowsess_ms(READ_ONCE(cfg->tcp_timeout_ms[state]));
+	return flowsess_ms(READ_ONCE(to->tcp_timeout_ms[state]));
 }
 
 /*
@@ -156,7 +156,7 @@ static void flowsess_tcp_closed(struct flowsess_net *fn, struct flowsess_session
 	const struct flowsess_config *cfg = &fn->cfg;
 
 	flowsess_session_set_established(&fn->table, s, false);
-	if (!rst || READ_ONCE(cfg->time_wait_state) != FLOWSESS_TIME_WAIT_OFF) {
+	if (!rst || READ_ONCE(cfg->timeouts.time_wait_state) != FLOWSESS_TIME_WAIT_OFF) {
 		flowsess_tcp_set_state(s, FLOWSESS_TCP_TIME_WAIT);
 		return;
 	}

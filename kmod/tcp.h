@@ -11,6 +11,7 @@
 #include "session.h"
 
 struct flowsess_net;
+struct flowsess_timeouts;
 
 /* One TCP segment, as the packet path parsed it. */
 struct flowsess_tcp_seg {
@@ -58,7 +59,7 @@ bool flowsess_tcp_may_create(const struct flowsess_config *cfg,
 void flowsess_tcp_session_init(struct flowsess_net *fn,
 			       struct flowsess_session *s,
 			       const struct flowsess_tcp_seg *seg);
-ktime_t flowsess_tcp_timeout(const struct flowsess_config *cfg, u8 state);
+ktime_t flowsess_tcp_timeout(const struct flowsess_timeouts *to, u8 state);
 
 /* tcp_window.c: sequence checking; session->lock held (or not yet seen). */
 enum flowsess_tcp_window {

@@ -17,7 +17,7 @@ static struct flowsess_net *aging_net(struct kunit *test, unsigned int max_sessi
 {
 	struct flowsess_net *fn = flowsess_test_net(test, max_sessions);
 
-	fn->cfg.udp_timeout_ms = HOUR_MS;
+	fn->cfg.timeouts.udp_timeout_ms = HOUR_MS;
 	return fn;
 }
 
@@ -224,7 +224,7 @@ static void flowsess_test_evict_expired_first(struct kunit *test)
 	u16 expired, unest;
 
 	flowsess_test_collector_hold(fn);
-	fn->cfg.udp_timeout_ms = 60000;
+	fn->cfg.timeouts.udp_timeout_ms = 60000;
 	fill_crowd(test, fn);
 	bucket = crowded_bucket(fn, pair, 2);
 	KUNIT_ASSERT_LT(test, bucket, flowsess_table_buckets(&fn->table));

@@ -53,7 +53,7 @@ static void flowsess_test_collect_idle(struct kunit *test)
 	ktime_t last = 0;
 	int i;
 
-	fn->cfg.udp_timeout_ms = AFTER_FIRST_RUN_MS;
+	fn->cfg.timeouts.udp_timeout_ms = AFTER_FIRST_RUN_MS;
 	for (i = 0; i < 3; i++) {
 		last = ktime_get_coarse();	/* the last one's last_seen, or before */
 		KUNIT_ASSERT_NOT_NULL(test, udp(test, fn, 1000 + i));
@@ -69,12 +69,14 @@ static void flowsess_test_collect_idle(struct kunit *test)
 static void flowsess_test_collect_knob_change(struct kunit *test)
 {
 	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	struct flowsess_timeouts to;
 
-	fn->cfg.udp_timeout_ms = 3600 * 1000;
+	fn->cfg.timeouts.udp_timeout_ms = 3600 * 1000;
 	KUNIT_ASSERT_NOT_NULL(test, udp(test, fn, 1000));
 	/* As netlink sets a knob. */
-	WRITE_ONCE(fn->cfg.udp_timeout_ms, 50);
-	flowsess_collector_recheck(&fn->table);
+	to = fn->cfg.timeouts;
+	to.udp_timeout_ms = 50;
+	flowsess_config_set_timeouts(fn, &to);
 	KUNIT_ASSERT_TRUE(test, flowsess_test_wait_empty(fn, 50 + 1000 +
 							 FLOWSESS_TEST_SLACK_MS));
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_IDLE), 1ULL);
@@ -91,7 +93,7 @@ static void collect_rst(struct kunit *test, bool traffic)
 	ktime_t deadline;
 
 	/* Long enough that the SYN below comes before it, however slow the VM. */
-	fn->cfg.rst_grace_ms = AFTER_FIRST_RUN_MS;
+	fn->cfg.timeouts.rst_grace_ms = AFTER_FIRST_RUN_MS;
 	flowsess_test_seg(&rst, "RA", 0, 1, 0, 0);	/* the answer to SYN 0 */
 	flowsess_test_seg(&syn, "S", 1000, 0, 65535, 0);
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 12340, 1234);
@@ -146,7 +148,7 @@ static void flowsess_test_collect_budget(struct kunit *test)
 
 	flowsess_test_collector_hold(fn);
 	t->hash.p.automatic_shrinking = false;
-	fn->cfg.udp_timeout_ms = 60000;
+	fn->cfg.timeouts.udp_timeout_ms = 60000;
 	for (i = 0; i < BUDGET_SESSIONS; i++) {
 		s = udp(test, fn, 1000 + i);
 		KUNIT_ASSERT_NOT_NULL(test, s);
@@ -211,7 +213,7 @@ static void flowsess_test_collect_sleeps_until_due(struct kunit *test)
 	ktime_t start;
 
 	flowsess_test_collector_hold(fn);
-	fn->cfg.udp_timeout_ms = 3600 * 1000;
+	fn->cfg.timeouts.udp_timeout_ms = 3600 * 1000;
 	kept = udp(test, fn, 1000);
 	KUNIT_ASSERT_NOT_NULL(test, kept);
 	s = udp(test, fn, 1001);
@@ -260,7 +262,7 @@ static void flowsess_test_collect_mass_expiry(struct kunit *test)
 	ktime_t last = 0;
 	int i;
 
-	fn->cfg.udp_timeout_ms = AFTER_FIRST_RUN_MS;
+	fn->cfg.timeouts.udp_timeout_ms = AFTER_FIRST_RUN_MS;
 	for (i = 0; i < MASS_SESSIONS; i++) {
 		last = ktime_get_coarse();	/* the last one's last_seen, or before */
 		KUNIT_ASSERT_NOT_NULL(test, udp(test, fn, 10000 + i));
@@ -287,7 +289,7 @@ static void flowsess_test_collect_stops_when_empty(struct kunit *test)
 	struct flowsess_table *t = &fn->table;
 
 	KUNIT_EXPECT_TRUE(test, collector_stopped(t));
-	fn->cfg.udp_timeout_ms = 100;
+	fn->cfg.timeouts.udp_timeout_ms = 100;
 	KUNIT_ASSERT_NOT_NULL(test, udp(test, fn, 1000));
 	KUNIT_EXPECT_FALSE(test, collector_stopped(t));
 
@@ -297,7 +299,7 @@ static void flowsess_test_collect_stops_when_empty(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, wait_collector_stopped(t, FLOWSESS_TEST_SLACK_MS));
 
 	/* Started again; the table emptied by a flush: the next run stops. */
-	fn->cfg.udp_timeout_ms = 3600 * 1000;
+	fn->cfg.timeouts.udp_timeout_ms = 3600 * 1000;
 	KUNIT_ASSERT_NOT_NULL(test, udp(test, fn, 1001));
 	KUNIT_EXPECT_FALSE(test, collector_stopped(t));
 	KUNIT_EXPECT_EQ(test, flowsess_table_flush(t), 1U);

@@ -148,7 +148,7 @@ static struct flowsess_net *flowsess_test_workers(struct kunit *test,
 	unsigned int i, started;
 
 	/* Sessions expire while the workers run: lookups and the collector kill. */
-	fn->cfg.udp_timeout_ms = 2;
+	fn->cfg.timeouts.udp_timeout_ms = 2;
 	init_completion(&o.done);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(kthread_run(flowsess_observer_fn, &o,
 						    "flowsess-test/o")));
@@ -211,7 +211,7 @@ static void flowsess_test_concurrency(struct kunit *test)
 
 	/* The workers are done; nothing expires and nothing moves any more. */
 	flowsess_test_collector_hold(fn);
-	WRITE_ONCE(fn->cfg.udp_timeout_ms, 3600 * 1000);
+	WRITE_ONCE(fn->cfg.timeouts.udp_timeout_ms, 3600 * 1000);
 	KUNIT_EXPECT_TRUE(test, flowsess_test_settle(fn));
 	rcu_read_lock();
 	while (!flowsess_table_walk(&fn->table, &w, 64, flowsess_test_check_one, &check))

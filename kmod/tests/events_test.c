@@ -7,6 +7,7 @@
  */
 #include <kunit/resource.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
 
 #include "util.h"
 
@@ -17,7 +18,7 @@ static struct {
 	const struct flowsess_net *fn;
 	struct flowsess_event_msg msg[HEARD_MAX];
 	unsigned int n;
-	bool in_task;		/* every event came in process context */
+	bool in_work;		/* every event came from @fn's event work */
 	bool hold;		/* the first event waits for @release */
 	struct completion release;
 } heard;
@@ -34,7 +35,7 @@ static void events_test_event(struct flowsess_net *fn,
 	if (fn != READ_ONCE(heard.fn))
 		return;
 	might_sleep();		/* a splat on the debug kernel, if not */
-	heard.in_task &= in_task() && !irqs_disabled();
+	heard.in_work &= current_work() == &fn->events.work;
 	if (heard.n < HEARD_MAX)
 		heard.msg[heard.n] = *msg;
 	if (heard.n++ == 0 && heard.hold)
@@ -58,7 +59,7 @@ static void events_listen(struct kunit *test, struct flowsess_net *fn, bool hold
 	void *listening;
 
 	memset(&heard, 0, sizeof(heard));
-	heard.in_task = true;
+	heard.in_work = true;
 	heard.hold = hold;
 	init_completion(&heard.release);
 	WRITE_ONCE(heard.fn, fn);
@@ -92,7 +93,7 @@ static void flowsess_test_events_in_order(struct kunit *test)
 	flowsess_events_flush(fn);
 
 	KUNIT_ASSERT_EQ(test, heard.n, 3U);
-	KUNIT_EXPECT_TRUE(test, heard.in_task);
+	KUNIT_EXPECT_TRUE(test, heard.in_work);
 	KUNIT_EXPECT_EQ(test, heard.msg[0].type, FLOWSESS_EVENT_NEW);
 	KUNIT_EXPECT_EQ(test, heard.msg[1].type, FLOWSESS_EVENT_STATE);
 	KUNIT_EXPECT_EQ(test, heard.msg[2].type, FLOWSESS_EVENT_DEL);
@@ -104,12 +105,27 @@ static void flowsess_test_events_in_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, heard.msg[0].info.id, heard.msg[2].info.id);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_EVENTS_LOST), 0ULL);
 	KUNIT_EXPECT_EQ(test, fn->events.pending, 0U);
+	/* As docs/design.md and flowsess(8) say. */
+	KUNIT_EXPECT_EQ(test, fn->events.limit, 8192U);
 	flowsess_test_net_destroy(fn);
 }
 
+/* Wait until the listener has heard @n events; false after 5 s. */
+static bool heard_n(unsigned int n)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(FLOWSESS_TEST_SLACK_MS);
+
+	while (READ_ONCE(heard.n) < n) {
+		if (time_after(jiffies, end))
+			return false;
+		usleep_range(1000, 2000);
+	}
+	return true;
+}
+
 /*
- * While the listener is busy, the queue takes @limit events, queued or
- * being delivered, and counts the rest as lost; then delivers what it took.
+ * The queue holds @limit events, counting the one a listener is busy
+ * with; the rest are counted as lost. Then it delivers what it took.
  */
 static void flowsess_test_events_limit(struct kunit *test)
 {
@@ -124,11 +140,13 @@ static void flowsess_test_events_limit(struct kunit *test)
 	s = flowsess_test_insert(test, fn, &t);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	events_listen(test, fn, true);
-	local_bh_disable();
-	for (i = 0; i < 11; i++)
+	/* The first is delivered, and holds the listener. */
+	flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
+	KUNIT_ASSERT_TRUE(test, heard_n(1));
+	for (i = 0; i < 6; i++)
 		flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
-	local_bh_enable();
-	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_EVENTS_LOST), 7ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_EVENTS_LOST), 3ULL);
+	KUNIT_EXPECT_EQ(test, fn->events.pending, 4U);
 	complete_all(&heard.release);
 	flowsess_events_flush(fn);
 	KUNIT_EXPECT_EQ(test, heard.n, 4U);
@@ -137,7 +155,7 @@ static void flowsess_test_events_limit(struct kunit *test)
 	flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
 	flowsess_events_flush(fn);
 	KUNIT_EXPECT_EQ(test, heard.n, 5U);
-	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_EVENTS_LOST), 7ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_EVENTS_LOST), 3ULL);
 	flowsess_test_net_destroy(fn);
 }
 

@@ -47,13 +47,13 @@ KUNIT_ARRAY_PARAM(flowsess_expiry, flowsess_expiry_cases, flowsess_expiry_case_d
 
 static void flowsess_test_knobs(struct flowsess_config *cfg)
 {
-	cfg->udp_timeout_ms = 5000;
-	cfg->icmp_timeout_ms = 7000;
-	cfg->other_timeout_ms = 9000;
-	cfg->tcp_timeout_ms[FLOWSESS_TCP_SYN_SENT] = 11000;
-	cfg->tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED] = 13000;
-	cfg->tcp_timeout_ms[FLOWSESS_TCP_TIME_WAIT] = 2000;
-	cfg->time_wait_timeout_ms = 17000;
+	cfg->timeouts.udp_timeout_ms = 5000;
+	cfg->timeouts.icmp_timeout_ms = 7000;
+	cfg->timeouts.other_timeout_ms = 9000;
+	cfg->timeouts.tcp_timeout_ms[FLOWSESS_TCP_SYN_SENT] = 11000;
+	cfg->timeouts.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED] = 13000;
+	cfg->timeouts.tcp_timeout_ms[FLOWSESS_TCP_TIME_WAIT] = 2000;
+	cfg->timeouts.time_wait_timeout_ms = 17000;
 }
 
 /* A session, not linked, last seen at LAST_SEEN; TCP opened by a SYN. */
@@ -100,6 +100,15 @@ static void flowsess_test_expiry_exact(struct kunit *test)
 	flowsess_test_net_destroy(fn);
 }
 
+/* @fn's timeouts, with UDP's at @ms, set as netlink sets them. */
+static void set_udp_timeout(struct flowsess_net *fn, u32 ms)
+{
+	struct flowsess_timeouts to = fn->cfg.timeouts;
+
+	to.udp_timeout_ms = ms;
+	flowsess_config_set_timeouts(fn, &to);
+}
+
 /*
  * No timeout is stored: a changed knob applies to the sessions that exist,
  * at the next check, both ways.
@@ -113,20 +122,20 @@ static void flowsess_test_knob_applies_at_once(struct kunit *test)
 
 	flowsess_test_collector_hold(fn);
 	flowsess_test_knobs(&fn->cfg);
-	fn->cfg.udp_timeout_ms = 60000;
+	fn->cfg.timeouts.udp_timeout_ms = 60000;
 	flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, 1000, 53);
 	s = flowsess_test_insert(test, fn, &t);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	now = ktime_add_ms(s->last_seen, 10000);
 	KUNIT_EXPECT_FALSE(test, flowsess_session_expired(&fn->cfg, s, now));
-	WRITE_ONCE(fn->cfg.udp_timeout_ms, 5000);
+	set_udp_timeout(fn, 5000);
 	KUNIT_EXPECT_TRUE(test, flowsess_session_expired(&fn->cfg, s, now));
-	WRITE_ONCE(fn->cfg.udp_timeout_ms, 20000);
+	set_udp_timeout(fn, 20000);
 	KUNIT_EXPECT_FALSE(test, flowsess_session_expired(&fn->cfg, s, now));
 	KUNIT_EXPECT_FALSE(test, flowsess_session_expire(&fn->table, s, now));
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 1);
 
-	WRITE_ONCE(fn->cfg.udp_timeout_ms, 5000);
+	set_udp_timeout(fn, 5000);
 	rcu_read_lock();	/* it is freed after the kill's grace period */
 	KUNIT_EXPECT_TRUE(test, flowsess_session_expire(&fn->table, s, now));
 	KUNIT_EXPECT_TRUE(test, READ_ONCE(s->dead));
@@ -136,6 +145,103 @@ static void flowsess_test_knob_applies_at_once(struct kunit *test)
 	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 0);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_IDLE), 1ULL);
+	flowsess_test_net_destroy(fn);
+}
+
+/*
+ * A session that expired stays expired when the timeouts are raised, the
+ * idle timeout or the RST grace delay, however many times; a live session
+ * takes the new timeout, raised or lowered. The first change keeps what
+ * expired by its record of the timeouts before (here: sessions not in the
+ * table, which no sweep meets); a later one first kills, in the table,
+ * what the record it replaces kept expired.
+ */
+static void flowsess_test_raise_keeps_expired(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	struct flowsess_session *linked, *unseen, *closing, *live;
+	struct flowsess_timeouts to;
+	struct flowsess_tuple t;
+	ktime_t now;
+
+	flowsess_test_collector_hold(fn);
+	/* Before any change: written as the defaults are. */
+	fn->cfg.timeouts.udp_timeout_ms = 10000;
+	fn->cfg.timeouts.rst_grace_ms = 2000;
+	flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, 1000, 53);
+	linked = flowsess_test_insert(test, fn, &t);
+	flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, 1001, 53);
+	unseen = flowsess_test_alloc(test, fn, &t);
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 1002, 80);
+	closing = flowsess_test_alloc(test, fn, &t);
+	flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, 1003, 53);
+	live = flowsess_test_insert(test, fn, &t);
+	KUNIT_ASSERT_NOT_NULL(test, linked);
+	KUNIT_ASSERT_NOT_NULL(test, unseen);
+	KUNIT_ASSERT_NOT_NULL(test, closing);
+	KUNIT_ASSERT_NOT_NULL(test, live);
+	now = ktime_get_coarse();
+	WRITE_ONCE(linked->last_seen, ktime_sub_ms(now, 20000));
+	WRITE_ONCE(unseen->last_seen, ktime_sub_ms(now, 20000));
+	WRITE_ONCE(closing->rst_seen, ktime_sub_ms(ktime_get(), 5000));
+
+	/* The first change: no sweep, the record keeps them expired. */
+	to = fn->cfg.timeouts;
+	to.udp_timeout_ms = 60000;
+	to.rst_grace_ms = 60000;
+	flowsess_config_set_timeouts(fn, &to);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 4);
+	now = ktime_get_coarse();
+	KUNIT_EXPECT_TRUE(test, flowsess_session_expired(&fn->cfg, linked, now));
+	KUNIT_EXPECT_TRUE(test, flowsess_session_expired(&fn->cfg, unseen, now));
+	KUNIT_EXPECT_TRUE(test, flowsess_session_expired(&fn->cfg, closing, now));
+	KUNIT_EXPECT_EQ(test, flowsess_session_deadline(&fn->cfg, unseen),
+			ktime_add_ms(unseen->last_seen, 10000));
+	KUNIT_EXPECT_EQ(test, flowsess_session_deadline(&fn->cfg, closing),
+			ktime_add_ms(closing->rst_seen, 2000));
+	KUNIT_EXPECT_EQ(test, flowsess_session_deadline(&fn->cfg, live),
+			ktime_add_ms(live->last_seen, 60000));
+
+	/* The second: what the first kept expired, in the table, dies. */
+	to.udp_timeout_ms = 120000;
+	flowsess_config_set_timeouts(fn, &to);
+	/* linked may be freed from here on: only counted. */
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_IDLE), 1ULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 3);
+	KUNIT_EXPECT_EQ(test, flowsess_session_deadline(&fn->cfg, live),
+			ktime_add_ms(live->last_seen, 120000));
+	/* A packet after the change: the new timeout. */
+	WRITE_ONCE(unseen->last_seen, ktime_get_coarse());
+	KUNIT_EXPECT_EQ(test, flowsess_session_deadline(&fn->cfg, unseen),
+			ktime_add_ms(unseen->last_seen, 120000));
+
+	/* Lowered: at once, for every session. */
+	to.udp_timeout_ms = 500;
+	flowsess_config_set_timeouts(fn, &to);
+	KUNIT_EXPECT_EQ(test, flowsess_session_deadline(&fn->cfg, live),
+			ktime_add_ms(live->last_seen, 500));
+	flowsess_session_free_unused(&fn->table, unseen);
+	flowsess_session_free_unused(&fn->table, closing);
+	flowsess_test_net_destroy(fn);
+}
+
+/* Nothing changes, nothing happens: no sweep, no record of a change. */
+static void flowsess_test_same_timeouts(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	struct flowsess_session *s;
+	struct flowsess_tuple t;
+
+	flowsess_test_collector_hold(fn);
+	flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, 1000, 53);
+	s = flowsess_test_insert(test, fn, &t);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	WRITE_ONCE(s->last_seen, ktime_sub_ms(ktime_get_coarse(),
+					      fn->cfg.timeouts.udp_timeout_ms + 1000));
+	flowsess_config_set_timeouts(fn, &fn->cfg.timeouts);
+	KUNIT_EXPECT_EQ(test, fn->cfg.timeouts_changed, 0);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(s->dead));
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.count), 1);
 	flowsess_test_net_destroy(fn);
 }
 
@@ -150,11 +256,11 @@ static void flowsess_test_time_wait_knob(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s), 11000);
 	s->tcp_state = FLOWSESS_TCP_TIME_WAIT;
-	fn->cfg.time_wait_state = FLOWSESS_TIME_WAIT_OFF;
+	fn->cfg.timeouts.time_wait_state = FLOWSESS_TIME_WAIT_OFF;
 	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s), 2000);
-	fn->cfg.time_wait_state = FLOWSESS_TIME_WAIT_SESSION_AGEOUT;
+	fn->cfg.timeouts.time_wait_state = FLOWSESS_TIME_WAIT_SESSION_AGEOUT;
 	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s), 13000);
-	fn->cfg.time_wait_state = FLOWSESS_TIME_WAIT_SESSION_TIMEOUT;
+	fn->cfg.timeouts.time_wait_state = FLOWSESS_TIME_WAIT_SESSION_TIMEOUT;
 	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s), 17000);
 	KUNIT_EXPECT_FALSE(test, flowsess_session_expired(&fn->cfg, s, after_ms(16999)));
 	KUNIT_EXPECT_TRUE(test, flowsess_session_expired(&fn->cfg, s, after_ms(17000)));
@@ -229,7 +335,7 @@ static void rst_deadline(struct kunit *test, bool traffic)
 
 	flowsess_test_collector_hold(fn);
 	listen(test, fn);
-	fn->cfg.rst_grace_ms = 60000;
+	fn->cfg.timeouts.rst_grace_ms = 60000;
 	flowsess_test_seg(&rst, "RA", 0, 1, 0, 0);	/* the answer to SYN 0 */
 	flowsess_test_seg(&syn, "S", 1000, 0, 65535, 0);
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 12340, 1234);
@@ -252,12 +358,12 @@ static void rst_deadline(struct kunit *test, bool traffic)
 	KUNIT_EXPECT_LE(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s),
 					     after), 60000);
 	KUNIT_EXPECT_EQ(test, flowsess_session_deadline(&fn->cfg, s),
-			ktime_add_ms(s->rst_seen, fn->cfg.rst_grace_ms));
+			ktime_add_ms(s->rst_seen, fn->cfg.timeouts.rst_grace_ms));
 	/* A changed grace delay applies to a session in it already. */
-	WRITE_ONCE(fn->cfg.rst_grace_ms, 30000);
+	WRITE_ONCE(fn->cfg.timeouts.rst_grace_ms, 30000);
 	KUNIT_EXPECT_EQ(test, ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s),
 					     s->rst_seen), 30000);
-	WRITE_ONCE(fn->cfg.rst_grace_ms, 60000);
+	WRITE_ONCE(fn->cfg.timeouts.rst_grace_ms, 60000);
 	/* Not the idle timeout: no "now", however late, ends it before. */
 	KUNIT_EXPECT_FALSE(test, flowsess_session_expired(&fn->cfg, s,
 							  ktime_add_ms(s->last_seen, 36000000)));
@@ -271,7 +377,7 @@ static void rst_deadline(struct kunit *test, bool traffic)
 
 	/* Bring the deadline to now: the grace period is over. */
 	spin_lock_bh(&s->lock);
-	WRITE_ONCE(s->rst_seen, ktime_sub_ms(ktime_get(), fn->cfg.rst_grace_ms));
+	WRITE_ONCE(s->rst_seen, ktime_sub_ms(ktime_get(), fn->cfg.timeouts.rst_grace_ms));
 	spin_unlock_bh(&s->lock);
 	rcu_read_lock();
 	KUNIT_EXPECT_TRUE(test, flowsess_session_expired(&fn->cfg, s, s->last_seen));
@@ -512,6 +618,8 @@ static void flowsess_test_unestablished_count(struct kunit *test)
 static struct kunit_case flowsess_session_cases[] = {
 	KUNIT_CASE_PARAM(flowsess_test_expiry_exact, flowsess_expiry_gen_params),
 	KUNIT_CASE(flowsess_test_knob_applies_at_once),
+	KUNIT_CASE(flowsess_test_raise_keeps_expired),
+	KUNIT_CASE(flowsess_test_same_timeouts),
 	KUNIT_CASE(flowsess_test_time_wait_knob),
 	KUNIT_CASE(flowsess_test_rst_deadline_quiet),
 	KUNIT_CASE(flowsess_test_rst_deadline_live_kill),

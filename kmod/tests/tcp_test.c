@@ -156,7 +156,7 @@ static void flowsess_test_tcp_rst_grace(struct kunit *test)
 	struct flowsess_tuple t;
 	ktime_t before;
 
-	fn->cfg.rst_grace_ms = 60000;
+	fn->cfg.timeouts.rst_grace_ms = 60000;
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 12340, 1234);
 	s = flowsess_test_insert(test, fn, &t);
 	KUNIT_ASSERT_NOT_NULL(test, s);
@@ -171,7 +171,7 @@ static void flowsess_test_tcp_rst_grace(struct kunit *test)
 					     ktime_get()), 60000);
 	/* It ends at the RST deadline, not at the idle timeout. */
 	KUNIT_EXPECT_EQ(test, flowsess_session_deadline(&fn->cfg, s),
-			ktime_add_ms(s->rst_seen, fn->cfg.rst_grace_ms));
+			ktime_add_ms(s->rst_seen, fn->cfg.timeouts.rst_grace_ms));
 	KUNIT_EXPECT_FALSE(test, s->established);
 	KUNIT_EXPECT_FALSE(test, s->traffic_after_rst);
 
@@ -227,13 +227,13 @@ static void flowsess_test_tcp_lifecycle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s),
-			(s64)fn->cfg.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED]);
+			(s64)fn->cfg.timeouts.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED]);
 	KUNIT_EXPECT_EQ(test, track(fn, s, O, "FA", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, track(fn, s, R, "FA", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_LAST_ACK);
 	/* Each state ages by its own timeout. */
 	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s),
-			(s64)fn->cfg.tcp_timeout_ms[FLOWSESS_TCP_LAST_ACK]);
+			(s64)fn->cfg.timeouts.tcp_timeout_ms[FLOWSESS_TCP_LAST_ACK]);
 	KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_TIME_WAIT);
 	KUNIT_EXPECT_EQ(test, track(fn, s, O, "S", 0), FLOWSESS_TCP_REOPEN);
@@ -247,9 +247,9 @@ static void flowsess_test_tcp_initial_timeout(struct kunit *test)
 	struct flowsess_session *s;
 	struct flowsess_tuple t;
 
-	fn->cfg.tcp_timeout_ms[FLOWSESS_TCP_SYN_SENT] = 30000;
-	fn->cfg.tcp_timeout_ms[FLOWSESS_TCP_SYN_RECV] = 30000;
-	fn->cfg.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED] = 90000;
+	fn->cfg.timeouts.tcp_timeout_ms[FLOWSESS_TCP_SYN_SENT] = 30000;
+	fn->cfg.timeouts.tcp_timeout_ms[FLOWSESS_TCP_SYN_RECV] = 30000;
+	fn->cfg.timeouts.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED] = 90000;
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
 	s = flowsess_test_insert(test, fn, &t);
 	KUNIT_ASSERT_NOT_NULL(test, s);
@@ -259,7 +259,7 @@ static void flowsess_test_tcp_initial_timeout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 0), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s), 90000LL);
 	/* The knob as it is now, not as it was when the state was entered. */
-	fn->cfg.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED] = 40000;
+	fn->cfg.timeouts.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED] = 40000;
 	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s), 40000LL);
 	flowsess_test_net_destroy(fn);
 }
@@ -311,7 +311,7 @@ static void flowsess_test_tcp_midstream(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
 	KUNIT_EXPECT_TRUE(test, s->established);
 	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s),
-			(s64)fn->cfg.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED]);
+			(s64)fn->cfg.timeouts.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED]);
 	/* Both sides learnt from the one segment. */
 	KUNIT_EXPECT_EQ(test, s->peer[O].end, 5100U);
 	KUNIT_EXPECT_EQ(test, s->peer[R].end, 9000U);
@@ -401,8 +401,8 @@ static void tcp_close_with(struct kunit *test, u8 time_wait, bool rst,
 	struct flowsess_session *s;
 	ktime_t before = ktime_get();
 
-	fn->cfg.time_wait_state = time_wait;
-	fn->cfg.time_wait_timeout_ms = 30000;
+	fn->cfg.timeouts.time_wait_state = time_wait;
+	fn->cfg.timeouts.time_wait_timeout_ms = 30000;
 	s = established(test, fn, 40000);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	if (rst) {
