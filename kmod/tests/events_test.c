@@ -131,13 +131,11 @@ static void flowsess_test_events_limit(struct kunit *test)
 {
 	struct flowsess_net *fn = flowsess_test_net(test, 16);
 	struct flowsess_session *s;
-	struct flowsess_tuple t;
 	int i;
 
 	flowsess_test_collector_hold(fn);
 	fn->events.limit = 4;
-	flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, 1000, 53);
-	s = flowsess_test_insert(test, fn, &t);
+	s = flowsess_test_udp(test, fn, 1000);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	events_listen(test, fn, true);
 	/* The first is delivered, and holds the listener. */
@@ -164,11 +162,9 @@ static void flowsess_test_events_unwanted(struct kunit *test)
 {
 	struct flowsess_net *fn = flowsess_test_net(test, 16);
 	struct flowsess_session *s;
-	struct flowsess_tuple t;
 
 	flowsess_test_collector_hold(fn);
-	flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, 1000, 53);
-	s = flowsess_test_insert(test, fn, &t);
+	s = flowsess_test_udp(test, fn, 1000);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
 	KUNIT_EXPECT_EQ(test, fn->events.pending, 0U);

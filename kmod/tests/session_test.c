@@ -230,11 +230,9 @@ static void flowsess_test_same_timeouts(struct kunit *test)
 {
 	struct flowsess_net *fn = flowsess_test_net(test, 16);
 	struct flowsess_session *s;
-	struct flowsess_tuple t;
 
 	flowsess_test_collector_hold(fn);
-	flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, 1000, 53);
-	s = flowsess_test_insert(test, fn, &t);
+	s = flowsess_test_udp(test, fn, 1000);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	WRITE_ONCE(s->last_seen, ktime_sub_ms(ktime_get_coarse(),
 					      fn->cfg.timeouts.udp_timeout_ms + 1000));

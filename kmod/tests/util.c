@@ -215,6 +215,16 @@ struct flowsess_session *flowsess_test_insert(struct kunit *test,
 	return s;
 }
 
+/* A UDP session from 1:@sport to 2:53, in @fn's table; NULL after a failure. */
+struct flowsess_session *flowsess_test_udp(struct kunit *test,
+					   struct flowsess_net *fn, u16 sport)
+{
+	struct flowsess_tuple t;
+
+	flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, sport, 53);
+	return flowsess_test_insert(test, fn, &t);
+}
+
 /* What the packet path does when it sees a reply (hooks.c). */
 void flowsess_test_set_established(struct flowsess_net *fn,
 				   struct flowsess_session *s, bool est)

@@ -30,6 +30,8 @@ struct flowsess_session *flowsess_test_alloc(struct kunit *test,
 struct flowsess_session *flowsess_test_insert(struct kunit *test,
 					      struct flowsess_net *fn,
 					      const struct flowsess_tuple *t);
+struct flowsess_session *flowsess_test_udp(struct kunit *test,
+					   struct flowsess_net *fn, u16 sport);
 void flowsess_test_set_established(struct flowsess_net *fn,
 				   struct flowsess_session *s, bool est);
 s64 flowsess_test_timeout_ms(struct flowsess_net *fn,
