@@ -11,6 +11,11 @@
  * IP payload length. A truncated or malformed L4 header is dropped and
  * counted. Non-first fragments carry no ports; they pass untracked and
  * are counted (flowsess does not reassemble).
+ *
+ * An ICMP or ICMPv6 error belongs to the session of the packet it quotes,
+ * as nf_conntrack's "related": it passes when that session is live and
+ * the error goes back to the quoted packet's sender; any other error is
+ * dropped. It neither creates nor refreshes a session.
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
@@ -33,6 +38,7 @@ struct flowsess_pkt {
 	struct flowsess_tcp_seg tcp;	/* valid when protonum is TCP */
 	bool may_create;		/* not TCP: tcp.c decides */
 	unsigned int len;		/* the IP packet's, for accounting */
+	unsigned int quoted;		/* an ICMP error's quoted IP header */
 };
 
 enum flowsess_parse {
@@ -40,6 +46,7 @@ enum flowsess_parse {
 	FLOWSESS_PARSE_BAD,
 	FLOWSESS_PARSE_FRAGMENT,
 	FLOWSESS_PARSE_UNTRACKED,
+	FLOWSESS_PARSE_ICMP_ERROR,
 };
 
 static enum flowsess_parse flowsess_parse_icmp(struct flowsess_pkt *pkt,
@@ -47,7 +54,7 @@ static enum flowsess_parse flowsess_parse_icmp(struct flowsess_pkt *pkt,
 					       u8 echo_request, u8 echo_reply)
 {
 	if (type != echo_request && type != echo_reply)
-		return FLOWSESS_PARSE_UNTRACKED;	/* errors, and the like */
+		return FLOWSESS_PARSE_UNTRACKED;	/* not an echo, nor an error */
 	pkt->tuple.sport = id;
 	pkt->tuple.dport = id;
 	pkt->may_create = type == echo_request;
@@ -116,6 +123,10 @@ static enum flowsess_parse flowsess_parse_l4(const struct sk_buff *skb,
 		ih = skb_header_pointer(skb, thoff, sizeof(_ih), &_ih);
 		if (!ih || l4len < sizeof(_ih))
 			return FLOWSESS_PARSE_BAD;
+		if (icmp_is_err(ih->type)) {
+			pkt->quoted = thoff + sizeof(_ih);
+			return FLOWSESS_PARSE_ICMP_ERROR;
+		}
 		return flowsess_parse_icmp(pkt, ih->type, ih->un.echo.id,
 					   ICMP_ECHO, ICMP_ECHOREPLY);
 	}
@@ -126,6 +137,10 @@ static enum flowsess_parse flowsess_parse_l4(const struct sk_buff *skb,
 		ih = skb_header_pointer(skb, thoff, sizeof(_ih), &_ih);
 		if (!ih || l4len < sizeof(_ih))
 			return FLOWSESS_PARSE_BAD;
+		if (icmpv6_is_err(ih->icmp6_type)) {
+			pkt->quoted = thoff + sizeof(_ih);
+			return FLOWSESS_PARSE_ICMP_ERROR;
+		}
 		return flowsess_parse_icmp(pkt, ih->icmp6_type,
 					   ih->icmp6_identifier,
 					   ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY);
@@ -174,6 +189,115 @@ static enum flowsess_parse flowsess_parse_ipv6(struct sk_buff *skb,
 	if (thoff > skb->len)
 		return FLOWSESS_PARSE_BAD;
 	return flowsess_parse_l4(skb, thoff, skb->len - thoff, pkt);
+}
+
+/*
+ * The ports of a quoted packet whose L4 header is at @off: the first eight
+ * bytes are all an ICMP error must quote (RFC 792), and enough.
+ */
+static bool flowsess_parse_quoted_l4(const struct sk_buff *skb,
+				     unsigned int off, struct flowsess_tuple *t)
+{
+	struct icmphdr _ih;
+	const struct icmphdr *ih;
+	__be16 _ports[2];
+	const __be16 *ports;
+
+	switch (t->protonum) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		ports = skb_header_pointer(skb, off, sizeof(_ports), _ports);
+		if (!ports)
+			return false;
+		t->sport = ports[0];
+		t->dport = ports[1];
+		return true;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		/* Only an echo has a session; its identifier is both ports. */
+		ih = skb_header_pointer(skb, off, sizeof(_ih), &_ih);
+		if (!ih)
+			return false;
+		if (t->protonum == IPPROTO_ICMP ?
+		    ih->type != ICMP_ECHO && ih->type != ICMP_ECHOREPLY :
+		    ih->type != ICMPV6_ECHO_REQUEST && ih->type != ICMPV6_ECHO_REPLY)
+			return false;
+		t->sport = ih->un.echo.id;
+		t->dport = ih->un.echo.id;
+		return true;
+	default:
+		return true;	/* sessions of other protocols have no ports */
+	}
+}
+
+/* The quoted IPv4 packet at @off; false if it names no session. */
+static bool flowsess_parse_quoted_ipv4(const struct sk_buff *skb,
+				       unsigned int off, struct flowsess_tuple *t)
+{
+	struct iphdr _iph;
+	const struct iphdr *iph;
+
+	iph = skb_header_pointer(skb, off, sizeof(_iph), &_iph);
+	if (!iph || iph->version != 4 || iph->ihl < 5 ||
+	    ntohs(iph->frag_off) & IP_OFFSET)
+		return false;
+	t->l3num = NFPROTO_IPV4;
+	t->protonum = iph->protocol;
+	t->src.ip = iph->saddr;
+	t->dst.ip = iph->daddr;
+	return flowsess_parse_quoted_l4(skb, off + iph->ihl * 4, t);
+}
+
+static bool flowsess_parse_quoted_ipv6(const struct sk_buff *skb,
+				       unsigned int off, struct flowsess_tuple *t)
+{
+	struct ipv6hdr _ip6h;
+	const struct ipv6hdr *ip6h;
+	__be16 frag_off;
+	u8 nexthdr;
+	int l4off;
+
+	ip6h = skb_header_pointer(skb, off, sizeof(_ip6h), &_ip6h);
+	if (!ip6h || ip6h->version != 6)
+		return false;
+	nexthdr = ip6h->nexthdr;
+	l4off = ipv6_skip_exthdr(skb, off + sizeof(_ip6h), &nexthdr, &frag_off);
+	if (l4off < 0 || ntohs(frag_off) & ~0x7)
+		return false;
+	t->l3num = NFPROTO_IPV6;
+	t->protonum = nexthdr;
+	t->src.in6 = ip6h->saddr;
+	t->dst.in6 = ip6h->daddr;
+	return flowsess_parse_quoted_l4(skb, l4off, t);
+}
+
+/*
+ * An ICMP error: related to a live session, addressed to the sender of
+ * the packet it quotes, it passes; anything else is dropped.
+ */
+static unsigned int flowsess_icmp_error(struct flowsess_net *fn,
+					const struct sk_buff *skb,
+					const struct flowsess_pkt *pkt)
+{
+	struct flowsess_tuple quoted = {};
+	struct flowsess_session *s;
+	enum flowsess_dir dir;
+	bool parsed;
+
+	if (pkt->tuple.l3num == NFPROTO_IPV4)
+		parsed = flowsess_parse_quoted_ipv4(skb, pkt->quoted, &quoted);
+	else
+		parsed = flowsess_parse_quoted_ipv6(skb, pkt->quoted, &quoted);
+	if (parsed && !memcmp(&quoted.src, &pkt->tuple.dst, sizeof(quoted.src))) {
+		s = flowsess_table_lookup(&fn->table, &quoted, &dir);
+		if (s && !flowsess_session_expired(&fn->cfg, s, ktime_get_coarse())) {
+			flowsess_stat_inc(fn, FLOWSESS_STAT_ICMP_RELATED);
+			return NF_ACCEPT;
+		}
+	}
+	flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_ICMP_UNRELATED);
+	return NF_DROP;
 }
 
 static bool flowsess_may_create(const struct flowsess_net *fn,
@@ -316,6 +440,7 @@ again:
 }
 
 static unsigned int flowsess_verdict(struct flowsess_net *fn,
+				     const struct sk_buff *skb,
 				     struct flowsess_pkt *pkt,
 				     enum flowsess_parse parsed,
 				     const struct nf_hook_state *state)
@@ -323,6 +448,8 @@ static unsigned int flowsess_verdict(struct flowsess_net *fn,
 	switch (parsed) {
 	case FLOWSESS_PARSE_OK:
 		return flowsess_track(fn, pkt, state);
+	case FLOWSESS_PARSE_ICMP_ERROR:
+		return flowsess_icmp_error(fn, skb, pkt);
 	case FLOWSESS_PARSE_FRAGMENT:
 		flowsess_stat_inc(fn, FLOWSESS_STAT_FRAGMENTS);
 		return NF_ACCEPT;
@@ -343,7 +470,7 @@ static unsigned int flowsess_hook_ipv4(void *priv, struct sk_buff *skb,
 	struct flowsess_pkt pkt = { .len = skb->len };
 
 	flowsess_stat_inc(fn, FLOWSESS_STAT_PACKETS_IPV4);
-	return flowsess_verdict(fn, &pkt, flowsess_parse_ipv4(skb, &pkt), state);
+	return flowsess_verdict(fn, skb, &pkt, flowsess_parse_ipv4(skb, &pkt), state);
 }
 
 static unsigned int flowsess_hook_ipv6(void *priv, struct sk_buff *skb,
@@ -353,7 +480,7 @@ static unsigned int flowsess_hook_ipv6(void *priv, struct sk_buff *skb,
 	struct flowsess_pkt pkt = { .len = skb->len };
 
 	flowsess_stat_inc(fn, FLOWSESS_STAT_PACKETS_IPV6);
-	return flowsess_verdict(fn, &pkt, flowsess_parse_ipv6(skb, &pkt), state);
+	return flowsess_verdict(fn, skb, &pkt, flowsess_parse_ipv6(skb, &pkt), state);
 }
 
 static const struct nf_hook_ops flowsess_hook_ops[] = {

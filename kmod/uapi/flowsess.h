@@ -88,7 +88,7 @@ enum flowsess_stat {
 	FLOWSESS_STAT_DROP_NOMEM,	/* session allocation failed */
 	FLOWSESS_STAT_DROP_TCP_STATE,	/* a TCP segment invalid in its state */
 	FLOWSESS_STAT_FRAGMENTS,	/* non-first fragments, passed untracked */
-	FLOWSESS_STAT_UNTRACKED,	/* ICMP errors and the like, passed */
+	FLOWSESS_STAT_UNTRACKED,	/* ICMP neither echo nor error, passed */
 	/*
 	 * Sessions the RST grace timer invalidated after they carried a SYN
 	 * or data that arrived after the RST: a connection killed alive.
@@ -104,6 +104,8 @@ enum flowsess_stat {
 	FLOWSESS_STAT_SYN_REOPENS,	/* syn-reopen: a SYN revived a RST session */
 	FLOWSESS_STAT_SESSIONS_MIDSTREAM, /* no-syn-check: created by a non-SYN */
 	FLOWSESS_STAT_EVENTS_LOST,	/* events queue full, or no memory */
+	FLOWSESS_STAT_ICMP_RELATED,	/* ICMP errors of a live session, passed */
+	FLOWSESS_STAT_DROP_ICMP_UNRELATED, /* ICMP errors of no live session */
 	__FLOWSESS_STAT_MAX
 };
 
@@ -142,6 +144,8 @@ enum flowsess_stat {
 	[FLOWSESS_STAT_SYN_REOPENS] = "syn_reopens",			\
 	[FLOWSESS_STAT_SESSIONS_MIDSTREAM] = "sessions_midstream",	\
 	[FLOWSESS_STAT_EVENTS_LOST] = "events_lost",			\
+	[FLOWSESS_STAT_ICMP_RELATED] = "icmp_related",			\
+	[FLOWSESS_STAT_DROP_ICMP_UNRELATED] = "drop_icmp_unrelated",	\
 }
 
 /* The knobs of a namespace, inside FLOWSESS_A_CONFIG. Times in ms. */
