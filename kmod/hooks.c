@@ -9,8 +9,16 @@
  * Parsing trusts nothing past the IP header that the stack has validated:
  * L4 headers are read with skb_header_pointer() and checked against the
  * IP payload length. A truncated or malformed L4 header is dropped and
- * counted. Non-first fragments carry no ports; they pass untracked and
- * are counted (flowsess does not reassemble).
+ * counted.
+ *
+ * Fragments are reassembled before the hooks see them, by nf_defrag_ipv4
+ * and nf_defrag_ipv6 (enabled per namespace while the hooks are there, as
+ * nf_conntrack does; they hook PRE_ROUTING and LOCAL_OUT): a fragmented
+ * datagram or segment is tracked whole, with its real length, and the
+ * stack fragments it again on the way out, to the largest fragment it
+ * came in. A non-first fragment that still reaches a hook is one the
+ * reassembler refused (a length not a multiple of 8, a truncated first
+ * fragment): it names no session, and is dropped and counted.
  *
  * An ICMP or ICMPv6 error belongs to the session of the packet it quotes,
  * as nf_conntrack's "related": it passes when that session is live and
@@ -27,6 +35,8 @@
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/ipv6.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "internal.h"
 
@@ -120,6 +130,8 @@ static enum flowsess_parse flowsess_parse_l4(const struct sk_buff *skb,
 		struct icmphdr _ih;
 		const struct icmphdr *ih;
 
+		if (pkt->tuple.l3num != NFPROTO_IPV4)
+			break;
 		ih = skb_header_pointer(skb, thoff, sizeof(_ih), &_ih);
 		if (!ih || l4len < sizeof(_ih))
 			return FLOWSESS_PARSE_BAD;
@@ -134,10 +146,13 @@ static enum flowsess_parse flowsess_parse_l4(const struct sk_buff *skb,
 		struct icmp6hdr _ih;
 		const struct icmp6hdr *ih;
 
+		if (pkt->tuple.l3num != NFPROTO_IPV6)
+			break;
 		ih = skb_header_pointer(skb, thoff, sizeof(_ih), &_ih);
 		if (!ih || l4len < sizeof(_ih))
 			return FLOWSESS_PARSE_BAD;
-		if (icmpv6_is_err(ih->icmp6_type)) {
+		/* Every type below 128 is an error (RFC 4443), as for conntrack. */
+		if (!(ih->icmp6_type & ICMPV6_INFOMSG_MASK)) {
 			pkt->quoted = thoff + sizeof(_ih);
 			return FLOWSESS_PARSE_ICMP_ERROR;
 		}
@@ -145,10 +160,10 @@ static enum flowsess_parse flowsess_parse_l4(const struct sk_buff *skb,
 					   ih->icmp6_identifier,
 					   ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY);
 	}
-	default:
-		pkt->may_create = true;
-		return FLOWSESS_PARSE_OK;
 	}
+	/* Another protocol, or ICMP of the other family: no ports. */
+	pkt->may_create = true;
+	return FLOWSESS_PARSE_OK;
 }
 
 static enum flowsess_parse flowsess_parse_ipv4(const struct sk_buff *skb,
@@ -215,6 +230,9 @@ static bool flowsess_parse_quoted_l4(const struct sk_buff *skb,
 		return true;
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
+		if (t->protonum != (t->l3num == NFPROTO_IPV4 ? IPPROTO_ICMP :
+							       IPPROTO_ICMPV6))
+			return true;	/* the other family's: no ports */
 		/* Only an echo has a session; its identifier is both ports. */
 		ih = skb_header_pointer(skb, off, sizeof(_ih), &_ih);
 		if (!ih)
@@ -289,7 +307,7 @@ static unsigned int flowsess_icmp_error(struct flowsess_net *fn,
 		parsed = flowsess_parse_quoted_ipv4(skb, pkt->quoted, &quoted);
 	else
 		parsed = flowsess_parse_quoted_ipv6(skb, pkt->quoted, &quoted);
-	if (parsed && !memcmp(&quoted.src, &pkt->tuple.dst, sizeof(quoted.src))) {
+	if (parsed && nf_inet_addr_cmp(&quoted.src, &pkt->tuple.dst)) {
 		s = flowsess_table_lookup(&fn->table, &quoted, &dir);
 		if (s && !flowsess_session_expired(&fn->cfg, s, ktime_get_coarse())) {
 			flowsess_stat_inc(fn, FLOWSESS_STAT_ICMP_RELATED);
@@ -451,8 +469,8 @@ static unsigned int flowsess_verdict(struct flowsess_net *fn,
 	case FLOWSESS_PARSE_ICMP_ERROR:
 		return flowsess_icmp_error(fn, skb, pkt);
 	case FLOWSESS_PARSE_FRAGMENT:
-		flowsess_stat_inc(fn, FLOWSESS_STAT_FRAGMENTS);
-		return NF_ACCEPT;
+		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_FRAGMENT);
+		return NF_DROP;
 	case FLOWSESS_PARSE_UNTRACKED:
 		flowsess_stat_inc(fn, FLOWSESS_STAT_UNTRACKED);
 		return NF_ACCEPT;
@@ -500,12 +518,31 @@ static const struct nf_hook_ops flowsess_hook_ops[] = {
 
 int flowsess_hooks_register(struct net *net)
 {
-	return nf_register_net_hooks(net, flowsess_hook_ops,
-				     ARRAY_SIZE(flowsess_hook_ops));
+	int err;
+
+	err = nf_defrag_ipv4_enable(net);
+	if (err)
+		return err;
+	err = nf_defrag_ipv6_enable(net);
+	if (err)
+		goto err_ipv4;
+	err = nf_register_net_hooks(net, flowsess_hook_ops,
+				    ARRAY_SIZE(flowsess_hook_ops));
+	if (err)
+		goto err_ipv6;
+	return 0;
+
+err_ipv6:
+	nf_defrag_ipv6_disable(net);
+err_ipv4:
+	nf_defrag_ipv4_disable(net);
+	return err;
 }
 
 void flowsess_hooks_unregister(struct net *net)
 {
 	nf_unregister_net_hooks(net, flowsess_hook_ops,
 				ARRAY_SIZE(flowsess_hook_ops));
+	nf_defrag_ipv6_disable(net);
+	nf_defrag_ipv4_disable(net);
 }

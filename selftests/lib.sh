@@ -65,8 +65,14 @@ in_ns() {
 	ip netns exec "$ns" "$@"
 }
 
+# flowsess_deps: the modules flowsess needs (reassembly: kmod/hooks.c),
+# which insmod does not load.
+flowsess_deps() {
+	modload nf_defrag_ipv4 && modload nf_defrag_ipv6
+}
+
 flowsess_load() {
-	insmod /lib/flowsess/flowsess.ko "$@"
+	flowsess_deps && insmod /lib/flowsess/flowsess.ko "$@"
 }
 
 flowsess_unload() {
@@ -145,9 +151,34 @@ links_up() {
 	in_ns router sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 }
 
+# far_up: a fourth host, far, behind the server, which forwards for it:
+#   ... router 10.0.2.1 --- 10.0.2.2 server 10.0.3.1 (s1) --- 10.0.3.2 far (f0)
+#                                           fd00:3::1         fd00:3::2
+FAR4=10.0.3.2 FAR6=fd00:3::2
+far_up() {
+	ip netns add far &&
+	ip link add f0 netns far type veth peer name s1 netns server &&
+	in_ns far sysctl -qw net.ipv6.conf.all.accept_dad=0 &&
+	host_link far f0 $FAR4 $FAR6 10.0.3.1 fd00:3::1 &&
+	ip -n server -batch - <<-EOF &&
+		addr add 10.0.3.1/24 dev s1
+		addr add fd00:3::1/64 dev s1 nodad
+		link set s1 up
+	EOF
+	in_ns server sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 &&
+	ip -n router route add 10.0.3.0/24 via 10.0.2.2 &&
+	ip -n router route add fd00:3::/64 via fd00:2::2
+}
+
 topology_down() {
 	local ns
-	for ns in client router server; do
+	# A deleted namespace is torn down later, in the background, with the
+	# veth pairs in it: take the router's ends away now, or the initial
+	# namespace, as the router, may still hold them at the next
+	# topology_up.
+	ip -n router link del r0 2>/dev/null
+	ip -n router link del r1 2>/dev/null
+	for ns in client router server far; do
 		ip netns del "$ns" 2>/dev/null
 	done
 	return 0
