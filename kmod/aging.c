@@ -34,9 +34,8 @@
 
 static unsigned int flowsess_watermark(struct flowsess_table *t, u8 percent)
 {
-	const struct flowsess_config *cfg = &flowsess_table_net(t)->cfg;
-
-	return div_u64((u64)READ_ONCE(cfg->max_sessions) * percent, 100);
+	return div_u64((u64)flowsess_max_sessions_allowed(flowsess_table_net(t)) *
+		       percent, 100);
 }
 
 static bool flowsess_idle_for(const struct flowsess_session *s, ktime_t now,

@@ -99,6 +99,34 @@ FLOWSESS_PARAM(max_sessions, flowsess_max_sessions, 1, FLOWSESS_MAX_SESSIONS_MAX
 	       "Most sessions per namespace (default 262144)");
 
 /*
+ * A container's root has CAP_NET_ADMIN over its own namespaces: the
+ * initial namespace's admin caps what their tables may hold, as
+ * nf_conntrack keeps its limit read-only outside the initial namespace.
+ */
+static unsigned int netns_max_sessions = 262144;
+FLOWSESS_PARAM(netns_max_sessions, netns_max_sessions, 1, FLOWSESS_MAX_SESSIONS_MAX, 0644,
+	       "Most sessions in a namespace other than the initial one (default 262144)");
+
+/*
+ * The most sessions @fn may hold: its max-sessions, capped outside the
+ * initial namespace. KUnit's tables belong to no namespace: uncapped.
+ */
+u32 flowsess_max_sessions_allowed(const struct flowsess_net *fn)
+{
+	u32 max = READ_ONCE(fn->cfg.max_sessions);
+
+	if (!fn->net || net_eq(fn->net, &init_net))
+		return max;
+	return min(max, READ_ONCE(netns_max_sessions));
+}
+
+/* What a namespace other than the initial one may set max-sessions to. */
+u32 flowsess_netns_max_sessions(void)
+{
+	return READ_ONCE(netns_max_sessions);
+}
+
+/*
  * The close states age like nf_conntrack's; TIME_WAIT is short, SRX-like.
  * The aging knobs are the SRX's defaults: early ageout 20 s, watermarks
  * 100 % (eviction only, when the table is full).
@@ -149,6 +177,9 @@ static int __net_init flowsess_net_init(struct net *net)
 
 	fn->net = net;
 	flowsess_config_defaults(&fn->cfg);
+	if (!net_eq(net, &init_net))
+		fn->cfg.max_sessions = min(fn->cfg.max_sessions,
+					   flowsess_netns_max_sessions());
 	flowsess_events_init(fn);
 	err = flowsess_stats_init(fn);
 	if (err)

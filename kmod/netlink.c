@@ -398,9 +398,16 @@ static u32 flowsess_knob_after(const struct flowsess_config *cfg,
  * The policy has checked each knob; here, how they go together, on the
  * configuration the request would leave. Blames the attribute given.
  */
-static int flowsess_config_check(const struct flowsess_config *cfg,
+static int flowsess_config_check(const struct net *net,
+				 const struct flowsess_config *cfg,
 				 struct nlattr **tb, struct netlink_ext_ack *extack)
 {
+	if (tb[FLOWSESS_CFG_MAX_SESSIONS] && !net_eq(net, &init_net) &&
+	    nla_get_u32(tb[FLOWSESS_CFG_MAX_SESSIONS]) > flowsess_netns_max_sessions()) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWSESS_CFG_MAX_SESSIONS],
+				    "max-sessions is above what the initial namespace allows others (module parameter netns_max_sessions)");
+		return -ERANGE;
+	}
 	if (flowsess_knob_after(cfg, tb, FLOWSESS_CFG_NO_SYN_CHECK) &&
 	    flowsess_knob_after(cfg, tb, FLOWSESS_CFG_STRICT_SYN_CHECK)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWSESS_CFG_STRICT_SYN_CHECK] ?:
@@ -442,7 +449,7 @@ static int flowsess_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 				    "no knob to set");
 		return -EINVAL;
 	}
-	err = flowsess_config_check(cfg, tb, info->extack);
+	err = flowsess_config_check(genl_info_net(info), cfg, tb, info->extack);
 	if (err)
 		return err;
 	for (attr = 1; attr <= FLOWSESS_CFG_MAX; attr++) {

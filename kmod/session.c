@@ -144,8 +144,7 @@ void flowsess_session_info(const struct flowsess_config *cfg,
  */
 bool flowsess_session_reserve(struct flowsess_table *t)
 {
-	struct flowsess_net *fn = flowsess_table_net(t);
-	int max = READ_ONCE(fn->cfg.max_sessions);
+	int max = flowsess_max_sessions_allowed(flowsess_table_net(t));
 	int n = atomic_read(&t->count);
 
 	do {
