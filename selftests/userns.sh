@@ -6,7 +6,7 @@
 # on the router's.
 . ./lib.sh
 
-plan 17
+plan 18
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 
@@ -73,19 +73,29 @@ user_listed() {
 check "... and nobody lists that namespace's session, only it" wait_for 5 user_listed
 check "... and clears it" [ "$(as_user flowsess clear all)" = "cleared 1 session" ]
 
-# The initial namespace's admin caps the others' tables: nobody may not
-# raise its max-sessions above netns_max_sessions, and its table holds no
-# more than that, however many flows it forwards.
+# The initial namespace's admin caps the others' tables: lowered, the cap
+# holds nobody's table, still configured for 262 144, to 50 however many
+# flows it forwards; nobody cannot set max-sessions above it, and cannot
+# raise the cap (the parameter belongs to the initial namespace's root).
 user_stat() { as_user flowsess stats | awk -v n="$1" '$1 == n { print $2 }'; }
 flowsess_param netns_max_sessions 50
+in_ns client udpflood 10.0.4.9 42000 200 9 1 >/dev/null
+# 150 of the 200 flows found the table full.
+turned_away() {
+	local e d
+	e=$(user_stat evicted_unestablished) d=$(user_stat drop_table_full)
+	[ $(( ${e:-0} + ${d:-0} )) -ge 150 ]
+}
+check "with netns_max_sessions at 50, 200 flows: the rest evicted or refused" \
+	wait_for 5 turned_away
+check_num "... and nobody's table holds 50" "$(user_stat sessions_active)" -le 50
 err=$(as_user flowsess set max-sessions 1000 2>&1)
-check "nobody may not raise max-sessions above netns_max_sessions: exit 1, the kernel says why" \
+check "nobody cannot set max-sessions above it: exit 1, the kernel says why" \
 	[ $? -eq 1 -a -n "$(echo "$err" | grep '^flowsess: set: .*netns_max_sessions')" ]
 check "... but may set it up to that" as_user flowsess set max-sessions 50
-in_ns client udpflood 10.0.4.9 42000 200 9 1 >/dev/null
-check_num "... and its table holds no more, after 200 flows" "$(user_stat sessions_active)" -le 50
-check_num "... the others evicted or refused for the full table" \
-	"$(( $(user_stat evicted_unestablished) + $(user_stat drop_table_full) ))" -ge 150
+raise_cap() { as_user sh -c 'echo 1000 >/sys/module/flowsess/parameters/netns_max_sessions' 2>/dev/null; }
+check "... and cannot raise the cap, root of its user namespace though it is" \
+	eval '! raise_cap && [ "$(cat /sys/module/flowsess/parameters/netns_max_sessions)" = 50 ]'
 flowsess_param netns_max_sessions 262144
 
 # refused ARGS...: root of a new user namespace, in the router's network
