@@ -88,6 +88,27 @@ static inline int listen_on(const struct sockaddr_storage *ss, socklen_t len,
 	return s;
 }
 
+/* The Internet checksum (RFC 1071): add @len bytes to @sum, then fold. */
+static inline unsigned long csum_add(unsigned long sum, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	return sum;
+}
+
+/* The checksum to write, in host order: htons() it. */
+static inline unsigned short csum_fold(unsigned long sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum;
+}
+
 /* Milliseconds on the monotonic clock. */
 static inline long long now_ms(void)
 {

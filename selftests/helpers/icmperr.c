@@ -43,21 +43,6 @@ refused:
 	return 0;
 }
 
-static unsigned short csum(const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	unsigned long sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons(~sum);
-}
-
 /* The quoted packet's first 8 bytes past its IP header: the ports. */
 static void put_ports(unsigned char *l4, const char *sport, const char *dport)
 {
@@ -103,10 +88,10 @@ static int send_error(char **argv)
 		iph->protocol = proto_of(argv[3]);
 		iph->saddr = ((struct sockaddr_in *)&qsrc)->sin_addr.s_addr;
 		iph->daddr = ((struct sockaddr_in *)&qdst)->sin_addr.s_addr;
-		iph->check = csum(iph, sizeof(*iph));
+		iph->check = htons(csum_fold(csum_add(0, iph, sizeof(*iph))));
 		put_ports((unsigned char *)(iph + 1), argv[4], argv[5]);
 		n = sizeof(*ih) + sizeof(*iph) + 8;
-		ih->checksum = csum(msg, n);
+		ih->checksum = htons(csum_fold(csum_add(0, msg, n)));
 		s = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
 	} else {
 		struct icmp6_hdr *ih = (struct icmp6_hdr *)msg;

@@ -66,20 +66,6 @@ static void fill(unsigned char *p, size_t n)
 		*p++ = rnd();
 }
 
-static uint16_t csum(const void *data, size_t len, uint32_t sum)
-{
-	const unsigned char *p = data;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons(~sum);
-}
-
 static uint16_t port(void)
 {
 	static const uint16_t ports[] = { 22, 53, 80, 443, 1234, 5353, 40000, 40001 };
@@ -259,7 +245,7 @@ static size_t ipv4(unsigned char *p)
 		iph->frag_off = rnd();
 	n = hl + l4(p + hl, PKT_MAX - hl, iph->protocol, 0);
 	iph->tot_len = chance(90) ? htons(n) : rnd();
-	iph->check = chance(95) ? csum(p, hl, 0) : rnd();
+	iph->check = chance(95) ? htons(csum_fold(csum_add(0, p, hl))) : rnd();
 	return n;
 }
 

@@ -20,25 +20,6 @@
 
 #include "common.h"
 
-static unsigned short csum_fold(unsigned long sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum;
-}
-
-static unsigned long csum_add(unsigned long sum, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	return sum;
-}
-
 int main(int argc, char **argv)
 {
 	struct sockaddr_storage src, dst;
