@@ -192,10 +192,10 @@ selftests() {
 		tally <"$run/install.tap"
 	fi
 	# big_tcp counts packets with tc (the debug kernel has no u32).
-	mods="veth sch_netem tcp_diag"
+	mods="veth sch_netem tcp_diag nf_tables"
 	[ "$kernel" = debug ] || mods="$mods sch_ingress cls_u32 act_gact"
 	FLOWSESS_DKMS_KO="$run/dkms.ko" "$vm/initramfs.sh" "$run/$kernel.cpio.gz" \
-		"$kroot" "$kv" "$ko" "$mods" "$run"/bin/* ||
+		"$kroot" "$kv" "$ko" "$mods" "$run"/bin/* /usr/sbin/nft ||
 		{ fail "the $kernel kernel's initramfs did not build"; return 0; }
 	if [ $shell -eq 1 ]; then
 		exec "$vm/run.sh" "$image" "$run/$kernel.cpio.gz" - 0 "flowsess_mode=shell"

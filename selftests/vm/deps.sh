@@ -10,6 +10,7 @@ packages=(
 	linux-headers-amd64				# module build tree
 	qemu-system-x86 qemu-system-data		# the VM
 	busybox-static cpio kmod iproute2		# the initramfs
+	nftables					# teardown.sh
 	linux-source-6.1 bc flex bison libelf-dev libssl-dev python3 # test kernel
 	xz-utils sparse					# unpacking, make C=2
 	dkms						# the DKMS test
