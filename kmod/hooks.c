@@ -11,8 +11,14 @@
  * IP payload length. A truncated or malformed L4 header is dropped and
  * counted.
  *
- * Non-first fragments carry no ports; they pass untracked and are counted
- * (flowsess does not reassemble).
+ * Fragments are reassembled before the hooks see them, by nf_defrag_ipv4
+ * and nf_defrag_ipv6 (enabled per namespace while the hooks are there, as
+ * nf_conntrack does; they hook PRE_ROUTING and LOCAL_OUT): a fragmented
+ * datagram or segment is tracked whole, with its real length, and the
+ * stack fragments it again on the way out, to the largest fragment it
+ * came in. A non-first fragment that still reaches a hook is one the
+ * reassembler refused (a length not a multiple of 8, a truncated first
+ * fragment): it names no session, and is dropped and counted.
  *
  * An ICMP or ICMPv6 error belongs to the session of the packet it quotes,
  * as nf_conntrack's "related": it passes when that session is live and
@@ -29,6 +35,8 @@
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/ipv6.h>
+#include <net/netfilter/ipv4/nf_defrag_ipv4.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "internal.h"
 
@@ -461,8 +469,8 @@ static unsigned int flowsess_verdict(struct flowsess_net *fn,
 	case FLOWSESS_PARSE_ICMP_ERROR:
 		return flowsess_icmp_error(fn, skb, pkt);
 	case FLOWSESS_PARSE_FRAGMENT:
-		flowsess_stat_inc(fn, FLOWSESS_STAT_FRAGMENTS);
-		return NF_ACCEPT;
+		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_FRAGMENT);
+		return NF_DROP;
 	case FLOWSESS_PARSE_UNTRACKED:
 		flowsess_stat_inc(fn, FLOWSESS_STAT_UNTRACKED);
 		return NF_ACCEPT;
@@ -510,12 +518,31 @@ static const struct nf_hook_ops flowsess_hook_ops[] = {
 
 int flowsess_hooks_register(struct net *net)
 {
-	return nf_register_net_hooks(net, flowsess_hook_ops,
-				     ARRAY_SIZE(flowsess_hook_ops));
+	int err;
+
+	err = nf_defrag_ipv4_enable(net);
+	if (err)
+		return err;
+	err = nf_defrag_ipv6_enable(net);
+	if (err)
+		goto err_ipv4;
+	err = nf_register_net_hooks(net, flowsess_hook_ops,
+				    ARRAY_SIZE(flowsess_hook_ops));
+	if (err)
+		goto err_ipv6;
+	return 0;
+
+err_ipv6:
+	nf_defrag_ipv6_disable(net);
+err_ipv4:
+	nf_defrag_ipv4_disable(net);
+	return err;
 }
 
 void flowsess_hooks_unregister(struct net *net)
 {
 	nf_unregister_net_hooks(net, flowsess_hook_ops,
 				ARRAY_SIZE(flowsess_hook_ops));
+	nf_defrag_ipv6_disable(net);
+	nf_defrag_ipv4_disable(net);
 }

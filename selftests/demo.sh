@@ -38,6 +38,8 @@ tell() {
 step "A router (this VM) between a client and a server, each in a network namespace"
 topology_up || exit 1
 say "client 10.0.1.2 --- 10.0.1.1 router 10.0.2.1 --- 10.0.2.2 server"
+run modload nf_defrag_ipv4
+run modload nf_defrag_ipv6
 run insmod /lib/flowsess/flowsess.ko
 run flowsess show
 

@@ -6,7 +6,8 @@
 . ./lib.sh
 
 plan 6
-check "the DKMS-built module loads" insmod /lib/flowsess/dkms.ko
+dkms_load() { flowsess_deps && insmod /lib/flowsess/dkms.ko; }
+check "the DKMS-built module loads" dkms_load
 check "... version 0.1.0" [ "$(cat /sys/module/flowsess/version 2>/dev/null)" = 0.1.0 ]
 check "the topology comes up" topology_up
 check "a ping through the router" in_ns client ping -q -c 2 -i 0.2 -W 2 "$SERVER4"

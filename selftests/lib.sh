@@ -65,8 +65,14 @@ in_ns() {
 	ip netns exec "$ns" "$@"
 }
 
+# flowsess_deps: the modules flowsess needs (reassembly: kmod/hooks.c),
+# which insmod does not load.
+flowsess_deps() {
+	modload nf_defrag_ipv4 && modload nf_defrag_ipv6
+}
+
 flowsess_load() {
-	insmod /lib/flowsess/flowsess.ko "$@"
+	flowsess_deps && insmod /lib/flowsess/flowsess.ko "$@"
 }
 
 flowsess_unload() {

@@ -87,7 +87,7 @@ enum flowsess_stat {
 	FLOWSESS_STAT_DROP_TABLE_FULL,	/* max_sessions reached */
 	FLOWSESS_STAT_DROP_NOMEM,	/* session allocation failed */
 	FLOWSESS_STAT_DROP_TCP_STATE,	/* a TCP segment invalid in its state */
-	FLOWSESS_STAT_FRAGMENTS,	/* non-first fragments, passed untracked */
+	FLOWSESS_STAT_DROP_FRAGMENT,	/* a fragment reassembly refused */
 	FLOWSESS_STAT_UNTRACKED,	/* ICMP neither echo nor error, passed */
 	/*
 	 * Sessions the RST grace timer invalidated after they carried a SYN
@@ -131,7 +131,7 @@ enum flowsess_stat {
 	[FLOWSESS_STAT_DROP_TABLE_FULL] = "drop_table_full",		\
 	[FLOWSESS_STAT_DROP_NOMEM] = "drop_nomem",			\
 	[FLOWSESS_STAT_DROP_TCP_STATE] = "drop_tcp_state",		\
-	[FLOWSESS_STAT_FRAGMENTS] = "fragments",			\
+	[FLOWSESS_STAT_DROP_FRAGMENT] = "drop_fragment",		\
 	[FLOWSESS_STAT_UNTRACKED] = "untracked",			\
 	[FLOWSESS_STAT_RST_TIMER_LIVE_KILLS] = "rst_timer_live_kills",	\
 	[FLOWSESS_STAT_INVALIDATED_FIN] = "invalidated_fin",		\

@@ -47,7 +47,8 @@ ko=$(build_module "$run/src" "/usr/src/linux-headers-$kver" FLOWSESS_BENCH=y) ||
 	die "the module did not build"
 build_userland "$run/bin" || die "the tool or a test helper did not build"
 "$vm/initramfs.sh" "$run/bench.cpio.gz" "$kroot" "$kver" "$ko" \
-	"veth nft_ct nf_tables pktgen dummy" "$run"/bin/* /usr/bin/iperf3 /usr/sbin/nft
+	"veth nft_ct nf_tables pktgen dummy nf_defrag_ipv4 nf_defrag_ipv6" "$run"/bin/* \
+	/usr/bin/iperf3 /usr/sbin/nft
 
 reps=${REPS:-3}
 logs=()

@@ -192,7 +192,7 @@ selftests() {
 		tally <"$run/install.tap"
 	fi
 	# big_tcp counts packets with tc (the debug kernel has no u32).
-	mods="veth sch_netem tcp_diag nf_tables"
+	mods="veth sch_netem tcp_diag nf_tables nf_defrag_ipv4 nf_defrag_ipv6"
 	[ "$kernel" = debug ] || mods="$mods sch_ingress cls_u32 act_gact"
 	FLOWSESS_DKMS_KO="$run/dkms.ko" "$vm/initramfs.sh" "$run/$kernel.cpio.gz" \
 		"$kroot" "$kv" "$ko" "$mods" "$run"/bin/* /usr/sbin/nft ||
@@ -239,7 +239,7 @@ if [ $run_kunit -eq 1 ]; then
 	if ko=$(build_module "$run/kunit-src" "$kbuild" FLOWSESS_KUNIT=y 2>"$run/kunit-build.err") &&
 		[ ! -s "$run/kunit-build.err" ]; then
 		"$vm/initramfs.sh" "$run/kunit.cpio.gz" "$kbuild/modroot" "$debug_kver" \
-			"$ko" "kunit veth" "$run"/bin/*
+			"$ko" "kunit veth nf_defrag_ipv4 nf_defrag_ipv6" "$run"/bin/*
 		"$vm/run.sh" "$kbuild/arch/x86/boot/bzImage" "$run/kunit.cpio.gz" \
 			"$run/kunit.log" 600 "flowsess_mode=kunit" || true
 		suites=()
