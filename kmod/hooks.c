@@ -319,10 +319,10 @@ static unsigned int flowsess_icmp_error(struct flowsess_net *fn,
 }
 
 static bool flowsess_may_create(const struct flowsess_net *fn,
-				const struct flowsess_pkt *pkt)
+				const struct flowsess_pkt *pkt, ktime_t now)
 {
 	if (pkt->tuple.protonum == IPPROTO_TCP)
-		return flowsess_tcp_may_create(&fn->cfg, &pkt->tcp.th);
+		return flowsess_tcp_may_create(fn, &pkt->tcp.th, now);
 	return pkt->may_create;
 }
 
@@ -358,7 +358,7 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 	struct flowsess_session *s;
 	int err;
 
-	if (!flowsess_may_create(fn, pkt)) {
+	if (!flowsess_may_create(fn, pkt, now)) {
 		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NO_SESSION);
 		return NF_DROP;
 	}

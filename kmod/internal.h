@@ -54,6 +54,7 @@ struct flowsess_config {
 	u8 low_watermark;
 	u32 early_ageout_ms;
 	u32 max_sessions;
+	u32 pickup_period_ms;		/* tcp.c: after load, after a clear */
 	struct flowsess_timeouts timeouts;
 	seqlock_t timeouts_lock;
 	/* The last change, on both clocks of the deadlines; 0: never. */
@@ -69,6 +70,8 @@ struct flowsess_net {
 	struct flowsess_config cfg;
 	struct flowsess_table table;
 	struct flowsess_event_queue events;
+	/* tcp.c: when the pickup period last opened, coarse clock; 0: never */
+	ktime_t pickup_opened;
 };
 
 extern unsigned int flowsess_net_id;

@@ -16,6 +16,15 @@
 unsigned int flowsess_net_id __read_mostly;
 
 /*
+ * True while the module's load makes the state of the namespaces that
+ * exist: those open a pickup period (tcp.c), for the connections already
+ * through them. A namespace made later has none open yet. Exact: no
+ * namespace is made while register_pernet_subsys() runs (it holds
+ * pernet_ops_rwsem for writing).
+ */
+static bool flowsess_loading;
+
+/*
  * Module parameters: the initial knobs of namespaces created after they are
  * set (each namespace copies them when it is created); the knobs of a
  * namespace are then changed over generic netlink only. The knobs added
@@ -98,6 +107,10 @@ static unsigned int flowsess_max_sessions = 262144;
 FLOWSESS_PARAM(max_sessions, flowsess_max_sessions, 1, FLOWSESS_MAX_SESSIONS_MAX, 0644,
 	       "Most sessions per namespace (default 262144)");
 
+static unsigned int pickup_period_ms = 60 * MSEC_PER_SEC;
+FLOWSESS_PARAM(pickup_period_ms, pickup_period_ms, 0, FLOWSESS_PICKUP_PERIOD_MS_MAX, 0644,
+	       "How long after the load or a clear TCP connections in mid-stream are picked up, in ms (default 60 s)");
+
 /*
  * A container's root has CAP_NET_ADMIN over its own namespaces: the
  * initial namespace's admin caps what their tables may hold, as
@@ -157,6 +170,7 @@ void flowsess_config_defaults(struct flowsess_config *cfg)
 	cfg->timeouts.icmp_timeout_ms = READ_ONCE(icmp_timeout_ms);
 	cfg->timeouts.other_timeout_ms = READ_ONCE(other_timeout_ms);
 	cfg->max_sessions = READ_ONCE(flowsess_max_sessions);
+	cfg->pickup_period_ms = READ_ONCE(pickup_period_ms);
 }
 
 /* session.c, rule 9: nothing feeds the table any more. Sleeps. */
@@ -187,6 +201,9 @@ static int __net_init flowsess_net_init(struct net *net)
 	err = flowsess_table_init(&fn->table);
 	if (err)
 		goto err_stats;
+	/* Connections already open when the hooks come are picked up (tcp.c). */
+	if (flowsess_loading)
+		flowsess_pickup_open(fn);
 	err = flowsess_hooks_register(net);
 	if (err)
 		goto err_table;
@@ -234,7 +251,9 @@ static int __init flowsess_init(void)
 	err = flowsess_session_cache_init();
 	if (err)
 		return err;
+	flowsess_loading = true;
 	err = register_pernet_subsys(&flowsess_net_ops);
+	flowsess_loading = false;
 	if (err)
 		goto err_cache;
 	err = flowsess_sysfs_init();

@@ -57,6 +57,10 @@ static struct netlink_range_validation flowsess_max_sessions_range = {
 	.min = 1, .max = FLOWSESS_MAX_SESSIONS_MAX,
 };
 
+static struct netlink_range_validation flowsess_pickup_period_range = {
+	.min = 0, .max = FLOWSESS_PICKUP_PERIOD_MS_MAX,
+};
+
 #define FLOWSESS_POLICY_BOOL		NLA_POLICY_MAX(NLA_U8, 1)
 #define FLOWSESS_POLICY_U32(range)	NLA_POLICY_FULL_RANGE(NLA_U32, range)
 
@@ -86,6 +90,8 @@ static const struct nla_policy flowsess_config_policy[FLOWSESS_CFG_MAX + 1] = {
 	[FLOWSESS_CFG_HIGH_WATERMARK]		= NLA_POLICY_MAX(NLA_U8, 100),
 	[FLOWSESS_CFG_LOW_WATERMARK]		= NLA_POLICY_MAX(NLA_U8, 100),
 	[FLOWSESS_CFG_ACCOUNTING]		= FLOWSESS_POLICY_BOOL,
+	[FLOWSESS_CFG_PICKUP_PERIOD_MS] =
+		FLOWSESS_POLICY_U32(&flowsess_pickup_period_range),
 };
 
 /*
@@ -124,6 +130,7 @@ static const struct flowsess_knob {
 	[FLOWSESS_CFG_HIGH_WATERMARK]		= { CFG_AT(high_watermark) },
 	[FLOWSESS_CFG_LOW_WATERMARK]		= { CFG_AT(low_watermark) },
 	[FLOWSESS_CFG_ACCOUNTING]		= { CFG_AT(accounting) },
+	[FLOWSESS_CFG_PICKUP_PERIOD_MS]		= { CFG_AT(pickup_period_ms) },
 };
 
 static bool flowsess_knob_is_u8(int attr)
@@ -200,6 +207,11 @@ static const struct nla_policy flowsess_filter_policy[FLOWSESS_FILTER_MAX + 1] =
 
 static const struct nla_policy flowsess_filter_request_policy[FLOWSESS_A_MAX + 1] = {
 	[FLOWSESS_A_FILTER] = NLA_POLICY_NESTED(flowsess_filter_policy),
+};
+
+static const struct nla_policy flowsess_clear_policy[FLOWSESS_A_MAX + 1] = {
+	[FLOWSESS_A_FILTER] = NLA_POLICY_NESTED(flowsess_filter_policy),
+	[FLOWSESS_A_NO_PICKUP] = { .type = NLA_FLAG },
 };
 
 /* Requests that take no attribute: any attribute is an error. */
@@ -701,6 +713,9 @@ static int flowsess_nl_clear_sessions(struct sk_buff *skb, struct genl_info *inf
 				       info->extack);
 	if (err)
 		return err;
+	/* Before the clear: a flow it cuts is picked up at its next segment. */
+	if (!nla_get_flag(info->attrs[FLOWSESS_A_NO_PICKUP]))
+		flowsess_pickup_open(fn);
 	count = flowsess_table_clear(&fn->table, &filter);
 	return flowsess_nl_reply(info, flowsess_put_count, &count);
 }
@@ -784,7 +799,7 @@ static const struct genl_ops flowsess_genl_ops[] = {
 	{
 		.cmd	= FLOWSESS_CMD_CLEAR_SESSIONS,
 		.doit	= flowsess_nl_clear_sessions,
-		.policy	= flowsess_filter_request_policy,
+		.policy	= flowsess_clear_policy,
 		.maxattr = FLOWSESS_A_MAX,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},

@@ -51,6 +51,7 @@ struct flowsess_tcp_peer {
 };
 
 #define FLOWSESS_TCP_PEER_WSCALE	BIT(0)	/* sent the window scale option */
+#define FLOWSESS_TCP_PEER_LOOSE		BIT(1)	/* picked up: its scale unknown */
 
 /*
  * A session: one per 5-tuple, both directions. 128 bytes on a production

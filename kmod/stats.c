@@ -3,7 +3,8 @@
  * Per-CPU counters of one network namespace. Writers update their own CPU's
  * copy (flowsess_stat_add); readers sum all CPUs under the u64_stats seqcount,
  * so a reader never sees a torn 64-bit value on 32-bit machines.
- * FLOWSESS_STAT_SESSIONS_ACTIVE is a gauge, read from the table instead.
+ * FLOWSESS_STAT_SESSIONS_ACTIVE and FLOWSESS_STAT_PICKUP_REMAINING_MS are
+ * gauges, read from the table and the pickup period instead.
  */
 #include "internal.h"
 
@@ -46,6 +47,8 @@ void flowsess_stats_read(const struct flowsess_net *fn,
 			sum[i] += v[i];
 	}
 	sum[FLOWSESS_STAT_SESSIONS_ACTIVE] = atomic_read(&fn->table.count);
+	sum[FLOWSESS_STAT_PICKUP_REMAINING_MS] =
+		flowsess_pickup_remaining_ms(fn, ktime_get_coarse());
 }
 
 #ifdef FLOWSESS_KUNIT

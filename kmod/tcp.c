@@ -24,6 +24,18 @@
  * time-wait-state sends a closed session (RST or FINs) to TIME_WAIT, where
  * a SYN opens a new one.
  * fin-invalidate-session invalidates a session at its first FIN.
+ *
+ * Pickups. Tracking that starts on a live router (the module loaded, a new
+ * version of it loaded, the table cleared) finds connections already open,
+ * whose next segment has no session and is not a SYN. For the pickup
+ * period after each (pickup-period, 60 s by default) a segment with only
+ * ACK of the flags that change state (not SYN, FIN or RST) picks its
+ * connection up, as one always does with no-syn-check; after it, the SRX
+ * rule holds again and such a segment is dropped. A picked-up session
+ * starts ESTABLISHED and counts as established (aging.c) once its reply
+ * direction is seen. Its window scales were in SYNs flowsess never saw,
+ * so it is tracked loosely (tcp_window.c) for its life, as nf_conntrack
+ * tracks its pickups.
  */
 #include "internal.h"
 
@@ -105,18 +117,43 @@ ktime_t flowsess_tcp_timeout(const struct flowsess_timeouts *to, u8 state)
 }
 
 /*
- * May a segment with no session create one? A SYN alone; with
- * no-syn-check also a segment with only ACK set (nf_conntrack's loose
- * pickup does the same).
+ * The pickup period opens now: in each namespace there at the module's
+ * load, and in one whose table is cleared. A changed pickup-period applies
+ * to the period already open. Pernet init, or under genl_mutex.
  */
-bool flowsess_tcp_may_create(const struct flowsess_config *cfg,
-			     const struct tcphdr *th)
+void flowsess_pickup_open(struct flowsess_net *fn)
+{
+	WRITE_ONCE(fn->pickup_opened, ktime_get_coarse());
+}
+
+/* What is left of the pickup period at @now (coarse clock); 0: closed. */
+u32 flowsess_pickup_remaining_ms(const struct flowsess_net *fn, ktime_t now)
+{
+	ktime_t opened = READ_ONCE(fn->pickup_opened);
+	ktime_t end;
+
+	if (!opened)
+		return 0;
+	end = ktime_add_ms(opened, READ_ONCE(fn->cfg.pickup_period_ms));
+	if (!ktime_after(end, now))
+		return 0;
+	return DIV_ROUND_UP_ULL(ktime_to_ns(ktime_sub(end, now)), NSEC_PER_MSEC);
+}
+
+/*
+ * May a segment with no session create one? A SYN alone; in the pickup
+ * period or with no-syn-check also a segment with ACK and neither FIN nor
+ * RST (nf_conntrack's loose pickup takes the same).
+ */
+bool flowsess_tcp_may_create(const struct flowsess_net *fn,
+			     const struct tcphdr *th, ktime_t now)
 {
 	if (th->rst || th->fin)
 		return false;
 	if (th->syn)
 		return !th->ack;
-	return th->ack && READ_ONCE(cfg->no_syn_check);
+	return th->ack && (READ_ONCE(fn->cfg.no_syn_check) ||
+			   flowsess_pickup_remaining_ms(fn, now));
 }
 
 /*
@@ -130,18 +167,15 @@ static void flowsess_tcp_set_state(struct flowsess_session *s, u8 state)
 
 /*
  * A new session, from the segment that may create it: a SYN, or a segment
- * picked up in mid-stream. session->lock not needed: not yet seen.
+ * picked up in mid-stream (established once it is answered). session->lock
+ * not needed: not yet seen.
  */
 void flowsess_tcp_session_init(struct flowsess_net *fn,
 			       struct flowsess_session *s,
 			       const struct flowsess_tcp_seg *seg)
 {
-	if (seg->th.syn) {
-		flowsess_tcp_set_state(s, FLOWSESS_TCP_SYN_SENT);
-	} else {
-		flowsess_tcp_set_state(s, FLOWSESS_TCP_ESTABLISHED);
-		s->established = true;
-	}
+	flowsess_tcp_set_state(s, seg->th.syn ? FLOWSESS_TCP_SYN_SENT :
+						FLOWSESS_TCP_ESTABLISHED);
 	flowsess_tcp_window_init(s, seg);
 }
 
@@ -304,6 +338,9 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 						 next == FLOWSESS_TCP_ESTABLISHED);
 		flowsess_tcp_set_state(s, next);
 		changed = true;
+	} else if (next == FLOWSESS_TCP_ESTABLISHED && dir == FLOWSESS_DIR_REPLY) {
+		/* A pickup's answer: the flow goes both ways now. */
+		flowsess_session_set_established(&fn->table, s, true);
 	}
 	if (kill)
 		flowsess_session_kill_locked(&fn->table, s, kill);

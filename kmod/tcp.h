@@ -54,8 +54,10 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 					    enum flowsess_dir dir,
 					    const struct flowsess_tcp_seg *seg,
 					    ktime_t now);
-bool flowsess_tcp_may_create(const struct flowsess_config *cfg,
-			     const struct tcphdr *th);
+bool flowsess_tcp_may_create(const struct flowsess_net *fn,
+			     const struct tcphdr *th, ktime_t now);
+void flowsess_pickup_open(struct flowsess_net *fn);
+u32 flowsess_pickup_remaining_ms(const struct flowsess_net *fn, ktime_t now);
 void flowsess_tcp_session_init(struct flowsess_net *fn,
 			       struct flowsess_session *s,
 			       const struct flowsess_tcp_seg *seg);

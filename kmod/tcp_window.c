@@ -30,6 +30,12 @@
  * edges here, nor a flag or an idle time in tcp.c (a late RST or FIN
  * changes nothing). Further below, they are dropped.
  *
+ * A session picked up in mid-stream (tcp.c) never saw the SYNs, which
+ * carry the window scales: no window can be known. Its sides are loose
+ * (FLOWSESS_TCP_PEER_LOOSE) for its life, as nf_conntrack's "be liberal"
+ * pickups: every segment is in the window, and each side's edge is learnt
+ * only so that rst-sequence-check still knows its next sequence number.
+ *
  * Everything here runs under session->lock, or on a session nobody else
  * sees yet.
  */
@@ -102,18 +108,32 @@ static void flowsess_tcp_peer_open(struct flowsess_tcp_peer *p,
 }
 
 /*
- * A new session's first segment: a SYN, or with no-syn-check any segment
- * picked up in mid-stream (whose sender is then taken as it is, and whose
- * receiver is learnt from its first segment).
+ * A new session's first segment: a SYN, or a segment picked up in
+ * mid-stream, whose session is loose.
  */
 void flowsess_tcp_window_init(struct flowsess_session *s,
 			      const struct flowsess_tcp_seg *seg)
 {
 	memset(s->peer, 0, sizeof(s->peer));
-	if (seg->th.syn)
+	if (seg->th.syn) {
 		flowsess_tcp_peer_open(&s->peer[FLOWSESS_DIR_ORIGINAL], seg);
-	else
-		flowsess_tcp_in_window(s, FLOWSESS_DIR_ORIGINAL, seg);
+		return;
+	}
+	s->peer[FLOWSESS_DIR_ORIGINAL].flags = FLOWSESS_TCP_PEER_LOOSE;
+	s->peer[FLOWSESS_DIR_REPLY].flags = FLOWSESS_TCP_PEER_LOOSE;
+	flowsess_tcp_in_window(s, FLOWSESS_DIR_ORIGINAL, seg);
+}
+
+/* A loose session's segment: in; the sender's edge is learnt. */
+static enum flowsess_tcp_window flowsess_tcp_loose(struct flowsess_tcp_peer *sender,
+						   const struct flowsess_tcp_seg *seg)
+{
+	u32 end = flowsess_tcp_seg_end(seg);
+
+	if (!sender->maxwin || after(end, sender->end))
+		sender->end = end;
+	sender->maxwin = max3(sender->maxwin, (u32)ntohs(seg->th.window), 1U);
+	return FLOWSESS_TCP_WINDOW_IN;
 }
 
 /* The sender's first segment: learn what can be learnt from it. */
@@ -161,6 +181,8 @@ enum flowsess_tcp_window flowsess_tcp_in_window(struct flowsess_session *s,
 	bool known = sender->maxwin;	/* first_from() learns from the first */
 	u32 ackwin;
 
+	if (sender->flags & FLOWSESS_TCP_PEER_LOOSE)
+		return flowsess_tcp_loose(sender, seg);
 	if (!known) {
 		if (!flowsess_tcp_first_from(sender, receiver, seg))
 			return FLOWSESS_TCP_WINDOW_IN;

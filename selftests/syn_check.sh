@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # no-syn-check and strict-syn-check. A live connection whose session is
-# cleared dies with the SRX default (its next segments are no SYN) and is
-# picked up in mid-stream with no-syn-check. strict-syn-check drops data
+# cleared with nopickup (no pickup period: pickup.sh) dies with the SRX
+# default (its next segments are no SYN) and is picked up in mid-stream
+# with no-syn-check. strict-syn-check drops data
 # sent before the handshake completes and lets real connections through.
 # The two knobs exclude each other.
 . ./lib.sh
@@ -34,7 +35,7 @@ cleared_run() {
 	pid=$!
 	wait_for 5 established "$1"
 	sleep 1
-	in_ns router flowsess clear sport "$1" >/dev/null
+	in_ns router flowsess clear sport "$1" nopickup >/dev/null
 	if wait_for 2 established "$1"; then echo yes; else echo no; fi >/tmp/relisted
 	wait $pid
 	rc=$?

@@ -26,6 +26,7 @@ static const struct knob {
 	{ "rst-sequence-check", FLOWSESS_CFG_RST_SEQUENCE_CHECK, KNOB_BOOL },
 	{ "syn-reopen", FLOWSESS_CFG_SYN_REOPEN, KNOB_BOOL },
 	{ "no-syn-check", FLOWSESS_CFG_NO_SYN_CHECK, KNOB_BOOL },
+	{ "pickup-period", FLOWSESS_CFG_PICKUP_PERIOD_MS, KNOB_DURATION },
 	{ "strict-syn-check", FLOWSESS_CFG_STRICT_SYN_CHECK, KNOB_BOOL },
 	{ "no-sequence-check", FLOWSESS_CFG_NO_SEQUENCE_CHECK, KNOB_BOOL },
 	{ "fin-invalidate-session", FLOWSESS_CFG_FIN_INVALIDATE_SESSION, KNOB_BOOL },

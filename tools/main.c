@@ -6,7 +6,7 @@
  *   flowsess set KNOB VALUE [KNOB VALUE ...]
  *   flowsess [-j] stats
  *   flowsess [-j] sessions [FILTER ...] [summary]
- *   flowsess [-j] clear all | FILTER ...
+ *   flowsess [-j] clear all | FILTER ... [nopickup]
  *   flowsess [-j] monitor
  *   flowsess save [FILE]
  *   flowsess load FILE
@@ -32,7 +32,7 @@ static void usage(FILE *out)
 		"  set KNOB VALUE ...           change knobs (rst-invalidate-session on, ...)\n"
 		"  stats                        the counters\n"
 		"  sessions [FILTER] [summary]  list the sessions, or count them\n"
-		"  clear all | FILTER           invalidate every session, or those selected\n"
+		"  clear all|FILTER [nopickup]  invalidate sessions; their flows are picked up\n"
 		"  monitor                      print sessions as they come and go\n"
 		"  save [FILE]                  write the configuration (default: stdout)\n"
 		"  load FILE                    apply a saved configuration, all or nothing\n"
@@ -351,9 +351,18 @@ static int cmd_clear(int argc, char **argv)
 	struct nlmsghdr *nlh;
 	uint32_t count = 0;
 	struct fs_filter f;
+	bool pickup = true;
 	struct fs_genl g;
 	int err;
 
+	/*
+	 * A clear opens the pickup period, so that the flows it cuts are
+	 * picked up again; "nopickup" (last) cuts them, as on an SRX.
+	 */
+	if (argc >= 2 && !strcmp(argv[argc - 1], "nopickup")) {
+		pickup = false;
+		argc--;
+	}
 	/* Every flow's next packet would need a new session: say so. */
 	if (argc == 2 && !strcmp(argv[1], "all")) {
 		argc = 1;
@@ -367,6 +376,8 @@ static int cmd_clear(int argc, char **argv)
 		return EXIT_FAILURE;
 	nlh = fs_genl_msg(&g, buf, FLOWSESS_CMD_CLEAR_SESSIONS, 0);
 	fs_filter_put(nlh, &f);
+	if (!pickup)
+		mnl_attr_put(nlh, FLOWSESS_A_NO_PICKUP, 0, NULL);
 	err = fs_genl_talk(&g, nlh, count_cb, &count);
 	if (err)
 		fs_genl_explain(&g, "clear", err);

@@ -596,7 +596,7 @@ static void flowsess_test_unestablished_count(struct kunit *test)
 	flowsess_test_set_established(fn, a, false);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 1);
 
-	/* Established before it is linked (a mid-stream pickup): not counted. */
+	/* Established before it is linked: not counted. */
 	flowsess_test_tuple4(&t, IPPROTO_UDP, 1, 2, 1001, 53);
 	b = flowsess_test_alloc(test, fn, &t);
 	KUNIT_ASSERT_NOT_NULL(test, b);

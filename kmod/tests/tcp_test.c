@@ -131,7 +131,7 @@ static void flowsess_test_tcp_syn_fin(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_event(&seg.th), FLOWSESS_TCP_EV_NONE);
 	flowsess_test_seg(&seg, "SFA", 0, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_event(&seg.th), FLOWSESS_TCP_EV_NONE);
-	KUNIT_EXPECT_FALSE(test, flowsess_tcp_may_create(&fn->cfg, &seg.th));
+	KUNIT_EXPECT_FALSE(test, flowsess_tcp_may_create(fn, &seg.th, ktime_get_coarse()));
 
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 12340, 1234);
 	s = flowsess_test_insert(test, fn, &t);
@@ -264,10 +264,19 @@ static void flowsess_test_tcp_initial_timeout(struct kunit *test)
 	flowsess_test_net_destroy(fn);
 }
 
-/* Which segments may create a session, with and without no-syn-check. */
+/* The clock as the packet path reads it: after the period opened. */
+static bool may_create_now(struct flowsess_net *fn, const struct flowsess_tcp_seg *seg)
+{
+	return flowsess_tcp_may_create(fn, &seg->th, ktime_get_coarse());
+}
+
+/*
+ * Which segments may create a session: strictly, with no-syn-check, and
+ * in the pickup period.
+ */
 static void flowsess_test_tcp_may_create(struct kunit *test)
 {
-	struct flowsess_config cfg = {};
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
 	struct flowsess_tcp_seg seg;
 	static const struct {
 		const char *flags;
@@ -276,6 +285,7 @@ static void flowsess_test_tcp_may_create(struct kunit *test)
 		{ "S", true, true },
 		{ "SA", false, false },
 		{ "A", false, true },
+		{ "PA", false, true },
 		{ "FA", false, false },
 		{ "RA", false, false },
 		{ "SF", false, false },
@@ -285,22 +295,62 @@ static void flowsess_test_tcp_may_create(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		flowsess_test_seg(&seg, cases[i].flags, 0, 0, 0, 0);
-		cfg.no_syn_check = false;
-		KUNIT_EXPECT_EQ_MSG(test, flowsess_tcp_may_create(&cfg, &seg.th),
+		fn->cfg.no_syn_check = false;
+		fn->pickup_opened = 0;
+		KUNIT_EXPECT_EQ_MSG(test, may_create_now(fn, &seg),
 				    cases[i].strict, "flags %s", cases[i].flags);
-		cfg.no_syn_check = true;
-		KUNIT_EXPECT_EQ_MSG(test, flowsess_tcp_may_create(&cfg, &seg.th),
+		fn->cfg.no_syn_check = true;
+		KUNIT_EXPECT_EQ_MSG(test, may_create_now(fn, &seg),
 				    cases[i].loose, "no-syn-check, flags %s", cases[i].flags);
+		fn->cfg.no_syn_check = false;
+		flowsess_pickup_open(fn);
+		KUNIT_EXPECT_EQ_MSG(test, may_create_now(fn, &seg),
+				    cases[i].loose, "pickup period, flags %s", cases[i].flags);
+		fn->cfg.pickup_period_ms = 0;
+		KUNIT_EXPECT_EQ_MSG(test, may_create_now(fn, &seg),
+				    cases[i].strict, "pickup-period 0, flags %s", cases[i].flags);
+		fn->cfg.pickup_period_ms = 60000;
 	}
 }
 
-/* no-syn-check: a session picked up in mid-stream starts established. */
+/*
+ * The pickup period: open from flowsess_pickup_open() for pickup-period,
+ * to the millisecond, rounded up; a changed knob applies to the period
+ * already open; never opened, it is closed.
+ */
+static void flowsess_test_pickup_period(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	ktime_t t0;
+
+	KUNIT_EXPECT_EQ(test, flowsess_pickup_remaining_ms(fn, ktime_get_coarse()), 0U);
+	fn->cfg.pickup_period_ms = 1000;
+	flowsess_pickup_open(fn);
+	t0 = fn->pickup_opened;
+	KUNIT_EXPECT_NE(test, t0, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_pickup_remaining_ms(fn, t0), 1000U);
+	KUNIT_EXPECT_EQ(test, flowsess_pickup_remaining_ms(fn, t0 + 999 * NSEC_PER_MSEC), 1U);
+	KUNIT_EXPECT_EQ(test, flowsess_pickup_remaining_ms(fn, t0 + 999999999), 1U);
+	KUNIT_EXPECT_EQ(test, flowsess_pickup_remaining_ms(fn, t0 + NSEC_PER_SEC), 0U);
+	KUNIT_EXPECT_EQ(test, flowsess_pickup_remaining_ms(fn, t0 + 5 * NSEC_PER_SEC), 0U);
+	fn->cfg.pickup_period_ms = 10000;
+	KUNIT_EXPECT_EQ(test, flowsess_pickup_remaining_ms(fn, t0 + 5 * NSEC_PER_SEC), 5000U);
+	fn->cfg.pickup_period_ms = 0;
+	KUNIT_EXPECT_EQ(test, flowsess_pickup_remaining_ms(fn, t0), 0U);
+}
+
+/*
+ * A session picked up in mid-stream starts ESTABLISHED but counts as
+ * established only once answered; it is loose: segments no window would
+ * take pass, and each side's edge is learnt for rst-sequence-check.
+ */
 static void flowsess_test_tcp_midstream(struct kunit *test)
 {
 	struct flowsess_net *fn = flowsess_test_net(test, 16);
 	struct flowsess_session *s;
 	struct flowsess_tcp_seg seg;
 	struct flowsess_tuple t;
+	ktime_t now = ktime_get_coarse();
 	int err;
 
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
@@ -309,18 +359,77 @@ static void flowsess_test_tcp_midstream(struct kunit *test)
 	flowsess_test_seg(&seg, "A", 5000, 9000, 1000, 100);
 	flowsess_tcp_session_init(fn, s, &seg);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
-	KUNIT_EXPECT_TRUE(test, s->established);
+	KUNIT_EXPECT_FALSE(test, s->established);
 	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s),
 			(s64)fn->cfg.timeouts.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED]);
-	/* Both sides learnt from the one segment. */
 	KUNIT_EXPECT_EQ(test, s->peer[O].end, 5100U);
-	KUNIT_EXPECT_EQ(test, s->peer[R].end, 9000U);
-	/* Inserted, it does not count as unestablished. */
+	KUNIT_EXPECT_TRUE(test, s->peer[O].flags & FLOWSESS_TCP_PEER_LOOSE);
+	KUNIT_EXPECT_TRUE(test, s->peer[R].flags & FLOWSESS_TCP_PEER_LOOSE);
 	rcu_read_lock();
 	err = flowsess_session_insert(&fn->table, s);
 	rcu_read_unlock();
 	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 1);
+
+	/* More from the same side: still not established. */
+	flowsess_test_seg(&seg, "A", 5100, 9000, 1000, 100);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_FALSE(test, s->established);
+	/*
+	 * The answer, acknowledging 64 KiB the window of 1000 unscaled would
+	 * never have let through: it passes, and establishes.
+	 */
+	flowsess_test_seg(&seg, "A", 9000, 5200 + 65536, 501, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_TRUE(test, s->established);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 0);
+	/* A full-size segment far past any unscaled window. */
+	flowsess_test_seg(&seg, "A", 5200 + 200000, 9000, 1000, 1448);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, s->peer[O].end, 5200U + 200000 + 1448);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 0ULL);
+
+	/* rst-sequence-check knows the learnt edge. */
+	fn->cfg.rst_sequence_check = true;
+	flowsess_test_seg(&seg, "R", 5200 + 200000, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
+	flowsess_test_seg(&seg, "R", 5200 + 200000 + 1448, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
+	flowsess_test_net_destroy(fn);
+}
+
+/*
+ * Under a SYN: a picked-up session's tuple reopened with syn-reopen is
+ * tracked strictly again, with the window scales its SYNs carry.
+ */
+static void flowsess_test_tcp_pickup_reopen(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	struct flowsess_session *s;
+	struct flowsess_tcp_seg seg;
+	struct flowsess_tuple t;
+	ktime_t now = ktime_get_coarse();
+
+	fn->cfg.syn_reopen = true;
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40001, 80);
+	s = flowsess_test_alloc(test, fn, &t);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	flowsess_test_seg(&seg, "A", 5000, 9000, 1000, 100);
+	flowsess_tcp_session_init(fn, s, &seg);
+	flowsess_test_seg(&seg, "RA", 5100, 9000, 0, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_ASSERT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
+	flowsess_test_seg(&seg, "S", 70000, 0, 64240, 0);
+	seg.wscale = 7;
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_SYN_SENT);
+	KUNIT_EXPECT_FALSE(test, s->peer[O].flags & FLOWSESS_TCP_PEER_LOOSE);
+	KUNIT_EXPECT_FALSE(test, s->peer[R].flags & FLOWSESS_TCP_PEER_LOOSE);
+	KUNIT_EXPECT_EQ(test, s->peer[O].scale, 7);
+	flowsess_session_free_unused(&fn->table, s);
 	flowsess_test_net_destroy(fn);
 }
 
@@ -506,6 +615,8 @@ static struct kunit_case flowsess_tcp_test_cases[] = {
 	KUNIT_CASE(flowsess_test_tcp_lifecycle),
 	KUNIT_CASE(flowsess_test_tcp_initial_timeout),
 	KUNIT_CASE(flowsess_test_tcp_may_create),
+	KUNIT_CASE(flowsess_test_pickup_period),
+	KUNIT_CASE(flowsess_test_tcp_pickup_reopen),
 	KUNIT_CASE(flowsess_test_tcp_midstream),
 	KUNIT_CASE(flowsess_test_tcp_strict_syn),
 	KUNIT_CASE(flowsess_test_tcp_fin_invalidate),

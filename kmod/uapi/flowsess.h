@@ -21,7 +21,10 @@
  *   NLM_F_DUMP_INTR, and the reader should dump again.
  * FLOWSESS_CMD_CLEAR_SESSIONS (doit, CAP_NET_ADMIN over the namespace)
  *   request: optional FLOWSESS_A_FILTER; reply: FLOWSESS_A_COUNT, how many
- *   sessions were invalidated (reason FLOWSESS_REASON_FLUSH).
+ *   sessions were invalidated (reason FLOWSESS_REASON_FLUSH). A clear
+ *   opens the namespace's pickup period (FLOWSESS_CFG_PICKUP_PERIOD_MS),
+ *   so that the flows it cleared are picked up again, unless the request
+ *   has FLOWSESS_A_NO_PICKUP.
  * FLOWSESS_CMD_SESSION_NEW, FLOWSESS_CMD_SESSION_DEL (events)
  *   multicast to group FLOWSESS_MCGRP_EVENTS (CAP_NET_ADMIN to join) when a
  *   session is created or invalidated: FLOWSESS_A_SESSION, with
@@ -60,6 +63,7 @@ enum flowsess_attr {
 	FLOWSESS_A_FILTER,		/* nest of enum flowsess_filter_attr */
 	FLOWSESS_A_SESSION,		/* nest of enum flowsess_session_attr */
 	FLOWSESS_A_COUNT,		/* u32 */
+	FLOWSESS_A_NO_PICKUP,		/* flag: a clear opens no pickup period */
 	__FLOWSESS_A_MAX
 };
 
@@ -102,10 +106,11 @@ enum flowsess_stat {
 	FLOWSESS_STAT_DROP_RST_SEQUENCE, /* a RST with an unexpected sequence */
 	FLOWSESS_STAT_DROP_STRICT_SYN,	/* data before the handshake completed */
 	FLOWSESS_STAT_SYN_REOPENS,	/* syn-reopen: a SYN revived a RST session */
-	FLOWSESS_STAT_SESSIONS_MIDSTREAM, /* no-syn-check: created by a non-SYN */
+	FLOWSESS_STAT_SESSIONS_MIDSTREAM, /* created by a non-SYN (picked up) */
 	FLOWSESS_STAT_EVENTS_LOST,	/* events queue full, or no memory */
 	FLOWSESS_STAT_ICMP_RELATED,	/* ICMP errors of a live session, passed */
 	FLOWSESS_STAT_DROP_ICMP_UNRELATED, /* ICMP errors of no live session */
+	FLOWSESS_STAT_PICKUP_REMAINING_MS, /* a gauge: the pickup period's rest */
 	__FLOWSESS_STAT_MAX
 };
 
@@ -146,6 +151,7 @@ enum flowsess_stat {
 	[FLOWSESS_STAT_EVENTS_LOST] = "events_lost",			\
 	[FLOWSESS_STAT_ICMP_RELATED] = "icmp_related",			\
 	[FLOWSESS_STAT_DROP_ICMP_UNRELATED] = "drop_icmp_unrelated",	\
+	[FLOWSESS_STAT_PICKUP_REMAINING_MS] = "pickup_remaining_ms",	\
 }
 
 /* The knobs of a namespace, inside FLOWSESS_A_CONFIG. Times in ms. */
@@ -171,6 +177,7 @@ enum flowsess_config_attr {
 	FLOWSESS_CFG_HIGH_WATERMARK,		/* u8, percent of max-sessions */
 	FLOWSESS_CFG_LOW_WATERMARK,		/* u8, percent; at most the high */
 	FLOWSESS_CFG_ACCOUNTING,		/* u8, 0 or 1: new sessions count */
+	FLOWSESS_CFG_PICKUP_PERIOD_MS,		/* u32, 0 .. 3 600 000 */
 	__FLOWSESS_CFG_MAX
 };
 
@@ -185,6 +192,7 @@ enum flowsess_config_attr {
 #define FLOWSESS_EARLY_AGEOUT_MS_MIN	1000U
 #define FLOWSESS_EARLY_AGEOUT_MS_MAX	65535000U
 #define FLOWSESS_MAX_SESSIONS_MAX	16777216U
+#define FLOWSESS_PICKUP_PERIOD_MS_MAX	3600000U
 
 /*
  * What a TCP session closed by FINs or by a RST (rst-invalidate-session

@@ -39,7 +39,7 @@ tool_filters=$(./flowsess sessions no-such-filter 2>&1 |
 	awk '/^  [a-z]/ { print $1; if ($3 ~ /^[a-z]+$/ && $2 ~ /^[A-Z]+$/) print $3 }' | sort | xargs)
 tool_commands=$(./flowsess --help | awk '/^Commands/ { on = 1; next } on && /^$/ { exit } on { print $1 }' | sort | xargs)
 
-check "the tool lists its knobs" 19 "$(wc -w <<<"$tool_knobs")"
+check "the tool lists its knobs" 20 "$(wc -w <<<"$tool_knobs")"
 check "knobs after set" "$tool_knobs" "$(complete_words set '')"
 check "knobs after a knob and its value" "$tool_knobs" "$(complete_words set tcp-timeout 30 '')"
 check "a boolean's values" "off on" "$(complete_words set rst-invalidate-session '')"
@@ -56,7 +56,12 @@ check "commands" "$(sorted -h -j --help --json $tool_commands)" "$(complete_word
 check "commands after -j" "$(sorted -h -j --help --json $tool_commands)" "$(complete_words -j '')"
 check "filters of sessions" "$(sorted $tool_filters summary)" "$(complete_words sessions '')"
 check "all or the filters of clear, no summary" "$(sorted all $tool_filters)" "$(complete_words clear '')"
-check "filters after a filter and its value" "$tool_filters" "$(complete_words clear dport 80 '')"
+check "filters or nopickup after a filter and its value" "$(sorted $tool_filters nopickup)" \
+	"$(complete_words clear dport 80 '')"
+check "nopickup after clear all" "nopickup" "$(complete_words clear all '')"
+check "nothing after nopickup" "" "$(complete_words clear all nopickup '')"
+check "filters after a filter of sessions" "$tool_filters summary" \
+	"$(complete_words sessions dport 80 '' | xargs -n1 | sort | xargs)"
 check "states" "$tool_states" "$(complete_words sessions state '')"
 check "families" "inet inet6" "$(complete_words sessions family '')"
 check "no guess for a port" "" "$(complete_words sessions dport '')"
