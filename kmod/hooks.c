@@ -31,6 +31,7 @@
 #include <linux/ipv6.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <linux/sched/mm.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
@@ -348,6 +349,23 @@ static unsigned int flowsess_drop_nomem(struct flowsess_net *fn)
 }
 
 /*
+ * A session for @fn, charged to the namespace's memory cgroup (main.c):
+ * a container pays for the sessions its traffic makes. Not GFP_ATOMIC,
+ * whose __GFP_HIGH would charge past the cgroup's limit.
+ */
+static struct flowsess_session *flowsess_session_new(struct flowsess_net *fn,
+						     const struct flowsess_tuple *t)
+{
+	struct mem_cgroup *old = set_active_memcg(fn->memcg);
+	struct flowsess_session *s;
+
+	s = flowsess_session_alloc(t, READ_ONCE(fn->cfg.accounting),
+				   GFP_NOWAIT | __GFP_NOWARN);
+	set_active_memcg(old);
+	return s;
+}
+
+/*
  * No live session holds the tuple: create one if this packet may. Returns
  * the verdict, or -EEXIST when another CPU linked one first (the caller
  * looks again).
@@ -367,8 +385,7 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 		net_warn_ratelimited("flowsess: table full, dropping packet\n");
 		return NF_DROP;
 	}
-	s = flowsess_session_alloc(&pkt->tuple, READ_ONCE(fn->cfg.accounting),
-				   GFP_ATOMIC);
+	s = flowsess_session_new(fn, &pkt->tuple);
 	if (!s) {
 		flowsess_session_unreserve(&fn->table);
 		return flowsess_drop_nomem(fn);

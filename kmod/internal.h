@@ -70,8 +70,10 @@ struct flowsess_net {
 	struct flowsess_config cfg;
 	struct flowsess_table table;
 	struct flowsess_event_queue events;
-	/* tcp.c: when the pickup period last opened, coarse clock; 0: never */
-	ktime_t pickup_opened;
+	/* tcp.c: when the pickup period opened, coarse clock; 0: closed */
+	atomic64_t pickup_opened;
+	/* Who pays for the sessions (main.c); a reference, or NULL. */
+	struct mem_cgroup *memcg;
 };
 
 extern unsigned int flowsess_net_id;

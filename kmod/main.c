@@ -8,6 +8,7 @@
  * it; on exit, generic netlink and sysfs go first, so that no request can
  * arrive while namespaces are torn down, and the cache goes last.
  */
+#include <linux/memcontrol.h>
 #include <linux/module.h>
 #include <net/genetlink.h>
 
@@ -18,9 +19,10 @@ unsigned int flowsess_net_id __read_mostly;
 /*
  * True while the module's load makes the state of the namespaces that
  * exist: those open a pickup period (tcp.c), for the connections already
- * through them. A namespace made later has none open yet. Exact: no
- * namespace is made while register_pernet_subsys() runs (it holds
- * pernet_ops_rwsem for writing).
+ * through them. A namespace made later has no connection through it yet,
+ * and no period. No namespace is made while register_pernet_subsys() runs
+ * (it holds pernet_ops_rwsem); one made in the moment between its return
+ * and the flag's clearing gets a period too, which does no harm.
  */
 static bool flowsess_loading;
 
@@ -182,6 +184,7 @@ static void flowsess_net_teardown(struct flowsess_net *fn)
 	flowsess_table_destroy(&fn->table);
 	flowsess_events_exit(fn);
 	flowsess_stats_free(fn);
+	mem_cgroup_put(fn->memcg);
 }
 
 static int __net_init flowsess_net_init(struct net *net)
@@ -190,19 +193,27 @@ static int __net_init flowsess_net_init(struct net *net)
 	int err;
 
 	fn->net = net;
+	/*
+	 * A namespace's sessions are charged to the memory cgroup of the
+	 * task that made it (a container's), or, for those there at the
+	 * module's load, of insmod's (hooks.c allocates them).
+	 */
+	fn->memcg = get_mem_cgroup_from_mm(current->mm);
 	flowsess_config_defaults(&fn->cfg);
 	if (!net_eq(net, &init_net))
 		fn->cfg.max_sessions = min(fn->cfg.max_sessions,
 					   flowsess_netns_max_sessions());
 	flowsess_events_init(fn);
 	err = flowsess_stats_init(fn);
-	if (err)
+	if (err) {
+		mem_cgroup_put(fn->memcg);
 		return err;
+	}
 	err = flowsess_table_init(&fn->table);
 	if (err)
 		goto err_stats;
 	/* Connections already open when the hooks come are picked up (tcp.c). */
-	if (flowsess_loading)
+	if (READ_ONCE(flowsess_loading))
 		flowsess_pickup_open(fn);
 	err = flowsess_hooks_register(net);
 	if (err)
@@ -216,6 +227,7 @@ err_table:
 	return err;
 err_stats:
 	flowsess_stats_free(fn);
+	mem_cgroup_put(fn->memcg);
 	return err;
 }
 
@@ -251,9 +263,9 @@ static int __init flowsess_init(void)
 	err = flowsess_session_cache_init();
 	if (err)
 		return err;
-	flowsess_loading = true;
+	WRITE_ONCE(flowsess_loading, true);
 	err = register_pernet_subsys(&flowsess_net_ops);
-	flowsess_loading = false;
+	WRITE_ONCE(flowsess_loading, false);
 	if (err)
 		goto err_cache;
 	err = flowsess_sysfs_init();

@@ -464,6 +464,8 @@ static int flowsess_nl_set_config(struct sk_buff *skb, struct genl_info *info)
 	err = flowsess_config_check(genl_info_net(info), cfg, tb, info->extack);
 	if (err)
 		return err;
+	if (tb[FLOWSESS_CFG_PICKUP_PERIOD_MS])
+		flowsess_pickup_period_changing(fn);
 	for (attr = 1; attr <= FLOWSESS_CFG_MAX; attr++) {
 		if (tb[attr])
 			flowsess_knob_set(cfg, &timeouts, attr,
@@ -705,18 +707,25 @@ static int flowsess_nl_dump_sessions(struct sk_buff *skb,
 static int flowsess_nl_clear_sessions(struct sk_buff *skb, struct genl_info *info)
 {
 	struct flowsess_net *fn = flowsess_pernet(genl_info_net(info));
+	bool pickup = !nla_get_flag(info->attrs[FLOWSESS_A_NO_PICKUP]);
 	struct flowsess_filter filter = {};
 	unsigned int count;
+	ktime_t before;
 	int err;
 
 	err = flowsess_nl_parse_filter(info->attrs[FLOWSESS_A_FILTER], &filter,
 				       info->extack);
 	if (err)
 		return err;
-	/* Before the clear: a flow it cuts is picked up at its next segment. */
-	if (!nla_get_flag(info->attrs[FLOWSESS_A_NO_PICKUP]))
-		flowsess_pickup_open(fn);
+	/*
+	 * Before the clear: a connection it cuts is picked up at its next
+	 * segment. nopickup cuts them, and so ends a period already open.
+	 */
+	before = pickup ? flowsess_pickup_open(fn) : flowsess_pickup_close(fn);
 	count = flowsess_table_clear(&fn->table, &filter);
+	/* Nothing cleared, nothing to pick up: the period is as it was. */
+	if (!count && pickup)
+		flowsess_pickup_restore(fn, before);
 	return flowsess_nl_reply(info, flowsess_put_count, &count);
 }
 

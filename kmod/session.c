@@ -70,12 +70,13 @@ int flowsess_session_cache_init(void)
 	BUILD_BUG_ON(sizeof(struct flowsess_session) > 128);
 #endif
 	get_random_bytes(&flowsess_id_key, sizeof(flowsess_id_key));
+	/* Charged to a memory cgroup: the namespace's (hooks.c). */
 	flowsess_cachep = kmem_cache_create("flowsess_session",
 					    sizeof(struct flowsess_session), 16,
-					    0, NULL);
+					    SLAB_ACCOUNT, NULL);
 	flowsess_acct_cachep = kmem_cache_create("flowsess_session_acct",
 						 sizeof(struct flowsess_session_acct),
-						 16, 0, NULL);
+						 16, SLAB_ACCOUNT, NULL);
 	if (flowsess_cachep && flowsess_acct_cachep)
 		return 0;
 	kmem_cache_destroy(flowsess_acct_cachep);
@@ -356,6 +357,10 @@ ktime_t flowsess_session_deadline(const struct flowsess_config *cfg,
 	u8 state = READ_ONCE(s->tcp_state);
 	ktime_t deadline, before, changed;
 	unsigned int seq;
+
+	/* A pickup nobody answered yet ages as a handshake does (tcp.c). */
+	if (state == FLOWSESS_TCP_ESTABLISHED && !READ_ONCE(s->established))
+		state = FLOWSESS_TCP_SYN_SENT;
 
 	do {
 		seq = read_seqbegin(&cfg->timeouts_lock);

@@ -102,7 +102,13 @@ static int flowsess_cmp_node(struct rhashtable_compare_arg *arg, const void *dat
 	       READ_ONCE(s->dead);
 }
 
+/*
+ * Every namespace has a table; one that flowsess never tracks a session
+ * in keeps the smallest (4 buckets, under 128 bytes), not rhashtable's
+ * default of 64: the hint of one entry.
+ */
 static const struct rhashtable_params flowsess_hash_params = {
+	.nelem_hint		= 1,
 	.head_offset		= 0,	/* an object is a struct rhash_head */
 	.key_len		= sizeof(struct flowsess_tuple),
 	.hashfn			= flowsess_hash_key,

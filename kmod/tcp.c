@@ -117,19 +117,41 @@ ktime_t flowsess_tcp_timeout(const struct flowsess_timeouts *to, u8 state)
 }
 
 /*
- * The pickup period opens now: in each namespace there at the module's
- * load, and in one whose table is cleared. A changed pickup-period applies
- * to the period already open. Pernet init, or under genl_mutex.
+ * The pickup period: it opens in each namespace there at the module's
+ * load, and in one whose table is cleared; it lasts pickup-period from
+ * then. A changed pickup-period applies to a period still open, and opens
+ * none that has ended. Writers: pernet init, or under genl_mutex. The
+ * packet path reads it when a segment finds no session; a clear opens it
+ * before it unlinks anything, and the reader's smp_rmb() (after a lookup
+ * that found nothing) pairs with the unlink's release.
  */
-void flowsess_pickup_open(struct flowsess_net *fn)
+ktime_t flowsess_pickup_open(struct flowsess_net *fn)
 {
-	WRITE_ONCE(fn->pickup_opened, ktime_get_coarse());
+	return atomic64_xchg(&fn->pickup_opened, ktime_get_coarse());
+}
+
+ktime_t flowsess_pickup_close(struct flowsess_net *fn)
+{
+	return atomic64_xchg(&fn->pickup_opened, 0);
+}
+
+/* Back to what open() or close() returned. */
+void flowsess_pickup_restore(struct flowsess_net *fn, ktime_t opened)
+{
+	atomic64_set(&fn->pickup_opened, opened);
+}
+
+/* Before pickup-period changes: an ended period stays ended. */
+void flowsess_pickup_period_changing(struct flowsess_net *fn)
+{
+	if (!flowsess_pickup_remaining_ms(fn, ktime_get_coarse()))
+		flowsess_pickup_close(fn);
 }
 
 /* What is left of the pickup period at @now (coarse clock); 0: closed. */
 u32 flowsess_pickup_remaining_ms(const struct flowsess_net *fn, ktime_t now)
 {
-	ktime_t opened = READ_ONCE(fn->pickup_opened);
+	ktime_t opened = atomic64_read(&fn->pickup_opened);
 	ktime_t end;
 
 	if (!opened)
@@ -141,9 +163,10 @@ u32 flowsess_pickup_remaining_ms(const struct flowsess_net *fn, ktime_t now)
 }
 
 /*
- * May a segment with no session create one? A SYN alone; in the pickup
- * period or with no-syn-check also a segment with ACK and neither FIN nor
- * RST (nf_conntrack's loose pickup takes the same).
+ * May a segment with no session create one? A SYN alone; with no-syn-check,
+ * or in the pickup period unless strict-syn-check (which wants every
+ * session to have had its handshake) is on, also a segment with ACK and
+ * neither FIN nor RST (nf_conntrack's loose pickup takes the same).
  */
 bool flowsess_tcp_may_create(const struct flowsess_net *fn,
 			     const struct tcphdr *th, ktime_t now)
@@ -152,8 +175,13 @@ bool flowsess_tcp_may_create(const struct flowsess_net *fn,
 		return false;
 	if (th->syn)
 		return !th->ack;
-	return th->ack && (READ_ONCE(fn->cfg.no_syn_check) ||
-			   flowsess_pickup_remaining_ms(fn, now));
+	if (!th->ack)
+		return false;
+	if (READ_ONCE(fn->cfg.no_syn_check))
+		return true;
+	smp_rmb();	/* the lookup that found no session, then the period */
+	return !READ_ONCE(fn->cfg.strict_syn_check) &&
+	       flowsess_pickup_remaining_ms(fn, now);
 }
 
 /*
@@ -203,6 +231,17 @@ static void flowsess_tcp_closed(struct flowsess_net *fn, struct flowsess_session
 }
 
 /*
+ * May a SYN from @dir open the connection again (a new one on TIME_WAIT,
+ * syn-reopen on CLOSE)? From the side that opened it; for a pickup, whose
+ * original direction is whichever side flowsess saw first, from either.
+ */
+static bool flowsess_tcp_opener(const struct flowsess_session *s,
+				enum flowsess_dir dir)
+{
+	return dir == FLOWSESS_DIR_ORIGINAL || flowsess_tcp_loose(s);
+}
+
+/*
  * session->lock held, state CLOSE: a segment on a session doomed by a RST.
  * Everything passes until the grace deadline; a SYN or data is traffic
  * the deadline will kill (a live kill). With syn-reopen, the client's new
@@ -215,7 +254,7 @@ static void flowsess_tcp_doomed(struct flowsess_net *fn, struct flowsess_session
 {
 	enum flowsess_tcp_event ev = flowsess_tcp_event(&seg->th);
 
-	if (ev == FLOWSESS_TCP_EV_SYN && dir == FLOWSESS_DIR_ORIGINAL &&
+	if (ev == FLOWSESS_TCP_EV_SYN && flowsess_tcp_opener(s, dir) &&
 	    READ_ONCE(fn->cfg.syn_reopen)) {
 		/* Its idle time starts now, not at the last packet before. */
 		WRITE_ONCE(s->last_seen, now);
@@ -312,8 +351,12 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 		goto out;
 	}
 
-	next = ev == FLOWSESS_TCP_EV_RST ? s->tcp_state :
-					   flowsess_tcp_next(s->tcp_state, dir, ev);
+	if (ev == FLOWSESS_TCP_EV_RST)
+		next = s->tcp_state;
+	else if (ev == FLOWSESS_TCP_EV_SYN && flowsess_tcp_opener(s, dir))
+		next = flowsess_tcp_next(s->tcp_state, FLOWSESS_DIR_ORIGINAL, ev);
+	else
+		next = flowsess_tcp_next(s->tcp_state, dir, ev);
 	if (next == T_RO) {
 		action = FLOWSESS_TCP_REOPEN;
 		goto out;

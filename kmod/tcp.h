@@ -56,12 +56,21 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 					    ktime_t now);
 bool flowsess_tcp_may_create(const struct flowsess_net *fn,
 			     const struct tcphdr *th, ktime_t now);
-void flowsess_pickup_open(struct flowsess_net *fn);
+ktime_t flowsess_pickup_open(struct flowsess_net *fn);
+ktime_t flowsess_pickup_close(struct flowsess_net *fn);
+void flowsess_pickup_restore(struct flowsess_net *fn, ktime_t opened);
+void flowsess_pickup_period_changing(struct flowsess_net *fn);
 u32 flowsess_pickup_remaining_ms(const struct flowsess_net *fn, ktime_t now);
 void flowsess_tcp_session_init(struct flowsess_net *fn,
 			       struct flowsess_session *s,
 			       const struct flowsess_tcp_seg *seg);
 ktime_t flowsess_tcp_timeout(const struct flowsess_timeouts *to, u8 state);
+
+/* Picked up in mid-stream: tracked loosely (tcp_window.c). */
+static inline bool flowsess_tcp_loose(const struct flowsess_session *s)
+{
+	return s->peer[FLOWSESS_DIR_ORIGINAL].flags & FLOWSESS_TCP_PEER_LOOSE;
+}
 
 /* tcp_window.c: sequence checking; session->lock held (or not yet seen). */
 enum flowsess_tcp_window {

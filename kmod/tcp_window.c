@@ -33,8 +33,11 @@
  * A session picked up in mid-stream (tcp.c) never saw the SYNs, which
  * carry the window scales: no window can be known. Its sides are loose
  * (FLOWSESS_TCP_PEER_LOOSE) for its life, as nf_conntrack's "be liberal"
- * pickups: every segment is in the window, and each side's edge is learnt
- * only so that rst-sequence-check still knows its next sequence number.
+ * pickups: every segment is in the window but a RST, which must fall
+ * within two windows (as far as they are known: a lower bound learnt from
+ * the traffic) of where its sender is, so that a blind RST does not end a
+ * session whose hosts would ignore it. Each side's edge is learnt, for
+ * that and for rst-sequence-check.
  *
  * Everything here runs under session->lock, or on a session nobody else
  * sees yet.
@@ -124,15 +127,40 @@ void flowsess_tcp_window_init(struct flowsess_session *s,
 	flowsess_tcp_in_window(s, FLOWSESS_DIR_ORIGINAL, seg);
 }
 
-/* A loose session's segment: in; the sender's edge is learnt. */
-static enum flowsess_tcp_window flowsess_tcp_loose(struct flowsess_tcp_peer *sender,
-						   const struct flowsess_tcp_seg *seg)
+/*
+ * A loose session's segment: in, but for a RST too far from where the
+ * sender is. What can be learnt is: the sender's edge; that the receiver
+ * sent what the sender acknowledges (a keepalive's answer, say); and a
+ * lower bound of each side's window, scaled: the most it advertised
+ * unscaled, and the most the other side had in flight unacknowledged.
+ */
+static enum flowsess_tcp_window
+flowsess_tcp_loose_seg(struct flowsess_tcp_peer *sender, struct flowsess_tcp_peer *receiver,
+		       const struct flowsess_tcp_seg *seg)
 {
-	u32 end = flowsess_tcp_seg_end(seg);
+	u32 end = flowsess_tcp_seg_end(seg), ack = ntohl(seg->th.ack_seq);
+	u32 seq = ntohl(seg->th.seq), reach;
 
+	if (seg->th.rst) {
+		/*
+		 * Near the sender's edge (learnt from its segments, or from
+		 * the other side's acknowledgments when it sent none yet): in
+		 * the receiver's window as far as it is known, either side.
+		 */
+		reach = 2 * max(receiver->maxwin, 1U);
+		if (!after(seq, sender->end - reach - 1) || !before(seq, sender->end + reach + 1))
+			return FLOWSESS_TCP_WINDOW_OUT;
+		return FLOWSESS_TCP_WINDOW_IN;
+	}
 	if (!sender->maxwin || after(end, sender->end))
 		sender->end = end;
 	sender->maxwin = max3(sender->maxwin, (u32)ntohs(seg->th.window), 1U);
+	if (seg->th.ack) {
+		if (!receiver->maxwin || after(ack, receiver->end))
+			receiver->end = ack;
+		else if (receiver->end - ack < SZ_1G)
+			sender->maxwin = max(sender->maxwin, receiver->end - ack);
+	}
 	return FLOWSESS_TCP_WINDOW_IN;
 }
 
@@ -182,7 +210,7 @@ enum flowsess_tcp_window flowsess_tcp_in_window(struct flowsess_session *s,
 	u32 ackwin;
 
 	if (sender->flags & FLOWSESS_TCP_PEER_LOOSE)
-		return flowsess_tcp_loose(sender, seg);
+		return flowsess_tcp_loose_seg(sender, receiver, seg);
 	if (!known) {
 		if (!flowsess_tcp_first_from(sender, receiver, seg))
 			return FLOWSESS_TCP_WINDOW_IN;

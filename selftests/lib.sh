@@ -81,6 +81,24 @@ flowsess_unload() {
 	fi
 }
 
+# hold_hook_keys: the netfilter hooks' static keys stay on, held by empty
+# nftables chains in the initial namespace, as a router's firewall holds
+# them: FORWARD (flowsess), PRE_ROUTING and LOCAL_OUT (the reassembly it
+# enables). Flipped by insmod or rmmod under traffic, they patch the
+# stack's code while the other vCPU runs it, which the emulated 6.12 does
+# not survive ("Oops: int3" in ip_forward, on flowsess versions that
+# passed before too: docs/testing.md). release_hook_keys lets them go.
+hold_hook_keys() {
+	modload nf_tables &&
+	nft add table inet flowsess_hold &&
+	nft add chain inet flowsess_hold forward '{ type filter hook forward priority 100; }' &&
+	nft add chain inet flowsess_hold prerouting '{ type filter hook prerouting priority 100; }' &&
+	nft add chain inet flowsess_hold output '{ type filter hook output priority 100; }'
+}
+release_hook_keys() {
+	nft delete table inet flowsess_hold
+}
+
 # flowsess_stat NS NAME: one counter of namespace NS, read with the tool.
 flowsess_stat() {
 	in_ns "$1" flowsess stats | awk -v n="$2" '$1 == n { print $2 }'

@@ -2,13 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # /sys/kernel/flowsess/: the counters of the initial namespace, one value
 # per read-only file, the same as `flowsess stats` there, and including the
-# live kill that explains the SCENARIO's freeze.
+# live kill that explains the SCENARIO's freeze. The module's load opens a
+# pickup period in the initial namespace, which would pick the SCENARIO's
+# connection up again and whose gauge (pickup_remaining_ms) changes from
+# one read to the next: the test closes it (pickup.sh tests it).
 ROUTER_IN_INIT=1
 . ./lib.sh
 
 dir=/sys/kernel/flowsess
-plan 9
+plan 10
 check "the module loads" flowsess_load
+check "no pickup period" flowsess set pickup-period 0
 check "the topology comes up, routed by the initial namespace" topology_up
 
 check "one file per counter of flowsess stats" \

@@ -11,22 +11,9 @@ ROUNDS=$(stress 100 10)
 plan 6
 check "the topology comes up" topology_up
 
-# The netfilter hooks' static keys stay on through the rounds, held by
-# empty nftables chains in the initial namespace, as a router's firewall
-# holds them: FORWARD (flowsess), PRE_ROUTING and LOCAL_OUT (the
-# reassembly it enables). Flipped under traffic, they patch the stack's
-# code while the other vCPU runs it, which the emulated 6.12 does not
-# survive ("Oops: int3" in ip_forward, on flowsess versions that passed
-# before too: docs/testing.md); this test is about the module's own
-# lifetime.
-hold_keys() {
-	modload nf_tables &&
-	nft add table inet flowsess_hold &&
-	nft add chain inet flowsess_hold forward '{ type filter hook forward priority 100; }' &&
-	nft add chain inet flowsess_hold prerouting '{ type filter hook prerouting priority 100; }' &&
-	nft add chain inet flowsess_hold output '{ type filter hook output priority 100; }'
-}
-check "empty nftables chains hold the hooks' static keys" hold_keys
+# The hooks' static keys stay on through the rounds (lib.sh says why):
+# this test is about the module's own lifetime.
+check "empty nftables chains hold the hooks' static keys" hold_hook_keys
 
 # pending_rsts N: N SYNs to a closed port; each RST leaves a session waiting
 # out its grace delay.
@@ -60,6 +47,6 @@ check_num "... and $ROUNDS unloads" $unloaded -eq $ROUNDS
 kill $ping_pid $udp_pid 2>/dev/null
 wait $ping_pid $udp_pid 2>/dev/null
 topology_down
-nft delete table inet flowsess_hold
+release_hook_keys
 check "the module is gone" [ -z "$(grep '^flowsess ' /proc/modules)" ]
 tap_done

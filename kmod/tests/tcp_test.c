@@ -293,10 +293,11 @@ static void flowsess_test_tcp_may_create(struct kunit *test)
 	};
 	int i;
 
+	fn->cfg.pickup_period_ms = 60000;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		flowsess_test_seg(&seg, cases[i].flags, 0, 0, 0, 0);
 		fn->cfg.no_syn_check = false;
-		fn->pickup_opened = 0;
+		flowsess_pickup_close(fn);
 		KUNIT_EXPECT_EQ_MSG(test, may_create_now(fn, &seg),
 				    cases[i].strict, "flags %s", cases[i].flags);
 		fn->cfg.no_syn_check = true;
@@ -306,6 +307,11 @@ static void flowsess_test_tcp_may_create(struct kunit *test)
 		flowsess_pickup_open(fn);
 		KUNIT_EXPECT_EQ_MSG(test, may_create_now(fn, &seg),
 				    cases[i].loose, "pickup period, flags %s", cases[i].flags);
+		/* strict-syn-check wants a handshake: no pickup. */
+		fn->cfg.strict_syn_check = true;
+		KUNIT_EXPECT_EQ_MSG(test, may_create_now(fn, &seg),
+				    cases[i].strict, "strict-syn-check, flags %s", cases[i].flags);
+		fn->cfg.strict_syn_check = false;
 		fn->cfg.pickup_period_ms = 0;
 		KUNIT_EXPECT_EQ_MSG(test, may_create_now(fn, &seg),
 				    cases[i].strict, "pickup-period 0, flags %s", cases[i].flags);
@@ -315,8 +321,8 @@ static void flowsess_test_tcp_may_create(struct kunit *test)
 
 /*
  * The pickup period: open from flowsess_pickup_open() for pickup-period,
- * to the millisecond, rounded up; a changed knob applies to the period
- * already open; never opened, it is closed.
+ * to the millisecond, rounded up; a changed knob applies to a period
+ * still open, and opens none that has ended; never opened, it is closed.
  */
 static void flowsess_test_pickup_period(struct kunit *test)
 {
@@ -325,8 +331,8 @@ static void flowsess_test_pickup_period(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, flowsess_pickup_remaining_ms(fn, ktime_get_coarse()), 0U);
 	fn->cfg.pickup_period_ms = 1000;
-	flowsess_pickup_open(fn);
-	t0 = fn->pickup_opened;
+	KUNIT_EXPECT_EQ(test, flowsess_pickup_open(fn), 0);
+	t0 = atomic64_read(&fn->pickup_opened);
 	KUNIT_EXPECT_NE(test, t0, 0);
 	KUNIT_EXPECT_EQ(test, flowsess_pickup_remaining_ms(fn, t0), 1000U);
 	KUNIT_EXPECT_EQ(test, flowsess_pickup_remaining_ms(fn, t0 + 999 * NSEC_PER_MSEC), 1U);
@@ -337,6 +343,23 @@ static void flowsess_test_pickup_period(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, flowsess_pickup_remaining_ms(fn, t0 + 5 * NSEC_PER_SEC), 5000U);
 	fn->cfg.pickup_period_ms = 0;
 	KUNIT_EXPECT_EQ(test, flowsess_pickup_remaining_ms(fn, t0), 0U);
+
+	/* Open: a longer pickup-period lengthens it. */
+	fn->cfg.pickup_period_ms = 1000;
+	flowsess_pickup_open(fn);
+	flowsess_pickup_period_changing(fn);
+	fn->cfg.pickup_period_ms = 600000;
+	KUNIT_EXPECT_GT(test, flowsess_pickup_remaining_ms(fn, ktime_get_coarse()), 590000U);
+	/* Ended (opened 2 s ago, for 1 s): a longer one opens nothing. */
+	fn->cfg.pickup_period_ms = 1000;
+	flowsess_pickup_restore(fn, ktime_sub_ms(ktime_get_coarse(), 2000));
+	flowsess_pickup_period_changing(fn);
+	fn->cfg.pickup_period_ms = 600000;
+	KUNIT_EXPECT_EQ(test, flowsess_pickup_remaining_ms(fn, ktime_get_coarse()), 0U);
+	/* Closed, whatever the knob. */
+	KUNIT_EXPECT_EQ(test, flowsess_pickup_open(fn), 0);
+	KUNIT_EXPECT_NE(test, flowsess_pickup_close(fn), 0);
+	KUNIT_EXPECT_EQ(test, flowsess_pickup_remaining_ms(fn, ktime_get_coarse()), 0U);
 }
 
 /*
@@ -360,8 +383,9 @@ static void flowsess_test_tcp_midstream(struct kunit *test)
 	flowsess_tcp_session_init(fn, s, &seg);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
 	KUNIT_EXPECT_FALSE(test, s->established);
+	/* Unanswered, it ages as a handshake does. */
 	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s),
-			(s64)fn->cfg.timeouts.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED]);
+			(s64)fn->cfg.timeouts.tcp_timeout_ms[FLOWSESS_TCP_SYN_SENT]);
 	KUNIT_EXPECT_EQ(test, s->peer[O].end, 5100U);
 	KUNIT_EXPECT_TRUE(test, s->peer[O].flags & FLOWSESS_TCP_PEER_LOOSE);
 	KUNIT_EXPECT_TRUE(test, s->peer[R].flags & FLOWSESS_TCP_PEER_LOOSE);
@@ -375,29 +399,95 @@ static void flowsess_test_tcp_midstream(struct kunit *test)
 	flowsess_test_seg(&seg, "A", 5100, 9000, 1000, 100);
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_FALSE(test, s->established);
-	/*
-	 * The answer, acknowledging 64 KiB the window of 1000 unscaled would
-	 * never have let through: it passes, and establishes.
-	 */
-	flowsess_test_seg(&seg, "A", 9000, 5200 + 65536, 501, 0);
+	/* The answer establishes, and the session ages as established. */
+	flowsess_test_seg(&seg, "A", 9000, 5200, 501, 0);
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_TRUE(test, s->established);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 0);
-	/* A full-size segment far past any unscaled window. */
-	flowsess_test_seg(&seg, "A", 5200 + 200000, 9000, 1000, 1448);
+	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s),
+			(s64)fn->cfg.timeouts.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED]);
+	/* A full-size segment 64 KiB past what 501 unscaled would allow. */
+	flowsess_test_seg(&seg, "A", 5200 + 65536 - 1448, 9000, 1000, 1448);
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
-	KUNIT_EXPECT_EQ(test, s->peer[O].end, 5200U + 200000 + 1448);
+	KUNIT_EXPECT_EQ(test, s->peer[O].end, 5200U + 65536);
+	/* Acknowledged in part: the rest in flight is a window the server has. */
+	flowsess_test_seg(&seg, "A", 9000, 5200 + 1448, 501, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, s->peer[R].maxwin, 65536U - 1448);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 0ULL);
 
 	/* rst-sequence-check knows the learnt edge. */
 	fn->cfg.rst_sequence_check = true;
-	flowsess_test_seg(&seg, "R", 5200 + 200000, 0, 0, 0);
+	flowsess_test_seg(&seg, "R", 5200 + 65536 - 1, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_RST_SEQUENCE), 1ULL);
+	fn->cfg.rst_sequence_check = false;
+	/* A blind RST far from the client's edge is dropped... */
+	flowsess_test_seg(&seg, "R", 5200 + 65536 + 10000000, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 1ULL);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
-	flowsess_test_seg(&seg, "R", 5200 + 200000 + 1448, 0, 0, 0);
+	/* ... one within the window known is not. */
+	flowsess_test_seg(&seg, "R", 5200 + 30000, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
+	flowsess_test_net_destroy(fn);
+}
+
+/*
+ * Picked up from a keepalive (one byte below what was acknowledged): the
+ * answer's acknowledgment tells the client's real edge, which its RST
+ * then carries.
+ */
+static void flowsess_test_tcp_pickup_keepalive(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	ktime_t now = ktime_get_coarse();
+	struct flowsess_session *s;
+	struct flowsess_tcp_seg seg;
+	struct flowsess_tuple t;
+
+	fn->cfg.rst_sequence_check = true;
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40002, 22);
+	s = flowsess_test_insert_seg(test, fn, &t, "A", 999, 7000, 500, 0);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->peer[O].end, 999U);
+	flowsess_test_seg(&seg, "A", 7000, 1000, 500, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, s->peer[O].end, 1000U);
+	flowsess_test_seg(&seg, "R", 1000, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
+	flowsess_test_net_destroy(fn);
+}
+
+/*
+ * A pickup's original direction is whichever side spoke first, here the
+ * server: after the close, the client's new SYN (the reply direction)
+ * still opens a new connection on TIME_WAIT.
+ */
+static void flowsess_test_tcp_pickup_reopen_reply(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	ktime_t now = ktime_get_coarse();
+	struct flowsess_session *s;
+	struct flowsess_tcp_seg seg;
+	struct flowsess_tuple t;
+
+	/* The server (2:80) spoke first. */
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 2, 1, 80, 40003);
+	s = flowsess_test_insert_seg(test, fn, &t, "A", 7000, 1000, 500, 10);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	flowsess_test_seg(&seg, "FA", 1000, 7010, 500, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_PASS);
+	flowsess_test_seg(&seg, "FA", 7010, 1001, 500, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
+	flowsess_test_seg(&seg, "A", 1001, 7011, 500, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_ASSERT_EQ(test, s->tcp_state, FLOWSESS_TCP_TIME_WAIT);
+	flowsess_test_seg(&seg, "S", 50000, 0, 64240, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_REOPEN);
 	flowsess_test_net_destroy(fn);
 }
 
@@ -617,6 +707,8 @@ static struct kunit_case flowsess_tcp_test_cases[] = {
 	KUNIT_CASE(flowsess_test_tcp_may_create),
 	KUNIT_CASE(flowsess_test_pickup_period),
 	KUNIT_CASE(flowsess_test_tcp_pickup_reopen),
+	KUNIT_CASE(flowsess_test_tcp_pickup_keepalive),
+	KUNIT_CASE(flowsess_test_tcp_pickup_reopen_reply),
 	KUNIT_CASE(flowsess_test_tcp_midstream),
 	KUNIT_CASE(flowsess_test_tcp_strict_syn),
 	KUNIT_CASE(flowsess_test_tcp_fin_invalidate),

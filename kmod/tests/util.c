@@ -187,12 +187,14 @@ struct flowsess_session *flowsess_test_alloc(struct kunit *test,
 }
 
 /*
- * Create and insert a session as the packet path would, now. A TCP
- * session is opened by a SYN with sequence number 0 and a 64 KiB window.
+ * Create and insert a session as the packet path would, now, from its
+ * first segment (TCP), or from any packet.
  */
-struct flowsess_session *flowsess_test_insert(struct kunit *test,
-					      struct flowsess_net *fn,
-					      const struct flowsess_tuple *t)
+struct flowsess_session *flowsess_test_insert_seg(struct kunit *test,
+						  struct flowsess_net *fn,
+						  const struct flowsess_tuple *t,
+						  const char *flags, u32 seq, u32 ack,
+						  u16 win, unsigned int payload)
 {
 	struct flowsess_session *s = flowsess_test_alloc(test, fn, t);
 	int err;
@@ -200,10 +202,10 @@ struct flowsess_session *flowsess_test_insert(struct kunit *test,
 	if (!s)
 		return NULL;
 	if (t->protonum == IPPROTO_TCP) {
-		struct flowsess_tcp_seg syn;
+		struct flowsess_tcp_seg seg;
 
-		flowsess_test_seg(&syn, "S", 0, 0, 65535, 0);
-		flowsess_tcp_session_init(fn, s, &syn);
+		flowsess_test_seg(&seg, flags, seq, ack, win, payload);
+		flowsess_tcp_session_init(fn, s, &seg);
 	}
 	rcu_read_lock();
 	err = flowsess_session_insert(&fn->table, s);
@@ -213,6 +215,14 @@ struct flowsess_session *flowsess_test_insert(struct kunit *test,
 		return NULL;
 	}
 	return s;
+}
+
+/* The same; a TCP session is opened by a SYN, sequence 0, 64 KiB window. */
+struct flowsess_session *flowsess_test_insert(struct kunit *test,
+					      struct flowsess_net *fn,
+					      const struct flowsess_tuple *t)
+{
+	return flowsess_test_insert_seg(test, fn, t, "S", 0, 0, 65535, 0);
 }
 
 /* A UDP session from 1:@sport to 2:53, in @fn's table; NULL after a failure. */

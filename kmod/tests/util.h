@@ -30,6 +30,11 @@ struct flowsess_session *flowsess_test_alloc(struct kunit *test,
 struct flowsess_session *flowsess_test_insert(struct kunit *test,
 					      struct flowsess_net *fn,
 					      const struct flowsess_tuple *t);
+struct flowsess_session *flowsess_test_insert_seg(struct kunit *test,
+						  struct flowsess_net *fn,
+						  const struct flowsess_tuple *t,
+						  const char *flags, u32 seq, u32 ack,
+						  u16 win, unsigned int payload);
 struct flowsess_session *flowsess_test_udp(struct kunit *test,
 					   struct flowsess_net *fn, u16 sport);
 void flowsess_test_set_established(struct flowsess_net *fn,
