@@ -1,0 +1,79 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# A namespace's sessions are charged to the memory cgroup of whoever made
+# the namespace (a container's), and stay within its limit: a namespace
+# made by a process in a cgroup (v2) forwards a flood; the cgroup's slab
+# grows by 128 bytes or more a session; with its limit 64 KiB above its
+# use, a new flood finds no memory for some sessions (drop_nomem) while
+# the cgroup stays within the limit, and the router's own table is
+# untouched. Kernels with memory cgroups only (not the tinyconfig debug
+# kernel): selftests/TESTS.
+. ./lib.sh
+
+plan 12
+check "the module loads" flowsess_load
+check "the topology comes up" topology_up
+
+cg=/sys/fs/cgroup/flowsess-test
+memcg_up() {
+	{ [ -e /sys/fs/cgroup/cgroup.controllers ] ||
+	  mount -t cgroup2 cgroup2 /sys/fs/cgroup; } &&
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control &&
+	mkdir "$cg" && [ -e "$cg/memory.current" ]
+}
+check "a memory cgroup" memcg_up
+
+# A network namespace made by a process in that cgroup, kept by a sleep,
+# linked to the client (10.0.3.0/24) and forwarding: a datagram the client
+# sends to 10.0.4.x through it goes back out the same link.
+sh -c "echo \$\$ >$cg/cgroup.procs && exec unshare -n sleep 900" &
+keeper=$!
+made() { [ "$(cat /proc/$keeper/comm 2>/dev/null)" = sleep ]; }
+cgns_up() {
+	wait_for 5 made && ip netns attach cgns $keeper &&
+	ip link add c1 netns client type veth peer name u0 netns cgns &&
+	ip -n cgns addr add 10.0.3.1/24 dev u0 &&
+	ip -n cgns link set u0 up &&
+	ip -n cgns route add default via 10.0.3.2 &&
+	in_ns cgns sysctl -qw net.ipv4.ip_forward=1 &&
+	ip -n client addr add 10.0.3.2/24 dev c1 &&
+	ip -n client link set c1 up &&
+	ip -n client route add 10.0.4.0/24 via 10.0.3.1
+}
+check "a namespace made in it forwards for the client" cgns_up
+stat() { flowsess_stat cgns "$1"; }
+in_ns client ping -q -c 1 -W 2 "$SERVER4" >/dev/null
+router_before=$(in_ns router flowsess sessions | awk 'NR > 1 { $NF = ""; print }')
+
+# The cgroup's slab, in bytes, is exact (memory.current moves by batches
+# of pages); its statistics are flushed every 2 s.
+mem() { cat "$cg/memory.current"; }
+slab() { awk '$1 == "slab" { print $2 }' "$cg/memory.stat"; }
+in_ns cgns flowsess set max-sessions 20000
+before=$(slab)
+in_ns client udpflood 10.0.4.9 43000 2000 9 1 >/dev/null
+check_num "2000 sessions in the namespace" "$(stat sessions_active)" -ge 2000
+charged() { [ $(( $(slab) - before )) -ge $((2000 * 128)) ]; }
+check "... are charged to the cgroup, 128 bytes or more each" wait_for 10 charged
+echo "# the cgroup's slab: $before bytes before 2000 sessions, $(slab) after"
+
+# GFP_ATOMIC would charge past the limit; flowsess's allocations may not.
+echo $(( $(mem) + 65536 )) >"$cg/memory.max"
+in_ns client udpflood 10.0.4.9 45000 5000 9 1 >/dev/null
+check_num "with the limit 64 KiB above, a flood finds no memory for some" \
+	"$(stat drop_nomem)" -gt 0
+check "... and the cgroup stays within its limit" [ "$(mem)" -le "$(cat "$cg/memory.max")" ]
+echo "# $(stat sessions_active) sessions, $(stat drop_nomem) refused; $(mem) of $(cat "$cg/memory.max") bytes"
+check "... the namespace still clears its table" eval 'in_ns cgns flowsess clear all nopickup >/dev/null'
+router_after=$(in_ns router flowsess sessions | awk 'NR > 1 { $NF = ""; print }')
+check "the router's own sessions are untouched" [ -n "$router_before" -a "$router_after" = "$router_before" ]
+
+kill $keeper 2>/dev/null
+wait $keeper 2>/dev/null
+ip netns del cgns
+# The namespace goes in the background, and its sessions' charges with it.
+wait_for 30 rmdir "$cg" 2>/dev/null
+check "the cgroup is empty and goes" [ ! -d "$cg" ]
+topology_down
+check "rmmod" flowsess_unload
+tap_done
