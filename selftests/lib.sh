@@ -188,6 +188,22 @@ far_up() {
 	ip -n router route add fd00:3::/64 via fd00:2::2
 }
 
+# linked_ns_up NS PID: the network namespace of PID (made by a test for
+# its own reasons), named NS, linked to the client (client 10.0.3.2, NS
+# 10.0.3.1) and forwarding: a datagram the client sends to 10.0.4.x
+# through it goes back out the same link, and is a session of NS's.
+linked_ns_up() {
+	ip netns attach "$1" "$2" &&
+	ip link add c1 netns client type veth peer name u0 netns "$1" &&
+	ip -n "$1" addr add 10.0.3.1/24 dev u0 &&
+	ip -n "$1" link set u0 up &&
+	ip -n "$1" route add default via 10.0.3.2 &&
+	in_ns "$1" sysctl -qw net.ipv4.ip_forward=1 &&
+	ip -n client addr add 10.0.3.2/24 dev c1 &&
+	ip -n client link set c1 up &&
+	ip -n client route add 10.0.4.0/24 via 10.0.3.1
+}
+
 topology_down() {
 	local ns
 	# A deleted namespace is torn down later, in the background, with the

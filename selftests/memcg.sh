@@ -24,22 +24,11 @@ memcg_up() {
 check "a memory cgroup" memcg_up
 
 # A network namespace made by a process in that cgroup, kept by a sleep,
-# linked to the client (10.0.3.0/24) and forwarding: a datagram the client
-# sends to 10.0.4.x through it goes back out the same link.
+# linked to the client and forwarding for it (linked_ns_up).
 sh -c "echo \$\$ >$cg/cgroup.procs && exec unshare -n sleep 900" &
 keeper=$!
 made() { [ "$(cat /proc/$keeper/comm 2>/dev/null)" = sleep ]; }
-cgns_up() {
-	wait_for 5 made && ip netns attach cgns $keeper &&
-	ip link add c1 netns client type veth peer name u0 netns cgns &&
-	ip -n cgns addr add 10.0.3.1/24 dev u0 &&
-	ip -n cgns link set u0 up &&
-	ip -n cgns route add default via 10.0.3.2 &&
-	in_ns cgns sysctl -qw net.ipv4.ip_forward=1 &&
-	ip -n client addr add 10.0.3.2/24 dev c1 &&
-	ip -n client link set c1 up &&
-	ip -n client route add 10.0.4.0/24 via 10.0.3.1
-}
+cgns_up() { wait_for 5 made && linked_ns_up cgns $keeper; }
 check "a namespace made in it forwards for the client" cgns_up
 stat() { flowsess_stat cgns "$1"; }
 in_ns client ping -q -c 1 -W 2 "$SERVER4" >/dev/null

@@ -39,24 +39,13 @@ check "... and sessions works there: the header, no session" \
 	[ $? -eq 0 -a "$(echo "$out" | awk '{ print $1, $2, $3, $4, $5 }')" = "$HEADER" ]
 
 # A user namespace and network namespace of nobody's, kept by a sleep. Root
-# links it to the client (10.0.3.0/24) and makes it forward: a datagram the
-# client sends to 10.0.4.9 through it goes back out the same link, and is
-# that namespace's one session.
+# links it to the client and makes it forward (linked_ns_up): a datagram
+# the client sends to 10.0.4.9 through it is that namespace's one session.
 runas 65534 unshare -U -r -n sleep 120 &
 user_pid=$!
 # unshare has written the user's ID maps once it runs sleep.
 user_ns_ready() { [ "$(cat /proc/$user_pid/comm 2>/dev/null)" = sleep ]; }
-user_ns_up() {
-	wait_for 5 user_ns_ready && ip netns attach userns $user_pid &&
-	ip link add c1 netns client type veth peer name u0 netns userns &&
-	ip -n userns addr add 10.0.3.1/24 dev u0 &&
-	ip -n userns link set u0 up &&
-	ip -n userns route add default via 10.0.3.2 &&
-	in_ns userns sysctl -qw net.ipv4.ip_forward=1 &&
-	ip -n client addr add 10.0.3.2/24 dev c1 &&
-	ip -n client link set c1 up &&
-	ip -n client route add 10.0.4.0/24 via 10.0.3.1
-}
+user_ns_up() { wait_for 5 user_ns_ready && linked_ns_up userns $user_pid; }
 check "nobody's own namespaces, kept open, get a link to the client" user_ns_up
 # as_user CMD...: as nobody, in its own namespaces (the sleep's).
 as_user() {
