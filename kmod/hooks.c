@@ -349,18 +349,21 @@ static unsigned int flowsess_drop_nomem(struct flowsess_net *fn)
 }
 
 /*
- * A session for @fn, charged to the namespace's memory cgroup (main.c):
- * a container pays for the sessions its traffic makes. Not GFP_ATOMIC,
- * whose __GFP_HIGH would charge past the cgroup's limit.
+ * A session for @fn, charged to the namespace's memory cgroup if it has
+ * one (main.c): a container pays for the sessions its traffic makes. Then
+ * not GFP_ATOMIC, whose __GFP_HIGH would charge past the cgroup's limit.
  */
 static struct flowsess_session *flowsess_session_new(struct flowsess_net *fn,
 						     const struct flowsess_tuple *t)
 {
-	struct mem_cgroup *old = set_active_memcg(fn->memcg);
+	bool acct = READ_ONCE(fn->cfg.accounting);
 	struct flowsess_session *s;
+	struct mem_cgroup *old;
 
-	s = flowsess_session_alloc(t, READ_ONCE(fn->cfg.accounting),
-				   GFP_NOWAIT | __GFP_NOWARN);
+	if (!fn->memcg)
+		return flowsess_session_alloc(t, acct, GFP_ATOMIC | __GFP_NOWARN);
+	old = set_active_memcg(fn->memcg);
+	s = flowsess_session_alloc(t, acct, GFP_NOWAIT | __GFP_NOWARN);
 	set_active_memcg(old);
 	return s;
 }

@@ -195,10 +195,13 @@ static int __net_init flowsess_net_init(struct net *net)
 	fn->net = net;
 	/*
 	 * A namespace's sessions are charged to the memory cgroup of the
-	 * task that made it (a container's), or, for those there at the
-	 * module's load, of insmod's (hooks.c allocates them).
+	 * task that made it, a container's (hooks.c allocates them). Those
+	 * there at the module's load, the initial one first, are charged to
+	 * nobody: insmod's cgroup (an admin's login, a service) did not make
+	 * them.
 	 */
-	fn->memcg = get_mem_cgroup_from_mm(current->mm);
+	fn->memcg = READ_ONCE(flowsess_loading) ? NULL :
+						 get_mem_cgroup_from_mm(current->mm);
 	flowsess_config_defaults(&fn->cfg);
 	if (!net_eq(net, &init_net))
 		fn->cfg.max_sessions = min(fn->cfg.max_sessions,
