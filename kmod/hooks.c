@@ -380,6 +380,11 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 	int err;
 
 	if (!flowsess_may_create(fn, pkt, now)) {
+		if (pkt->tuple.protonum == IPPROTO_TCP &&
+		    flowsess_tcp_may_pass_untracked(fn, &pkt->tcp.th, now)) {
+			flowsess_stat_inc(fn, FLOWSESS_STAT_UNTRACKED);
+			return NF_ACCEPT;
+		}
 		flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NO_SESSION);
 		return NF_DROP;
 	}

@@ -202,6 +202,11 @@ static int __net_init flowsess_net_init(struct net *net)
 	 */
 	fn->memcg = READ_ONCE(flowsess_loading) ? NULL :
 						 get_mem_cgroup_from_mm(current->mm);
+	/* The root cgroup is nobody's: nothing to charge, GFP_ATOMIC stays. */
+	if (fn->memcg && !parent_mem_cgroup(fn->memcg)) {
+		mem_cgroup_put(fn->memcg);
+		fn->memcg = NULL;
+	}
 	flowsess_config_defaults(&fn->cfg);
 	if (!net_eq(net, &init_net))
 		fn->cfg.max_sessions = min(fn->cfg.max_sessions,

@@ -162,6 +162,25 @@ u32 flowsess_pickup_remaining_ms(const struct flowsess_net *fn, ktime_t now)
 	return DIV_ROUND_UP_ULL(ktime_to_ns(ktime_sub(end, now)), NSEC_PER_MSEC);
 }
 
+/* In the pickup period (not with strict-syn-check), for a segment. */
+static bool flowsess_pickup_now(const struct flowsess_net *fn, ktime_t now)
+{
+	smp_rmb();	/* the lookup that found no session, then the period */
+	return !READ_ONCE(fn->cfg.strict_syn_check) &&
+	       flowsess_pickup_remaining_ms(fn, now);
+}
+
+/*
+ * A FIN or RST with no session, in the pickup period: the end of a
+ * connection that was not picked up (idle since before). It passes,
+ * untracked, so that the other end learns of it.
+ */
+bool flowsess_tcp_may_pass_untracked(const struct flowsess_net *fn,
+				     const struct tcphdr *th, ktime_t now)
+{
+	return (th->fin || th->rst) && !th->syn && flowsess_pickup_now(fn, now);
+}
+
 /*
  * May a segment with no session create one? A SYN alone; with no-syn-check,
  * or in the pickup period unless strict-syn-check (which wants every
@@ -177,11 +196,7 @@ bool flowsess_tcp_may_create(const struct flowsess_net *fn,
 		return !th->ack;
 	if (!th->ack)
 		return false;
-	if (READ_ONCE(fn->cfg.no_syn_check))
-		return true;
-	smp_rmb();	/* the lookup that found no session, then the period */
-	return !READ_ONCE(fn->cfg.strict_syn_check) &&
-	       flowsess_pickup_remaining_ms(fn, now);
+	return READ_ONCE(fn->cfg.no_syn_check) || flowsess_pickup_now(fn, now);
 }
 
 /*
@@ -246,27 +261,34 @@ static bool flowsess_tcp_opener(const struct flowsess_session *s,
  * Everything passes until the grace deadline; a SYN or data is traffic
  * the deadline will kill (a live kill). With syn-reopen, the client's new
  * SYN instead starts the session afresh: the grace deadline is gone, and
- * the session ages by its idle timeout again.
+ * the session ages by its idle timeout again. A pickup that saw the
+ * server first has the client as its reply side: its SYN replaces the
+ * session with one the right way round (REOPEN), as on TIME_WAIT.
  */
-static void flowsess_tcp_doomed(struct flowsess_net *fn, struct flowsess_session *s,
-				enum flowsess_dir dir, const struct flowsess_tcp_seg *seg,
-				ktime_t now)
+static enum flowsess_tcp_action flowsess_tcp_doomed(struct flowsess_net *fn,
+						    struct flowsess_session *s,
+						    enum flowsess_dir dir,
+						    const struct flowsess_tcp_seg *seg,
+						    ktime_t now)
 {
 	enum flowsess_tcp_event ev = flowsess_tcp_event(&seg->th);
 
 	if (ev == FLOWSESS_TCP_EV_SYN && flowsess_tcp_opener(s, dir) &&
 	    READ_ONCE(fn->cfg.syn_reopen)) {
+		flowsess_stat_inc(fn, FLOWSESS_STAT_SYN_REOPENS);
+		if (dir != FLOWSESS_DIR_ORIGINAL)
+			return FLOWSESS_TCP_REOPEN;
 		/* Its idle time starts now, not at the last packet before. */
 		WRITE_ONCE(s->last_seen, now);
 		WRITE_ONCE(s->rst_seen, 0);
 		s->traffic_after_rst = false;
 		flowsess_tcp_set_state(s, FLOWSESS_TCP_SYN_SENT);
 		flowsess_tcp_window_init(s, seg);
-		flowsess_stat_inc(fn, FLOWSESS_STAT_SYN_REOPENS);
-		return;
+		return FLOWSESS_TCP_PASS;
 	}
 	if (ev == FLOWSESS_TCP_EV_SYN || seg->payload_len)
 		s->traffic_after_rst = true;
+	return FLOWSESS_TCP_PASS;
 }
 
 /*
@@ -346,7 +368,7 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 		goto out;
 	}
 	if (s->tcp_state == FLOWSESS_TCP_CLOSE) {
-		flowsess_tcp_doomed(fn, s, dir, seg, now);
+		action = flowsess_tcp_doomed(fn, s, dir, seg, now);
 		changed = s->tcp_state != FLOWSESS_TCP_CLOSE;
 		goto out;
 	}

@@ -56,6 +56,8 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 					    ktime_t now);
 bool flowsess_tcp_may_create(const struct flowsess_net *fn,
 			     const struct tcphdr *th, ktime_t now);
+bool flowsess_tcp_may_pass_untracked(const struct flowsess_net *fn,
+				     const struct tcphdr *th, ktime_t now);
 ktime_t flowsess_pickup_open(struct flowsess_net *fn);
 ktime_t flowsess_pickup_close(struct flowsess_net *fn);
 void flowsess_pickup_restore(struct flowsess_net *fn, ktime_t opened);

@@ -33,11 +33,12 @@
  * A session picked up in mid-stream (tcp.c) never saw the SYNs, which
  * carry the window scales: no window can be known. Its sides are loose
  * (FLOWSESS_TCP_PEER_LOOSE) for its life, as nf_conntrack's "be liberal"
- * pickups: every segment is in the window but a RST, which must fall
- * within two windows (as far as they are known: a lower bound learnt from
- * the traffic) of where its sender is, so that a blind RST does not end a
- * session whose hosts would ignore it. Each side's edge is learnt, for
- * that and for rst-sequence-check.
+ * pickups: a segment is never refused for a window it might exceed. But
+ * one that would end the connection (FIN, RST) must fall within two
+ * windows (as far as they are known: a lower bound learnt from the
+ * traffic) of where its sender is, so that a blind attacker cannot end a
+ * session whose hosts would keep it; and only such segments teach the
+ * edges, for that and for rst-sequence-check.
  *
  * Everything here runs under session->lock, or on a session nobody else
  * sees yet.
@@ -128,39 +129,46 @@ void flowsess_tcp_window_init(struct flowsess_session *s,
 }
 
 /*
- * A loose session's segment: in, but for a RST too far from where the
- * sender is. What can be learnt is: the sender's edge; that the receiver
- * sent what the sender acknowledges (a keepalive's answer, say); and a
- * lower bound of each side's window, scaled: the most it advertised
- * unscaled, and the most the other side had in flight unacknowledged.
+ * A loose session's segment. What can be learnt is the sender's edge;
+ * that the receiver sent what the sender acknowledges (a keepalive's
+ * answer, say); and a lower bound of each side's window, scaled: the most
+ * it advertised unscaled, and the most the other side had in flight. A
+ * segment within reach (two such windows of the receiver's, either side
+ * of the sender's edge) teaches all that; one out of reach, which only
+ * someone blind to the connection sends, or a retransmission from long
+ * ago, teaches nothing and is late, and if it would end the connection
+ * (FIN, RST) it is out of the window. The first segment of a side not
+ * seen yet (picked up from the other) is taken as it is; a SYN starts a
+ * new connection, which the state machine judges.
  */
 static enum flowsess_tcp_window
 flowsess_tcp_loose_seg(struct flowsess_tcp_peer *sender, struct flowsess_tcp_peer *receiver,
 		       const struct flowsess_tcp_seg *seg)
 {
 	u32 end = flowsess_tcp_seg_end(seg), ack = ntohl(seg->th.ack_seq);
-	u32 seq = ntohl(seg->th.seq), reach;
+	u32 seq = ntohl(seg->th.seq);
+	u32 reach = 2 * max(receiver->maxwin, 1U);
+	const struct tcphdr *th = &seg->th;
 
-	if (seg->th.rst) {
-		/*
-		 * Near the sender's edge (learnt from its segments, or from
-		 * the other side's acknowledgments when it sent none yet): in
-		 * the receiver's window as far as it is known, either side.
-		 */
-		reach = 2 * max(receiver->maxwin, 1U);
-		if (!after(seq, sender->end - reach - 1) || !before(seq, sender->end + reach + 1))
-			return FLOWSESS_TCP_WINDOW_OUT;
+	/* A new connection's SYN has a sequence number of its own (tcp.c). */
+	if (th->syn)
 		return FLOWSESS_TCP_WINDOW_IN;
-	}
+	if (sender->maxwin && (!after(seq, sender->end - reach - 1) ||
+			       !before(seq, sender->end + reach + 1)))
+		return th->fin || th->rst ? FLOWSESS_TCP_WINDOW_OUT :
+					    FLOWSESS_TCP_WINDOW_LATE;
+	if (th->rst)
+		return FLOWSESS_TCP_WINDOW_IN;
 	if (!sender->maxwin || after(end, sender->end))
 		sender->end = end;
-	sender->maxwin = max3(sender->maxwin, (u32)ntohs(seg->th.window), 1U);
-	if (seg->th.ack) {
-		if (!receiver->maxwin || after(ack, receiver->end))
-			receiver->end = ack;
-		else if (receiver->end - ack < SZ_1G)
-			sender->maxwin = max(sender->maxwin, receiver->end - ack);
-	}
+	sender->maxwin = max3(sender->maxwin, (u32)ntohs(th->window), 1U);
+	if (!th->ack)
+		return FLOWSESS_TCP_WINDOW_IN;
+	reach = 2 * sender->maxwin;	/* the receiver's data, in the sender's window */
+	if (!receiver->maxwin || (after(ack, receiver->end) && ack - receiver->end <= reach))
+		receiver->end = ack;
+	else if (!after(ack, receiver->end) && receiver->end - ack <= SZ_1G)
+		sender->maxwin = max(sender->maxwin, receiver->end - ack);
 	return FLOWSESS_TCP_WINDOW_IN;
 }
 
@@ -270,7 +278,10 @@ bool flowsess_tcp_rst_expected(const struct flowsess_session *s,
 	const struct flowsess_tcp_peer *receiver = &s->peer[!dir];
 
 	if (!sender->maxwin)
-		return seg->th.ack && ntohl(seg->th.ack_seq) == receiver->end;
+		return (seg->th.ack && ntohl(seg->th.ack_seq) == receiver->end) ||
+		       /* a pickup knows its edge from the other side's ACKs */
+		       ((sender->flags & FLOWSESS_TCP_PEER_LOOSE) &&
+			ntohl(seg->th.seq) == sender->end);
 	return ntohl(seg->th.seq) == sender->end;
 }
 

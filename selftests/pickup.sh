@@ -84,7 +84,10 @@ check "insmod under the streams" flowsess_load
 check "... the streams go on for two seconds" two_more
 check_num "... both picked up in mid-stream" "$(stat sessions_midstream)" -ge 2
 check_num "... in the pickup period" "$(stat pickup_remaining_ms)" -gt 0
-in_streams() { [ "$(listed dport 5001)" = 1 ] && [ "$(listed dport 5002)" = 1 ]; }
+# stream_sessions PORT: the sessions of a stream to the server's PORT; a
+# pickup's original direction is the side seen first, either one.
+stream_sessions() { echo $(($(listed dport "$1") + $(listed sport "$1"))); }
+in_streams() { [ "$(stream_sessions 5001)" = 1 ] && [ "$(stream_sessions 5002)" = 1 ]; }
 check "... each stream has one session" in_streams
 check "... nothing of theirs dropped" nothing_dropped
 
@@ -140,7 +143,7 @@ dropped=$(stat drop_no_session)
 check "clear all nopickup in the period ends it" eval 'clear_all nopickup && pickup_closed'
 cut() {
 	[ "$(stat drop_no_session)" -ge $((dropped + 4)) ] &&
-	[ "$(listed dport 5001)" = 0 ] && [ "$(listed dport 5002)" = 0 ]
+	[ "$(stream_sessions 5001)" = 0 ] && [ "$(stream_sessions 5002)" = 0 ]
 }
 check "... the streams' segments are dropped, no session made again" wait_for 10 cut
 check "... for two seconds" two_more

@@ -374,7 +374,8 @@ static void flowsess_test_tcp_midstream(struct kunit *test)
 	struct flowsess_tcp_seg seg;
 	struct flowsess_tuple t;
 	ktime_t now = ktime_get_coarse();
-	int err;
+	int err, i;
+	u32 end;
 
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
 	s = flowsess_test_alloc(test, fn, &t);
@@ -407,29 +408,47 @@ static void flowsess_test_tcp_midstream(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 0);
 	KUNIT_EXPECT_EQ(test, flowsess_test_timeout_ms(fn, s),
 			(s64)fn->cfg.timeouts.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED]);
-	/* A full-size segment 64 KiB past what 501 unscaled would allow. */
-	flowsess_test_seg(&seg, "A", 5200 + 65536 - 1448, 9000, 1000, 1448);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
-	KUNIT_EXPECT_EQ(test, s->peer[O].end, 5200U + 65536);
+	/* 45 full-size segments, 64 KiB past what 501 unscaled would allow. */
+	for (i = 0; i < 45; i++) {
+		flowsess_test_seg(&seg, "A", 5200 + i * 1448, 9000, 1000, 1448);
+		KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
+	}
+	KUNIT_EXPECT_EQ(test, s->peer[O].end, 5200U + 45 * 1448);
 	/* Acknowledged in part: the rest in flight is a window the server has. */
 	flowsess_test_seg(&seg, "A", 9000, 5200 + 1448, 501, 0);
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_PASS);
-	KUNIT_EXPECT_EQ(test, s->peer[R].maxwin, 65536U - 1448);
+	KUNIT_EXPECT_EQ(test, s->peer[R].maxwin, 44U * 1448);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 0ULL);
+
+	/*
+	 * Blind: far from the client's edge, a FIN is dropped; data and an
+	 * ACK that would teach a huge window pass, late, and teach nothing.
+	 */
+	end = s->peer[O].end;
+	flowsess_test_seg(&seg, "FA", end + 10000000, 9000, 1000, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
+	flowsess_test_seg(&seg, "A", end + 10000000, 9000, 1000, 1448);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_LATE);
+	flowsess_test_seg(&seg, "A", 9000 + 10000000, end - SZ_1G + 1, 501, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_LATE);
+	KUNIT_EXPECT_EQ(test, s->peer[O].end, end);
+	KUNIT_EXPECT_EQ(test, s->peer[R].maxwin, 44U * 1448);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 1ULL);
 
 	/* rst-sequence-check knows the learnt edge. */
 	fn->cfg.rst_sequence_check = true;
-	flowsess_test_seg(&seg, "R", 5200 + 65536 - 1, 0, 0, 0);
+	flowsess_test_seg(&seg, "R", end - 1, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_DROP);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_RST_SEQUENCE), 1ULL);
 	fn->cfg.rst_sequence_check = false;
 	/* A blind RST far from the client's edge is dropped... */
-	flowsess_test_seg(&seg, "R", 5200 + 65536 + 10000000, 0, 0, 0);
+	flowsess_test_seg(&seg, "R", end + 10000000, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_DROP);
-	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 1ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 2ULL);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
 	/* ... one within the window known is not. */
-	flowsess_test_seg(&seg, "R", 5200 + 30000, 0, 0, 0);
+	flowsess_test_seg(&seg, "R", end - 30000, 0, 0, 0);
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
 	flowsess_test_net_destroy(fn);
@@ -460,6 +479,97 @@ static void flowsess_test_tcp_pickup_keepalive(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
 	flowsess_test_net_destroy(fn);
+}
+
+/*
+ * rst-sequence-check on a pickup: the side never seen resets with the
+ * sequence number the other side acknowledged, with no ACK flag (RFC 793
+ * to a segment it does not know); its edge was learnt from those ACKs.
+ */
+static void flowsess_test_tcp_pickup_rst_unseen(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	ktime_t now = ktime_get_coarse();
+	struct flowsess_session *s;
+	struct flowsess_tcp_seg seg;
+	struct flowsess_tuple t;
+
+	fn->cfg.rst_sequence_check = true;
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40004, 22);
+	s = flowsess_test_insert_seg(test, fn, &t, "PA", 3000, 8000, 500, 100);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	flowsess_test_seg(&seg, "R", 7999, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_DROP);
+	flowsess_test_seg(&seg, "R", 8000, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
+	flowsess_test_net_destroy(fn);
+}
+
+/*
+ * syn-reopen on a pickup that saw the server first: the client's SYN
+ * comes from the reply side, and replaces the session (REOPEN) so that
+ * the new one has the client as its original side.
+ */
+static void flowsess_test_tcp_pickup_syn_reopen_reply(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	ktime_t now = ktime_get_coarse();
+	struct flowsess_session *s;
+	struct flowsess_tcp_seg seg;
+	struct flowsess_tuple t;
+
+	fn->cfg.syn_reopen = true;
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 2, 1, 80, 40005);
+	s = flowsess_test_insert_seg(test, fn, &t, "A", 7000, 1000, 500, 10);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	flowsess_test_seg(&seg, "RA", 7010, 1000, 0, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_ASSERT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
+	flowsess_test_seg(&seg, "S", 60000, 0, 64240, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_REOPEN);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SYN_REOPENS), 1ULL);
+	/* From the original side, the same SYN revives it in place. */
+	flowsess_test_seg(&seg, "S", 60000, 0, 64240, 0);
+	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_SYN_SENT);
+	flowsess_test_net_destroy(fn);
+}
+
+/* The same as the packet path asks it: now, after the period opened. */
+static bool pass_untracked_now(struct flowsess_net *fn, const struct flowsess_tcp_seg *seg)
+{
+	return flowsess_tcp_may_pass_untracked(fn, &seg->th, ktime_get_coarse());
+}
+
+/* In the pickup period a FIN or RST with no session passes, untracked. */
+static void flowsess_test_pickup_pass_untracked(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	struct flowsess_tcp_seg seg;
+	static const struct {
+		const char *flags;
+		bool passes;
+	} cases[] = {
+		{ "FA", true }, { "F", true }, { "RA", true }, { "R", true },
+		{ "A", false }, { "S", false }, { "SF", false }, { "SR", false },
+	};
+	int i;
+
+	fn->cfg.pickup_period_ms = 60000;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		flowsess_test_seg(&seg, cases[i].flags, 0, 0, 0, 0);
+		flowsess_pickup_close(fn);
+		KUNIT_EXPECT_FALSE_MSG(test, pass_untracked_now(fn, &seg),
+				       "no period, flags %s", cases[i].flags);
+		flowsess_pickup_open(fn);
+		KUNIT_EXPECT_EQ_MSG(test, pass_untracked_now(fn, &seg), cases[i].passes,
+				    "period, flags %s", cases[i].flags);
+		fn->cfg.strict_syn_check = true;
+		KUNIT_EXPECT_FALSE_MSG(test, pass_untracked_now(fn, &seg),
+				       "strict-syn-check, flags %s", cases[i].flags);
+		fn->cfg.strict_syn_check = false;
+	}
 }
 
 /*
@@ -709,6 +819,9 @@ static struct kunit_case flowsess_tcp_test_cases[] = {
 	KUNIT_CASE(flowsess_test_tcp_pickup_reopen),
 	KUNIT_CASE(flowsess_test_tcp_pickup_keepalive),
 	KUNIT_CASE(flowsess_test_tcp_pickup_reopen_reply),
+	KUNIT_CASE(flowsess_test_tcp_pickup_rst_unseen),
+	KUNIT_CASE(flowsess_test_tcp_pickup_syn_reopen_reply),
+	KUNIT_CASE(flowsess_test_pickup_pass_untracked),
 	KUNIT_CASE(flowsess_test_tcp_midstream),
 	KUNIT_CASE(flowsess_test_tcp_strict_syn),
 	KUNIT_CASE(flowsess_test_tcp_fin_invalidate),

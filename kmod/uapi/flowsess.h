@@ -92,7 +92,11 @@ enum flowsess_stat {
 	FLOWSESS_STAT_DROP_NOMEM,	/* session allocation failed */
 	FLOWSESS_STAT_DROP_TCP_STATE,	/* a TCP segment invalid in its state */
 	FLOWSESS_STAT_DROP_FRAGMENT,	/* a fragment reassembly refused */
-	FLOWSESS_STAT_UNTRACKED,	/* ICMP neither echo nor error, passed */
+	/*
+	 * Passed without a session: ICMP neither echo nor error; in the
+	 * pickup period, a FIN or RST of a connection not picked up.
+	 */
+	FLOWSESS_STAT_UNTRACKED,
 	/*
 	 * Sessions the RST grace timer invalidated after they carried a SYN
 	 * or data that arrived after the RST: a connection killed alive.
