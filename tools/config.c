@@ -216,6 +216,10 @@ int fs_config_parse_args(int argc, char **argv, struct fs_config *cfg, FILE *err
 				kind_help(k->kind));
 			return -1;
 		}
+		if (cfg->present[k->attr]) {
+			fprintf(err, "flowsess: %s is given twice\n", k->name);
+			return -1;
+		}
 		n = parse_value(k, argc - i - 1, argv + i + 1, cfg);
 		if (n < 0) {
 			fprintf(err, "flowsess: %s: bad value \"%s\" (%s)\n",

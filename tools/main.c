@@ -41,8 +41,9 @@ static void usage(FILE *out)
 		"        sport N, dport N, state S (see flowsess(8))\n"
 		"\n"
 		"Options:\n"
-		"  -j, --json  print JSON\n"
-		"  -h, --help  show this help\n");
+		"  -j, --json     print JSON\n"
+		"  -h, --help     show this help\n"
+		"  -V, --version  print the version\n");
 }
 
 static int stats_cb(const struct nlmsghdr *nlh, void *data)
@@ -208,6 +209,11 @@ static int cmd_load(int argc, char **argv)
 		fclose(in);
 	if (err)
 		return EXIT_USAGE;
+	/* Comments only: nothing to change, nothing to send. */
+	for (attr = 1; attr < __FLOWSESS_CFG_MAX && !file.cfg.present[attr]; attr++)
+		;
+	if (attr == __FLOWSESS_CFG_MAX)
+		return EXIT_SUCCESS;
 	if (fs_genl_open_or_explain(&g))
 		return EXIT_FAILURE;
 	err = set_config(&file.cfg, &g, buf, &nlh);
@@ -465,16 +471,20 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ }
 	};
 	unsigned int i;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json_output = true;
 			break;
+		case 'V':
+			printf("flowsess %s\n", FLOWSESS_VERSION);
+			return EXIT_SUCCESS;
 		case 'h':
 			usage(stdout);
 			return EXIT_SUCCESS;

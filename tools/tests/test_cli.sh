@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The tool's command line, on the host (no module needed): its version is
+# dkms.conf's, a knob given twice is a usage error, and a policy file of
+# comments only loads without asking the kernel anything. TAP on stdout.
+set -u
+cd "$(dirname "$0")/.."
+
+n=0 failed=0
+check() {	# check NAME COMMAND...
+	n=$((n + 1))
+	if "${@:2}"; then
+		echo "ok $n - $1"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $1"
+	fi
+}
+
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' ../dkms.conf)
+check "-V prints dkms.conf's version" [ "$(./flowsess -V)" = "flowsess $version" ]
+check "... and so does --version" [ "$(./flowsess --version)" = "flowsess $version" ]
+
+err=$(./flowsess set rst-grace-delay 1 udp-timeout 5 rst-grace-delay 2 2>&1)
+check "a knob given twice is a usage error, exit 2" \
+	[ $? -eq 2 -a "$err" = "flowsess: rst-grace-delay is given twice" ]
+err=$(./flowsess set time-wait-state session-timeout 30 time-wait-state off 2>&1)
+check "... time-wait-state too" \
+	[ $? -eq 2 -a "$err" = "flowsess: time-wait-state is given twice" ]
+
+conf=$(mktemp)
+printf '# nothing to change\n\n   # indented\n' >"$conf"
+# No module on the host: a request would fail with "not loaded".
+out=$(./flowsess load "$conf" 2>&1)
+check "a file of comments loads, asking the kernel nothing" [ $? -eq 0 -a -z "$out" ]
+rm -f "$conf"
+
+echo "1..$n"
+[ $failed -eq 0 ]
