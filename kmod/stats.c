@@ -3,8 +3,9 @@
  * Per-CPU counters of one network namespace. Writers update their own CPU's
  * copy (flowsess_stat_add); readers sum all CPUs under the u64_stats seqcount,
  * so a reader never sees a torn 64-bit value on 32-bit machines.
- * FLOWSESS_STAT_SESSIONS_ACTIVE and FLOWSESS_STAT_PICKUP_REMAINING_MS are
- * gauges, read from the table and the pickup period instead.
+ * The gauges (FLOWSESS_STAT_SESSIONS_ACTIVE, _SESSIONS_UNESTABLISHED,
+ * _MAX_SESSIONS and _PICKUP_REMAINING_MS) are read from the table, the
+ * knobs and the pickup period instead.
  */
 #include "internal.h"
 
@@ -47,6 +48,8 @@ void flowsess_stats_read(const struct flowsess_net *fn,
 			sum[i] += v[i];
 	}
 	sum[FLOWSESS_STAT_SESSIONS_ACTIVE] = atomic_read(&fn->table.count);
+	sum[FLOWSESS_STAT_SESSIONS_UNESTABLISHED] = atomic_read(&fn->table.unestablished);
+	sum[FLOWSESS_STAT_MAX_SESSIONS] = flowsess_max_sessions_allowed(fn);
 	sum[FLOWSESS_STAT_PICKUP_REMAINING_MS] =
 		flowsess_pickup_remaining_ms(fn, ktime_get_coarse());
 }

@@ -8,7 +8,7 @@
 # connection talks through all of it.
 . ./lib.sh
 
-plan 25
+plan 27
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 stat() { flowsess_stat router "$1"; }
@@ -47,6 +47,8 @@ check_num "20 UDP flows answered, so established" "$(answered 5353)" -eq 20
 check_num "... 20 sessions" "$(count dport 5353)" -eq 20
 one_way 30000 79
 check_num "79 one-way flows fill the table" "$(stat sessions_active)" -eq 100
+check_num "... as the gauge of its limit says" "$(stat max_sessions)" -eq 100
+check_num "... 79 of them unestablished, by the gauge" "$(stat sessions_unestablished)" -eq 79
 
 one_way 31000 500
 check_num "500 more flows each evict an unestablished session" \

@@ -115,6 +115,8 @@ enum flowsess_stat {
 	FLOWSESS_STAT_ICMP_RELATED,	/* ICMP errors of a live session, passed */
 	FLOWSESS_STAT_DROP_ICMP_UNRELATED, /* ICMP errors of no live session */
 	FLOWSESS_STAT_PICKUP_REMAINING_MS, /* a gauge: the pickup period's rest */
+	FLOWSESS_STAT_SESSIONS_UNESTABLISHED, /* a gauge: not established */
+	FLOWSESS_STAT_MAX_SESSIONS,	/* a gauge: the most the table may hold */
 	__FLOWSESS_STAT_MAX
 };
 
@@ -156,6 +158,8 @@ enum flowsess_stat {
 	[FLOWSESS_STAT_ICMP_RELATED] = "icmp_related",			\
 	[FLOWSESS_STAT_DROP_ICMP_UNRELATED] = "drop_icmp_unrelated",	\
 	[FLOWSESS_STAT_PICKUP_REMAINING_MS] = "pickup_remaining_ms",	\
+	[FLOWSESS_STAT_SESSIONS_UNESTABLISHED] = "sessions_unestablished", \
+	[FLOWSESS_STAT_MAX_SESSIONS] = "max_sessions",			\
 }
 
 /* The knobs of a namespace, inside FLOWSESS_A_CONFIG. Times in ms. */
