@@ -1,11 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # flowsess sessions and flowsess clear, end to end: one session of each
-# kind, every filter, the summary, JSON, CAP_NET_ADMIN, and namespaces that
-# never see each other's sessions.
+# kind, every filter, the summary, JSON, -n NETNS, CAP_NET_ADMIN, and
+# namespaces that never see each other's sessions.
 . ./lib.sh
 
-plan 30
+plan 32
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 in_ns router flowsess set udp-timeout 3600 icmp-timeout 3600
@@ -54,6 +54,11 @@ prints() {
 }
 check "summary" prints '^total  *4$' sessions summary
 check "summary as JSON" prints '^{"total":4,' -j sessions summary
+# -n NETNS, as ip -n: the same answers as run inside the namespace.
+check "flowsess -n router sessions summary: the router's" \
+	[ "$(flowsess -n router sessions summary)" = "$(in_ns router flowsess sessions summary)" ]
+check "... -n router show: its knobs (udp-timeout 3600s)" \
+	eval 'flowsess -n router show | grep -q "^udp-timeout  *3600s$"'
 check "sessions as JSON" \
 	prints '"dport":8080,"state":"established","expires_ms":' -j sessions proto tcp
 

@@ -2,7 +2,7 @@
 /*
  * flowsess: configure and inspect the flowsess flow-session table.
  *
- *   flowsess [-j] show
+ *   flowsess [-j] [-n NETNS] show
  *   flowsess set KNOB VALUE [KNOB VALUE ...]
  *   flowsess [-j] stats
  *   flowsess [-j] sessions [FILTER ...] [summary]
@@ -11,8 +11,12 @@
  *   flowsess save [FILE]
  *   flowsess load FILE
  */
+#define _GNU_SOURCE	/* setns() */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,7 +29,7 @@ static bool json_output;
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: flowsess [-j] COMMAND\n"
+		"Usage: flowsess [-j] [-n NETNS] COMMAND\n"
 		"\n"
 		"Commands (each acts on this network namespace):\n"
 		"  show                         the configuration\n"
@@ -42,6 +46,8 @@ static void usage(FILE *out)
 		"\n"
 		"Options:\n"
 		"  -j, --json     print JSON\n"
+		"  -n, --netns NETNS\n"
+		"                 act on the named network namespace (as ip -n)\n"
 		"  -h, --help     show this help\n"
 		"  -V, --version  print the version\n");
 }
@@ -466,21 +472,51 @@ static const struct {
 	{ "load", cmd_load },
 };
 
+/* Enter the network namespace @name, as ip -n does (/run/netns/NAME). */
+static int enter_netns(const char *name)
+{
+	char path[4096];
+	int fd;
+
+	if (!*name || strchr(name, '/')) {
+		fprintf(stderr, "flowsess: -n wants a namespace's name, as ip netns lists it\n");
+		return EXIT_USAGE;
+	}
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "flowsess: -n %s: %s\n", name, strerror(errno));
+		return EXIT_FAILURE;
+	}
+	if (setns(fd, CLONE_NEWNET)) {
+		fprintf(stderr, "flowsess: -n %s: %s\n", name, strerror(errno));
+		close(fd);
+		return EXIT_FAILURE;
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "netns", required_argument, NULL, 'n' },
 		{ }
 	};
+	const char *netns = NULL;
 	unsigned int i;
-	int c;
+	int c, err;
 
-	while ((c = getopt_long(argc, argv, "+jhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jhVn:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json_output = true;
+			break;
+		case 'n':
+			netns = optarg;
 			break;
 		case 'V':
 			printf("flowsess %s\n", FLOWSESS_VERSION);
@@ -498,6 +534,11 @@ int main(int argc, char **argv)
 	if (!argc) {
 		usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (netns) {
+		err = enter_netns(netns);
+		if (err)
+			return err;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[0], commands[i].name))

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The tool's command line, on the host (no module needed): its version is
-# dkms.conf's, a knob given twice is a usage error, and a policy file of
-# comments only loads without asking the kernel anything. TAP on stdout.
+# dkms.conf's, a knob given twice is a usage error, a policy file of
+# comments only loads without asking the kernel anything, and -n refuses
+# what is not a namespace's name. TAP on stdout.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -34,6 +35,13 @@ printf '# nothing to change\n\n   # indented\n' >"$conf"
 out=$(./flowsess load "$conf" 2>&1)
 check "a file of comments loads, asking the kernel nothing" [ $? -eq 0 -a -z "$out" ]
 rm -f "$conf"
+
+err=$(./flowsess -n flowsess-no-such-ns show 2>&1)
+check "-n with a namespace that does not exist: exit 1, and why" \
+	[ $? -eq 1 -a "$err" = "flowsess: -n flowsess-no-such-ns: No such file or directory" ]
+err=$(./flowsess -n ../etc show 2>&1)
+check "-n with a path is a usage error" \
+	[ $? -eq 2 -a "$err" = "flowsess: -n wants a namespace's name, as ip netns lists it" ]
 
 echo "1..$n"
 [ $failed -eq 0 ]

@@ -52,8 +52,12 @@ check "knobs after session-timeout N" "$tool_knobs" \
 check "no guess for a duration" "" "$(complete_words set tcp-timeout '')"
 check "a prefix narrows" "rst-grace-delay rst-invalidate-session rst-sequence-check" \
 	"$(complete_words set rst-)"
-check "commands" "$(sorted -h -j -V --help --json --version $tool_commands)" "$(complete_words '')"
-check "commands after -j" "$(sorted -h -j -V --help --json --version $tool_commands)" "$(complete_words -j '')"
+all_commands=$(sorted -h -j -n -V --help --json --netns --version $tool_commands)
+check "commands" "$all_commands" "$(complete_words '')"
+check "commands after -j" "$all_commands" "$(complete_words -j '')"
+check "commands after -n NETNS" "$all_commands" "$(complete_words -n router '')"
+check "filters after -n NETNS sessions" "$(sorted $tool_filters summary)" \
+	"$(complete_words -n router sessions '')"
 check "filters of sessions" "$(sorted $tool_filters summary)" "$(complete_words sessions '')"
 check "all or the filters of clear, no summary" "$(sorted all $tool_filters)" "$(complete_words clear '')"
 check "filters or nopickup after a filter and its value" "$(sorted $tool_filters nopickup)" \
