@@ -16,7 +16,7 @@ check "set rst-invalidate-session on in the router" \
 	in_ns router flowsess set rst-invalidate-session on
 check "... the router shows it" [ "$(knob router rst-invalidate-session)" = on ]
 check "... the client namespace keeps its own" [ "$(knob client rst-invalidate-session)" = off ]
-check "JSON output" in_ns router sh -c 'flowsess -j show | grep -q "\"rst-invalidate-session\":true"'
+check "JSON output" in_ns router sh -c 'flowsess -j show | grep -q "\"rst_invalidate_session\":true"'
 
 err=$(in_ns router flowsess set rst-grace-delay 601s 2>&1)
 rc=$?

@@ -285,25 +285,40 @@ static const char *time_wait_name(uint64_t v)
 	return v < __FLOWSESS_TIME_WAIT_MAX ? time_wait_names[v] : "?";
 }
 
+/* A knob's JSON key: its name in snake_case, as iproute2's keys. */
+static void print_key(FILE *out, const char *name, const char *suffix)
+{
+	fputc('"', out);
+	for (; *name; name++)
+		fputc(*name == '-' ? '_' : *name, out);
+	fprintf(out, "%s\":", suffix);
+}
+
 static void print_json(FILE *out, const struct fs_config *cfg, const struct knob *k)
 {
 	uint64_t v = cfg->val[k->attr];
 
 	switch (k->kind) {
 	case KNOB_BOOL:
-		fprintf(out, "\"%s\":%s", k->name, v ? "true" : "false");
+		print_key(out, k->name, "");
+		fputs(v ? "true" : "false", out);
 		break;
 	case KNOB_DURATION:
-		fprintf(out, "\"%s-ms\":%" PRIu64, k->name, v);
+		print_key(out, k->name, "_ms");
+		fprintf(out, "%" PRIu64, v);
 		break;
 	case KNOB_TIME_WAIT:
-		fprintf(out, "\"%s\":\"%s\"", k->name, time_wait_name(v));
-		if (cfg->present[FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS])
-			fprintf(out, ",\"time-wait-timeout-ms\":%" PRIu64,
-				cfg->val[FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS]);
+		print_key(out, k->name, "");
+		fprintf(out, "\"%s\"", time_wait_name(v));
+		if (cfg->present[FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS]) {
+			fputc(',', out);
+			print_key(out, "time-wait-timeout", "_ms");
+			fprintf(out, "%" PRIu64, cfg->val[FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS]);
+		}
 		break;
 	default:
-		fprintf(out, "\"%s\":%" PRIu64, k->name, v);
+		print_key(out, k->name, "");
+		fprintf(out, "%" PRIu64, v);
 	}
 }
 

@@ -430,10 +430,10 @@ static void session_json(FILE *out, const struct fs_session *s)
 
 	inet_ntop(s->family, s->src, src, sizeof(src));
 	inet_ntop(s->family, s->dst, dst, sizeof(dst));
-	fprintf(out, "\"family\":\"%s\",\"proto\":\"%s\",\"src\":\"%s\",\"sport\":%u,"
-		"\"dst\":\"%s\",\"dport\":%u,\"state\":\"%s\"",
+	fprintf(out, "\"family\":\"%s\",\"proto\":\"%s\",\"proto_num\":%u,\"src\":\"%s\","
+		"\"sport\":%u,\"dst\":\"%s\",\"dport\":%u,\"state\":\"%s\"",
 		s->family == AF_INET ? "inet" : "inet6", proto_name(s->proto, pb),
-		src, s->sport, dst, s->dport, fs_state_name(s->state));
+		s->proto, src, s->sport, dst, s->dport, fs_state_name(s->state));
 	if (s->has_expires)
 		fprintf(out, ",\"expires_ms\":%u", s->expires_ms);
 	if (s->has_detail)

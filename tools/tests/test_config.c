@@ -58,8 +58,8 @@ int main(void)
 		      "rst-grace-delay          2500ms\n"
 		      "max-sessions             100\n"), "text output");
 	check(!strcmp(CAPTURE(fs_config_print, &cfg, true),
-		      "{\"rst-invalidate-session\":true,\"rst-grace-delay-ms\":2500,"
-		      "\"max-sessions\":100}\n"), "JSON output");
+		      "{\"rst_invalidate_session\":true,\"rst_grace_delay_ms\":2500,"
+		      "\"max_sessions\":100}\n"), "JSON output: snake_case keys");
 
 	nlh = mnl_nlmsg_put_header(buf);
 	fs_config_put(nlh, &cfg);
@@ -76,8 +76,8 @@ int main(void)
 		      "syn-reopen               on\n"
 		      "time-wait-state          session-timeout 30s\n") &&
 	      !strcmp(CAPTURE(fs_config_print, &cfg, true),
-		      "{\"syn-reopen\":true,\"time-wait-state\":\"session-timeout\","
-		      "\"time-wait-timeout-ms\":30000}\n"),
+		      "{\"syn_reopen\":true,\"time_wait_state\":\"session-timeout\","
+		      "\"time_wait_timeout_ms\":30000}\n"),
 	      "time-wait-state printed, text and JSON");
 	check(!parse("time-wait-state session-ageout", &cfg, err, sizeof(err)) &&
 	      cfg.val[FLOWSESS_CFG_TIME_WAIT_STATE] == FLOWSESS_TIME_WAIT_SESSION_AGEOUT &&
