@@ -4,7 +4,7 @@
 # run time, with the kernel's extack text on a rejected value.
 . ./lib.sh
 
-plan 16
+plan 17
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 
@@ -21,8 +21,13 @@ check "JSON output" in_ns router sh -c 'flowsess -j show | grep -q "\"rst_invali
 err=$(in_ns router flowsess set rst-grace-delay 601s 2>&1)
 rc=$?
 echo "$err" | sed 's/^/# /'
-check "an out-of-range value fails with the kernel's message" \
-	[ $rc -eq 1 -a -n "$(echo "$err" | grep 'out of range')" ]
+check "an out-of-range value fails: the knob, as typed, and its range" \
+	[ $rc -eq 1 -a "$err" = "flowsess: set: rst-grace-delay 601s is out of range: 0s to 600s" ]
+err=$(in_ns router flowsess set max-sessions 20 rst-grace-delay 700000ms 2>&1)
+rc=$?
+echo "$err" | sed 's/^/# /'
+check "... in the unit it was typed in" \
+	[ $rc -eq 1 -a "$err" = "flowsess: set: rst-grace-delay 700000ms is out of range: 0ms to 600000ms" ]
 err=$(in_ns router runas 65534 flowsess set rst-invalidate-session off 2>&1)
 rc=$?
 echo "$err" | sed 's/^/# /'

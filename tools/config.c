@@ -285,6 +285,59 @@ static const char *time_wait_name(uint64_t v)
 	return v < __FLOWSESS_TIME_WAIT_MAX ? time_wait_names[v] : "?";
 }
 
+/* A duration in the unit @typed was in: ms if it said so, else s if whole. */
+static void print_duration_as(FILE *out, uint64_t ms, const char *typed)
+{
+	size_t n = strlen(typed);
+
+	if (n > 2 && !strcmp(typed + n - 2, "ms"))
+		fprintf(out, "%" PRIu64 "ms", ms);
+	else
+		print_duration(out, ms);
+}
+
+/*
+ * The kernel refused knob @attr of "set @argv" for its range [@min, @max]:
+ * say which knob, what was typed, and the range in the unit it was typed
+ * in. Returns 0, or -1 if @attr is no knob of @argv.
+ */
+int fs_config_explain_range(FILE *err, const char *what, unsigned int attr,
+			    int argc, char **argv, uint64_t min, uint64_t max)
+{
+	const char *name = NULL, *typed = NULL;
+	const struct knob *k;
+	int i;
+
+	for (i = 0; i + 1 < argc && !typed; i++) {
+		k = knob_by_name(argv[i]);
+		if (!k)
+			continue;
+		if (k->attr == attr) {
+			name = k->name;
+			typed = argv[i + 1];
+		} else if (attr == FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS &&
+			   k->attr == FLOWSESS_CFG_TIME_WAIT_STATE && i + 2 < argc) {
+			name = "time-wait-state session-timeout";
+			typed = argv[i + 2];
+		}
+	}
+	if (!typed)
+		return -1;
+	fprintf(err, "flowsess: %s: %s %s is out of range: ", what, name, typed);
+	k = knob_by_name(name);
+	if (!k || k->kind == KNOB_DURATION || k->kind == KNOB_TIME_WAIT) {
+		print_duration_as(err, min, typed);
+		fputs(" to ", err);
+		print_duration_as(err, max, typed);
+	} else {
+		fprintf(err, "%" PRIu64 "%s to %" PRIu64 "%s", min,
+			k->kind == KNOB_PERCENT ? "%" : "", max,
+			k->kind == KNOB_PERCENT ? "%" : "");
+	}
+	fputc('\n', err);
+	return 0;
+}
+
 /* A knob's JSON key: its name in snake_case, as iproute2's keys. */
 static void print_key(FILE *out, const char *name, const char *suffix)
 {

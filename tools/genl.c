@@ -36,6 +36,26 @@ static int fs_reply_dispatch(const struct nlmsghdr *nlh, void *data)
 	return ctx->cb ? ctx->cb(nlh, ctx->data) : MNL_CB_OK;
 }
 
+/* The range of the attribute an error blames, from its policy. */
+static void policy_parse(const struct nlattr *nest, struct fs_genl *g)
+{
+	const struct nlattr *attr;
+	bool min = false, max = false;
+
+	mnl_attr_for_each_nested(attr, nest) {
+		if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+			continue;
+		if (mnl_attr_get_type(attr) == NL_POLICY_TYPE_ATTR_MIN_VALUE_U) {
+			g->extack_min = mnl_attr_get_u64(attr);
+			min = true;
+		} else if (mnl_attr_get_type(attr) == NL_POLICY_TYPE_ATTR_MAX_VALUE_U) {
+			g->extack_max = mnl_attr_get_u64(attr);
+			max = true;
+		}
+	}
+	g->extack_range = min && max;
+}
+
 /* The kernel's message for an error, from the TLVs at @off, if any. */
 static void extack_parse(const struct nlmsghdr *nlh, unsigned int off,
 			 struct fs_genl *g)
@@ -52,6 +72,8 @@ static void extack_parse(const struct nlmsghdr *nlh, unsigned int off,
 		else if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_OFFS &&
 			 mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
 			g->extack_offset = mnl_attr_get_u32(attr);
+		else if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_POLICY)
+			policy_parse(attr, g);
 	}
 }
 
@@ -167,6 +189,7 @@ int fs_genl_talk(struct fs_genl *g, struct nlmsghdr *nlh, fs_reply_cb cb,
 
 	g->extack[0] = 0;
 	g->extack_offset = 0;
+	g->extack_range = false;
 	if (mnl_socket_sendto(g->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {

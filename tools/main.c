@@ -145,7 +145,11 @@ static int cmd_set(int argc, char **argv)
 	if (fs_genl_open_or_explain(&g))
 		return EXIT_FAILURE;
 	err = set_config(&cfg, &g, buf, &nlh);
-	if (err)
+	/* Out of its range: the knob, as typed, and the range. */
+	if (err && (!g.extack_range || !g.extack_offset ||
+		    fs_config_explain_range(stderr, "set",
+					    fs_config_attr_at(nlh, g.extack_offset),
+					    argc - 1, argv + 1, g.extack_min, g.extack_max)))
 		fs_genl_explain(&g, "set", err);
 	fs_genl_close(&g);
 	return err ? EXIT_FAILURE : EXIT_SUCCESS;

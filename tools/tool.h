@@ -22,6 +22,8 @@ struct fs_genl {
 	char extack[256];	/* the kernel's message for the last error */
 	uint32_t extack_offset;	/* ... and the offset of the attribute it blames,
 				 * from the start of the request; 0: none */
+	bool extack_range;	/* ... and that attribute's range, by policy */
+	uint64_t extack_min, extack_max;
 };
 
 typedef int (*fs_reply_cb)(const struct nlmsghdr *nlh, void *data);
@@ -58,6 +60,8 @@ void fs_config_print(FILE *out, const struct fs_config *cfg, bool json);
 int fs_config_parse_args(int argc, char **argv, struct fs_config *cfg,
 			 FILE *err);
 void fs_config_put(struct nlmsghdr *nlh, const struct fs_config *cfg);
+int fs_config_explain_range(FILE *err, const char *what, unsigned int attr,
+			    int argc, char **argv, uint64_t min, uint64_t max);
 
 /* Configuration files (flowsess save / load): the text `show` prints. */
 struct fs_config_file {

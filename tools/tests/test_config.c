@@ -7,6 +7,21 @@
 #include "tap.h"
 
 
+/* What `set @line` says when the kernel refuses @attr for [@min, @max]. */
+static const char *range_msg(const char *line, unsigned int attr, uint64_t min,
+			     uint64_t max)
+{
+	static char out[256];
+	char copy[256], *argv[16];
+	int argc = split_words(line, copy, argv);
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	if (fs_config_explain_range(f, "set", attr, argc, argv, min, max))
+		fputs("(none)", f);
+	fclose(f);
+	return out;
+}
+
 /* Parse an argument string like "a b c d"; returns 0 or -1. */
 static int parse(const char *line, struct fs_config *cfg, char *err, size_t errlen)
 {
@@ -28,7 +43,7 @@ int main(void)
 	struct nlmsghdr *nlh;
 	struct fs_config back;
 
-	printf("1..20\n");
+	printf("1..26\n");
 	check(!parse("rst-invalidate-session on", &cfg, err, sizeof(err)) &&
 	      cfg.present[FLOWSESS_CFG_RST_INVALIDATE_SESSION] &&
 	      cfg.val[FLOWSESS_CFG_RST_INVALIDATE_SESSION] == 1, "on");
@@ -107,5 +122,27 @@ int main(void)
 	check(!fs_config_parse(mnl_nlmsg_get_payload(nlh), &back) &&
 	      !memcmp(&back, &cfg, sizeof(cfg)), "netlink round trip of u8 and u32 knobs");
 
+	/* A value out of its range: the knob, as typed, the range in its unit. */
+	check(!strcmp(range_msg("udp-timeout 5 rst-grace-delay 601s", FLOWSESS_CFG_RST_GRACE_MS,
+				0, 600000),
+		      "flowsess: set: rst-grace-delay 601s is out of range: 0s to 600s\n"),
+	      "out of range: seconds as typed");
+	check(!strcmp(range_msg("rst-grace-delay 700000ms", FLOWSESS_CFG_RST_GRACE_MS,
+				0, 600000),
+		      "flowsess: set: rst-grace-delay 700000ms is out of range: 0ms to 600000ms\n"),
+	      "... milliseconds as typed");
+	check(!strcmp(range_msg("tcp-timeout 0", FLOWSESS_CFG_TCP_TIMEOUT_MS, 1, 604800000),
+		      "flowsess: set: tcp-timeout 0 is out of range: 1ms to 604800s\n"),
+	      "... a bound that is no whole second in ms");
+	check(!strcmp(range_msg("max-sessions 0", FLOWSESS_CFG_MAX_SESSIONS, 1, 16777216),
+		      "flowsess: set: max-sessions 0 is out of range: 1 to 16777216\n"),
+	      "... a count");
+	check(!strcmp(range_msg("time-wait-state session-timeout 1",
+				FLOWSESS_CFG_TIME_WAIT_TIMEOUT_MS, 2000, 600000),
+		      "flowsess: set: time-wait-state session-timeout 1 is out of range: "
+		      "2s to 600s\n"),
+	      "... session-timeout's duration");
+	check(!strcmp(range_msg("udp-timeout 5", FLOWSESS_CFG_MAX_SESSIONS, 1, 2), "(none)"),
+	      "... nothing said of a knob not given");
 	return tests_failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
