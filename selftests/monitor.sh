@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # flowsess monitor: sessions created and invalidated, each with the reason
 # (rst-timer with the live kill, rst, clear, idle), as text and JSON lines,
-# only to CAP_NET_ADMIN, and only the namespace's own.
+# only to CAP_NET_ADMIN, and only the namespace's own; with -t, stamped;
+# with a filter, only what it selects.
 . ./lib.sh
 
-plan 18
+plan 20
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 
@@ -31,6 +32,11 @@ pids="$pids $!"
 in_ns client flowsess monitor >$mon.client 2>$mon.client.err &
 client_pid=$!
 pids="$pids $client_pid"
+# Stamped, UDP only, with a larger receive buffer; and stamped text.
+in_ns router flowsess -t -j monitor proto udp rcvbuf 1048576 >$mon.udp 2>$mon.udp.err &
+pids="$pids $!"
+in_ns router flowsess -t monitor >$mon.stamped 2>$mon.stamped.err &
+pids="$pids $!"
 
 # The monitors listen once they report a probe: a new UDP session each try,
 # in each namespace.
@@ -40,9 +46,11 @@ probe() {
 	in_ns client udpflood "$SERVER4" $probe_port 1 9 1 >/dev/null
 	grep -q "^new  *udp  *10.0.1.2:$probe_port -> 10.0.2.2:9 -$" $mon.txt &&
 		grep -q "\"event\":\"new\",.*\"sport\":$probe_port," $mon.json &&
+		grep -q "\"event\":\"new\",.*\"sport\":$probe_port," $mon.udp &&
+		grep -q "new  *udp  *10.0.1.2:$probe_port " $mon.stamped &&
 		client_session $probe_port
 }
-check "the three monitors each report a new UDP session of their namespace" wait_for 10 probe
+check "the five monitors each report a new UDP session of their namespace" wait_for 10 probe
 
 # seen PATTERN: poll the text monitor's output for an event.
 seen() { grep -q "$1" $mon.txt; }
@@ -81,9 +89,21 @@ client_own() { ! grep -qv ' -> 10\.0\.1\.99:9 ' $mon.client; }
 check "... and none of the router's" client_own
 router_own() { ! grep -q '10\.0\.1\.99' $mon.txt $mon.json; }
 check "the router's monitors saw none of the client namespace's" router_own
+# -t: each event stamped; a filter: TCP events seen by the others, not here.
+stamped() {
+	! grep -qv '^{"timestamp":"20[0-9-]*T[0-9:]*\.[0-9]\{6\}","event":' $mon.udp &&
+	! grep -qv '^\[20[0-9-]*T[0-9:]*\.[0-9]\{6\}\] \(new\|invalidated\) ' $mon.stamped
+}
+check "-t stamps every event, JSON and text" stamped
+udp_only() {
+	grep -q '"proto":"tcp"' $mon.json && ! grep -q '"proto":"tcp"' $mon.udp &&
+	grep -q '"proto":"udp"' $mon.udp
+}
+check "monitor proto udp: the UDP events, none of the TCP ones" udp_only
 # A monitor that lost events, or stopped, says so on its standard error.
 check "no monitor lost events or stopped" \
-	[ ! -s $mon.err -a ! -s $mon.json.err -a ! -s $mon.client.err ]
+	[ ! -s $mon.err -a ! -s $mon.json.err -a ! -s $mon.client.err -a \
+	  ! -s $mon.udp.err -a ! -s $mon.stamped.err ]
 # ... nor did the kernel, whose queue to the listeners counts what it drops.
 check_num "the router lost no events on their way to netlink" \
 	"$(flowsess_stat router events_lost)" -eq 0

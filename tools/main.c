@@ -7,7 +7,7 @@
  *   flowsess [-j] stats
  *   flowsess [-j] sessions [FILTER ...] [summary]
  *   flowsess [-j] clear all | FILTER ... [nopickup]
- *   flowsess [-j] monitor
+ *   flowsess [-j] [-t] monitor [FILTER ...] [rcvbuf BYTES]
  *   flowsess save [FILE]
  *   flowsess load FILE
  */
@@ -15,16 +15,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
 
 #include "tool.h"
 
 static bool json_output;
+static bool timestamps;		/* -t: monitor stamps each event */
 
 static void usage(FILE *out)
 {
@@ -37,7 +40,7 @@ static void usage(FILE *out)
 		"  stats                        the counters\n"
 		"  sessions [FILTER] [summary]  list the sessions, or count them\n"
 		"  clear all|FILTER [nopickup]  invalidate sessions; their flows are picked up\n"
-		"  monitor                      print sessions as they come and go\n"
+		"  monitor [FILTER] [rcvbuf N]  print sessions as they come and go\n"
 		"  save [FILE]                  write the configuration (default: stdout)\n"
 		"  load FILE                    apply a saved configuration, all or nothing\n"
 		"\n"
@@ -48,6 +51,8 @@ static void usage(FILE *out)
 		"  -j, --json     print JSON\n"
 		"  -n, --netns NETNS\n"
 		"                 act on the named network namespace (as ip -n)\n"
+		"  -t, --timestamp\n"
+		"                 monitor: the time of each event\n"
 		"  -h, --help     show this help\n"
 		"  -V, --version  print the version\n");
 }
@@ -405,38 +410,87 @@ static int cmd_clear(int argc, char **argv)
 	return err ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/* One event, with the time it was read at (-t) if asked. */
+static void event_print(uint8_t cmd, const struct fs_session *s)
+{
+	char stamp[64], *line = NULL;
+	struct timespec ts;
+	size_t len = 0;
+	struct tm tm;
+	FILE *f;
+
+	if (!timestamps) {
+		fs_event_print(stdout, cmd, s, json_output);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	len = strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(stamp + len, sizeof(stamp) - len, ".%06ld", ts.tv_nsec / 1000);
+	f = open_memstream(&line, &len);
+	if (!f)
+		return;
+	fs_event_print(f, cmd, s, json_output);
+	fclose(f);
+	if (json_output && line[0] == '{')
+		printf("{\"timestamp\":\"%s\",%s", stamp, line + 1);
+	else
+		printf("[%s] %s", stamp, line);
+	free(line);
+}
+
 static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	const struct fs_filter *f = data;
 	struct fs_session s;
 	struct nlattr *attr;
 
-	(void)data;
 	if (genl->cmd != FLOWSESS_CMD_SESSION_NEW && genl->cmd != FLOWSESS_CMD_SESSION_DEL)
 		return MNL_CB_OK;
 	mnl_attr_for_each(attr, nlh, sizeof(*genl)) {
 		if (mnl_attr_get_type(attr) == FLOWSESS_A_SESSION &&
-		    fs_session_parse(attr, &s) == 0)
-			fs_event_print(stdout, genl->cmd, &s, json_output);
+		    fs_session_parse(attr, &s) == 0 && fs_filter_match(f, &s))
+			event_print(genl->cmd, &s);
 	}
 	return MNL_CB_OK;
 }
 
-/* Until interrupted; a reader too slow for the kernel is told it lost events. */
+/*
+ * monitor [FILTER ...] [rcvbuf BYTES]: until interrupted; a reader too
+ * slow for the kernel is told it lost events, and how to see the table.
+ */
 static int cmd_monitor(int argc, char **argv)
 {
-	char buf[32768];
+	unsigned long rcvbuf = 0;
+	struct fs_filter f;
+	char buf[32768], *end;
 	struct fs_genl g;
+	int err, fd;
 	ssize_t n;
-	int err;
 
-	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "flowsess: monitor takes no arguments\n");
-		return EXIT_USAGE;
+	if (argc >= 3 && !strcmp(argv[argc - 2], "rcvbuf")) {
+		errno = 0;
+		rcvbuf = strtoul(argv[argc - 1], &end, 10);
+		if (errno || *end || !rcvbuf || rcvbuf > INT_MAX) {
+			fprintf(stderr, "flowsess: monitor: rcvbuf wants a number of bytes\n");
+			return EXIT_USAGE;
+		}
+		argc -= 2;
 	}
+	if (fs_filter_parse_args(argc - 1, argv + 1, &f, NULL, stderr))
+		return EXIT_USAGE;
 	if (fs_genl_open_or_explain(&g))
 		return EXIT_FAILURE;
+	fd = mnl_socket_get_fd(g.nl);
+	/* FORCE (CAP_NET_ADMIN) goes past net.core.rmem_max; else up to it. */
+	if (rcvbuf && setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){ rcvbuf },
+				 sizeof(int)) &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &(int){ rcvbuf }, sizeof(int))) {
+		fprintf(stderr, "flowsess: monitor: rcvbuf: %s\n", strerror(errno));
+		fs_genl_close(&g);
+		return EXIT_FAILURE;
+	}
 	err = fs_genl_join_events(&g);
 	if (err) {
 		fs_genl_explain(&g, "monitor", err);
@@ -447,14 +501,15 @@ static int cmd_monitor(int argc, char **argv)
 	for (;;) {
 		n = mnl_socket_recvfrom(g.nl, buf, sizeof(buf));
 		if (n < 0 && errno == ENOBUFS) {
-			fprintf(stderr, "flowsess: monitor: events were lost (the reader was too slow)\n");
+			fprintf(stderr, "flowsess: monitor: events were lost: the reader was too slow "
+				"(a larger rcvbuf helps); flowsess sessions shows the table as it is\n");
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			break;
-		if (mnl_cb_run(buf, n, 0, 0, event_cb, NULL) < 0)
+		if (mnl_cb_run(buf, n, 0, 0, event_cb, &f) < 0)
 			break;
 	}
 	fprintf(stderr, "flowsess: monitor: %s\n", strerror(errno));
@@ -508,19 +563,23 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "netns", required_argument, NULL, 'n' },
+		{ "timestamp", no_argument, NULL, 't' },
 		{ }
 	};
 	const char *netns = NULL;
 	unsigned int i;
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, "+jhVn:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jhVn:t", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json_output = true;
 			break;
 		case 'n':
 			netns = optarg;
+			break;
+		case 't':
+			timestamps = true;
 			break;
 		case 'V':
 			printf("flowsess %s\n", FLOWSESS_VERSION);

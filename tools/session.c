@@ -243,6 +243,35 @@ static void put_prefix(struct nlmsghdr *nlh, const struct fs_prefix *p,
 }
 
 /* FLOWSESS_A_FILTER, if @f selects anything less than every session. */
+static bool prefix_match(const struct fs_prefix *p, const struct fs_session *s,
+			 const uint8_t *addr)
+{
+	unsigned int bits = p->prefixlen, i;
+
+	if (!p->set)
+		return true;
+	if (p->family != s->family)
+		return false;
+	for (i = 0; bits; i++, bits -= bits > 8 ? 8 : bits) {
+		uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+
+		if ((addr[i] ^ p->addr[i]) & mask)
+			return false;
+	}
+	return true;
+}
+
+/* Does @s match @f, as the kernel's filter would (monitor filters here)? */
+bool fs_filter_match(const struct fs_filter *f, const struct fs_session *s)
+{
+	return (!f->family || f->family == s->family) &&
+	       (!f->has_proto || f->proto == s->proto) &&
+	       (!f->has_sport || f->sport == s->sport) &&
+	       (!f->has_dport || f->dport == s->dport) &&
+	       (!f->has_state || f->state == s->state) &&
+	       prefix_match(&f->src, s, s->src) && prefix_match(&f->dst, s, s->dst);
+}
+
 void fs_filter_put(struct nlmsghdr *nlh, const struct fs_filter *f)
 {
 	struct nlattr *nest;

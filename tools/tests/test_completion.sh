@@ -52,7 +52,7 @@ check "knobs after session-timeout N" "$tool_knobs" \
 check "no guess for a duration" "" "$(complete_words set tcp-timeout '')"
 check "a prefix narrows" "rst-grace-delay rst-invalidate-session rst-sequence-check" \
 	"$(complete_words set rst-)"
-all_commands=$(sorted -h -j -n -V --help --json --netns --version $tool_commands)
+all_commands=$(sorted -h -j -n -t -V --help --json --netns --timestamp --version $tool_commands)
 check "commands" "$all_commands" "$(complete_words '')"
 check "commands after -j" "$all_commands" "$(complete_words -j '')"
 check "commands after -n NETNS" "$all_commands" "$(complete_words -n router '')"
@@ -66,6 +66,8 @@ check "nopickup after clear all" "nopickup" "$(complete_words clear all '')"
 check "nothing after nopickup" "" "$(complete_words clear all nopickup '')"
 check "filters after a filter of sessions" "$tool_filters summary" \
 	"$(complete_words sessions dport 80 '' | xargs -n1 | sort | xargs)"
+check "filters or rcvbuf after monitor" "$(sorted $tool_filters rcvbuf)" "$(complete_words monitor '')"
+check "no guess for rcvbuf's bytes" "" "$(complete_words monitor rcvbuf '')"
 check "states" "$tool_states" "$(complete_words sessions state '')"
 check "families" "inet inet6" "$(complete_words sessions family '')"
 check "no guess for a port" "" "$(complete_words sessions dport '')"

@@ -97,7 +97,7 @@ int main(void)
 	struct fs_filter f;
 	const char *out;
 
-	printf("1..22\n");
+	printf("1..25\n");
 	check(!parse("", &f, NULL) && !f.family && !f.has_proto && !f.src.set,
 	      "no filter");
 	check(!parse("proto tcp dport 22 state established", &f, NULL) &&
@@ -190,5 +190,22 @@ int main(void)
 	check(!strcmp(out, "{\"total\":3,\"groups\":[{\"proto\":\"tcp\",\"state\":\"close\","
 		      "\"sessions\":1},{\"proto\":\"udp\",\"state\":\"none\",\"sessions\":2}]}\n"),
 	      "summary as JSON");
+	/* monitor's filters, matched here as the kernel matches a dump's. */
+	kernel_session(&s, AF_INET, IPPROTO_TCP, "10.0.1.2", 40000, "10.0.2.2", 8080,
+		       FLOWSESS_TCP_ESTABLISHED, 0);
+	check(!parse("src 10.0.1.0/24 dport 8080 proto tcp state established", &f, NULL) &&
+	      fs_filter_match(&f, &s) && !parse("", &f, NULL) && fs_filter_match(&f, &s),
+	      "a session matches its filters, and the empty one");
+	check(!parse("src 10.0.0.0/24", &f, NULL) && !fs_filter_match(&f, &s) &&
+	      !parse("src 10.0.1.3", &f, NULL) && !fs_filter_match(&f, &s) &&
+	      !parse("dst 10.0.2.0/23", &f, NULL) && fs_filter_match(&f, &s) &&
+	      !parse("sport 40001", &f, NULL) && !fs_filter_match(&f, &s) &&
+	      !parse("proto udp", &f, NULL) && !fs_filter_match(&f, &s) &&
+	      !parse("state close", &f, NULL) && !fs_filter_match(&f, &s),
+	      "... and not those it does not");
+	check(!parse("family inet6", &f, NULL) && !fs_filter_match(&f, &s) &&
+	      !parse("src fd00::/8", &f, NULL) && !fs_filter_match(&f, &s) &&
+	      !parse("src 0.0.0.0/0", &f, NULL) && fs_filter_match(&f, &s),
+	      "... nor another family's; a /0 matches its own family");
 	return tests_failed ? 1 : 0;
 }
