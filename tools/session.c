@@ -410,14 +410,24 @@ static bool is_icmp(const struct fs_session *s)
 	return s->proto == IPPROTO_ICMP || s->proto == IPPROTO_ICMPV6;
 }
 
-/* "10.0.1.2:80", "[fd00::2]:80", or "10.0.1.2" and the echo id for ICMP. */
+/* The protocols whose sessions have ports (kmod/hooks.c). */
+static bool has_ports(const struct fs_session *s)
+{
+	return s->proto == IPPROTO_TCP || s->proto == IPPROTO_UDP ||
+	       s->proto == IPPROTO_UDPLITE;
+}
+
+/*
+ * "10.0.1.2:80", "[fd00::2]:80"; "10.0.1.2" for ICMP (the echo id is in
+ * the state column) and for protocols without ports.
+ */
 static const char *endpoint(const struct fs_session *s, const uint8_t *addr,
 			    uint16_t port, char *buf, size_t len)
 {
 	char a[INET6_ADDRSTRLEN];
 
 	inet_ntop(s->family, addr, a, sizeof(a));
-	if (is_icmp(s))
+	if (!has_ports(s))
 		snprintf(buf, len, "%s", a);
 	else if (s->family == AF_INET6)
 		snprintf(buf, len, "[%s]:%u", a, port);

@@ -97,7 +97,7 @@ int main(void)
 	struct fs_filter f;
 	const char *out;
 
-	printf("1..25\n");
+	printf("1..26\n");
 	check(!parse("", &f, NULL) && !f.family && !f.has_proto && !f.src.set,
 	      "no filter");
 	check(!parse("proto tcp dport 22 state established", &f, NULL) &&
@@ -168,6 +168,10 @@ int main(void)
 	out = CAPTURE(print_row, &s, false);
 	check(strstr(out, "icmp    10.0.1.2   ") && strstr(out, "id 77") &&
 	      strstr(out, " 1.2s"), "ICMP shows the echo id; short expiry to 0.1 s");
+	kernel_session(&s, AF_INET, IPPROTO_GRE, "10.0.1.2", 0, "10.0.2.2", 0, 0, 0);
+	out = CAPTURE(print_row, &s, false);
+	check(strstr(out, "gre     10.0.1.2   ") && strstr(out, " 10.0.2.2   ") &&
+	      !strstr(out, ":0"), "a protocol without ports prints no :0");
 
 	kernel_session(&s, AF_INET, IPPROTO_TCP, "10.0.1.2", 40000, "10.0.2.2", 8080,
 		       FLOWSESS_TCP_CLOSE, FLOWSESS_REASON_RST_TIMER);
