@@ -106,6 +106,17 @@ static enum flowsess_tcp_action track(struct flowsess_net *fn,
 	return flowsess_tcp_track(fn, s, dir, &seg, ktime_get_coarse());
 }
 
+/* A segment with all its numbers, from @dir, tracked now. */
+static enum flowsess_tcp_action track_seg(struct flowsess_net *fn, struct flowsess_session *s,
+					  enum flowsess_dir dir, const char *flags, u32 seq,
+					  u32 ack, u16 win, unsigned int payload)
+{
+	struct flowsess_tcp_seg seg;
+
+	flowsess_test_seg(&seg, flags, seq, ack, win, payload);
+	return flowsess_tcp_track(fn, s, dir, &seg, ktime_get_coarse());
+}
+
 /* A namespace for state tests: defaults, without sequence checking. */
 static struct flowsess_net *flowsess_tcp_test_net(struct kunit *test)
 {
@@ -373,7 +384,6 @@ static void flowsess_test_tcp_midstream(struct kunit *test)
 	struct flowsess_session *s;
 	struct flowsess_tcp_seg seg;
 	struct flowsess_tuple t;
-	ktime_t now = ktime_get_coarse();
 	int err, i;
 	u32 end;
 
@@ -397,12 +407,12 @@ static void flowsess_test_tcp_midstream(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 1);
 
 	/* More from the same side: still not established. */
-	flowsess_test_seg(&seg, "A", 5100, 9000, 1000, 100);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "A", 5100, 9000, 1000, 100),
+			FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_FALSE(test, s->established);
 	/* The answer establishes, and the session ages as established. */
-	flowsess_test_seg(&seg, "A", 9000, 5200, 501, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, R, "A", 9000, 5200, 501, 0),
+			FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_TRUE(test, s->established);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
 	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.unestablished), 0);
@@ -410,13 +420,13 @@ static void flowsess_test_tcp_midstream(struct kunit *test)
 			(s64)fn->cfg.timeouts.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED]);
 	/* 45 full-size segments, 64 KiB past what 501 unscaled would allow. */
 	for (i = 0; i < 45; i++) {
-		flowsess_test_seg(&seg, "A", 5200 + i * 1448, 9000, 1000, 1448);
-		KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
+		KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "A", 5200 + i * 1448, 9000, 1000,
+						1448), FLOWSESS_TCP_PASS);
 	}
 	KUNIT_EXPECT_EQ(test, s->peer[O].end, 5200U + 45 * 1448);
 	/* Acknowledged in part: the rest in flight is a window the server has. */
-	flowsess_test_seg(&seg, "A", 9000, 5200 + 1448, 501, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, R, "A", 9000, 5200 + 1448, 501, 0),
+			FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->peer[R].maxwin, 44U * 1448);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 0ULL);
 
@@ -425,31 +435,31 @@ static void flowsess_test_tcp_midstream(struct kunit *test)
 	 * ACK that would teach a huge window pass, late, and teach nothing.
 	 */
 	end = s->peer[O].end;
-	flowsess_test_seg(&seg, "FA", end + 10000000, 9000, 1000, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "FA", end + 10000000, 9000, 1000, 0),
+			FLOWSESS_TCP_DROP);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
-	flowsess_test_seg(&seg, "A", end + 10000000, 9000, 1000, 1448);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_LATE);
-	flowsess_test_seg(&seg, "A", 9000 + 10000000, end - SZ_1G + 1, 501, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_LATE);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "A", end + 10000000, 9000, 1000, 1448),
+			FLOWSESS_TCP_LATE);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, R, "A", 9000 + 10000000, end - SZ_1G + 1, 501, 0),
+			FLOWSESS_TCP_LATE);
 	KUNIT_EXPECT_EQ(test, s->peer[O].end, end);
 	KUNIT_EXPECT_EQ(test, s->peer[R].maxwin, 44U * 1448);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 1ULL);
 
 	/* rst-sequence-check knows the learnt edge. */
 	fn->cfg.rst_sequence_check = true;
-	flowsess_test_seg(&seg, "R", end - 1, 0, 0, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "R", end - 1, 0, 0, 0),
+			FLOWSESS_TCP_DROP);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_RST_SEQUENCE), 1ULL);
 	fn->cfg.rst_sequence_check = false;
 	/* A blind RST far from the client's edge is dropped... */
-	flowsess_test_seg(&seg, "R", end + 10000000, 0, 0, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "R", end + 10000000, 0, 0, 0),
+			FLOWSESS_TCP_DROP);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 2ULL);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
 	/* ... one within the window known is not. */
-	flowsess_test_seg(&seg, "R", end - 30000, 0, 0, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "R", end - 30000, 0, 0, 0),
+			FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
 	flowsess_test_net_destroy(fn);
 }
@@ -462,9 +472,7 @@ static void flowsess_test_tcp_midstream(struct kunit *test)
 static void flowsess_test_tcp_pickup_keepalive(struct kunit *test)
 {
 	struct flowsess_net *fn = flowsess_test_net(test, 16);
-	ktime_t now = ktime_get_coarse();
 	struct flowsess_session *s;
-	struct flowsess_tcp_seg seg;
 	struct flowsess_tuple t;
 
 	fn->cfg.rst_sequence_check = true;
@@ -472,11 +480,11 @@ static void flowsess_test_tcp_pickup_keepalive(struct kunit *test)
 	s = flowsess_test_insert_seg(test, fn, &t, "A", 999, 7000, 500, 0);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_EXPECT_EQ(test, s->peer[O].end, 999U);
-	flowsess_test_seg(&seg, "A", 7000, 1000, 500, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, R, "A", 7000, 1000, 500, 0),
+			FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->peer[O].end, 1000U);
-	flowsess_test_seg(&seg, "R", 1000, 0, 0, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "R", 1000, 0, 0, 0),
+			FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
 	flowsess_test_net_destroy(fn);
 }
@@ -489,19 +497,17 @@ static void flowsess_test_tcp_pickup_keepalive(struct kunit *test)
 static void flowsess_test_tcp_pickup_rst_unseen(struct kunit *test)
 {
 	struct flowsess_net *fn = flowsess_test_net(test, 16);
-	ktime_t now = ktime_get_coarse();
 	struct flowsess_session *s;
-	struct flowsess_tcp_seg seg;
 	struct flowsess_tuple t;
 
 	fn->cfg.rst_sequence_check = true;
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40004, 22);
 	s = flowsess_test_insert_seg(test, fn, &t, "PA", 3000, 8000, 500, 100);
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	flowsess_test_seg(&seg, "R", 7999, 0, 0, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_DROP);
-	flowsess_test_seg(&seg, "R", 8000, 0, 0, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, R, "R", 7999, 0, 0, 0),
+			FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, R, "R", 8000, 0, 0, 0),
+			FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
 	flowsess_test_net_destroy(fn);
 }
@@ -514,24 +520,22 @@ static void flowsess_test_tcp_pickup_rst_unseen(struct kunit *test)
 static void flowsess_test_tcp_pickup_syn_reopen_reply(struct kunit *test)
 {
 	struct flowsess_net *fn = flowsess_test_net(test, 16);
-	ktime_t now = ktime_get_coarse();
 	struct flowsess_session *s;
-	struct flowsess_tcp_seg seg;
 	struct flowsess_tuple t;
 
 	fn->cfg.syn_reopen = true;
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 2, 1, 80, 40005);
 	s = flowsess_test_insert_seg(test, fn, &t, "A", 7000, 1000, 500, 10);
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	flowsess_test_seg(&seg, "RA", 7010, 1000, 0, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "RA", 7010, 1000, 0, 0),
+			FLOWSESS_TCP_PASS);
 	KUNIT_ASSERT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
-	flowsess_test_seg(&seg, "S", 60000, 0, 64240, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_REOPEN);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, R, "S", 60000, 0, 64240, 0),
+			FLOWSESS_TCP_REOPEN);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SYN_REOPENS), 1ULL);
 	/* From the original side, the same SYN revives it in place. */
-	flowsess_test_seg(&seg, "S", 60000, 0, 64240, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "S", 60000, 0, 64240, 0),
+			FLOWSESS_TCP_PASS);
 	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_SYN_SENT);
 	flowsess_test_net_destroy(fn);
 }
@@ -580,24 +584,22 @@ static void flowsess_test_pickup_pass_untracked(struct kunit *test)
 static void flowsess_test_tcp_pickup_reopen_reply(struct kunit *test)
 {
 	struct flowsess_net *fn = flowsess_test_net(test, 16);
-	ktime_t now = ktime_get_coarse();
 	struct flowsess_session *s;
-	struct flowsess_tcp_seg seg;
 	struct flowsess_tuple t;
 
 	/* The server (2:80) spoke first. */
 	flowsess_test_tuple4(&t, IPPROTO_TCP, 2, 1, 80, 40003);
 	s = flowsess_test_insert_seg(test, fn, &t, "A", 7000, 1000, 500, 10);
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	flowsess_test_seg(&seg, "FA", 1000, 7010, 500, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_PASS);
-	flowsess_test_seg(&seg, "FA", 7010, 1001, 500, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
-	flowsess_test_seg(&seg, "A", 1001, 7011, 500, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, R, "FA", 1000, 7010, 500, 0),
+			FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "FA", 7010, 1001, 500, 0),
+			FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, R, "A", 1001, 7011, 500, 0),
+			FLOWSESS_TCP_PASS);
 	KUNIT_ASSERT_EQ(test, s->tcp_state, FLOWSESS_TCP_TIME_WAIT);
-	flowsess_test_seg(&seg, "S", 50000, 0, 64240, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, R, &seg, now), FLOWSESS_TCP_REOPEN);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, R, "S", 50000, 0, 64240, 0),
+			FLOWSESS_TCP_REOPEN);
 	flowsess_test_net_destroy(fn);
 }
 
@@ -619,8 +621,8 @@ static void flowsess_test_tcp_pickup_reopen(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	flowsess_test_seg(&seg, "A", 5000, 9000, 1000, 100);
 	flowsess_tcp_session_init(fn, s, &seg);
-	flowsess_test_seg(&seg, "RA", 5100, 9000, 0, 0);
-	KUNIT_EXPECT_EQ(test, flowsess_tcp_track(fn, s, O, &seg, now), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "RA", 5100, 9000, 0, 0),
+			FLOWSESS_TCP_PASS);
 	KUNIT_ASSERT_EQ(test, s->tcp_state, FLOWSESS_TCP_CLOSE);
 	flowsess_test_seg(&seg, "S", 70000, 0, 64240, 0);
 	seg.wscale = 7;
