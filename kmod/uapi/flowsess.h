@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
 /*
  * flowsess generic-netlink interface: the one definition of the wire format,
- * shared by the kernel module and the flowsess tool.
+ * shared by the kernel module and the flowsess tool. docs/netlink/
+ * flowsess.yaml describes it as data (the kernel's genetlink spec format);
+ * make check holds the two to each other (tools/tests/check_spec.py).
  *
  * Family FLOWSESS_GENL_NAME, version FLOWSESS_GENL_VERSION. Every command acts
  * on the network namespace of the requesting socket.

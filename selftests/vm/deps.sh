@@ -10,7 +10,8 @@ packages=(
 	linux-headers-amd64				# module build tree
 	qemu-system-x86 qemu-system-data		# the VM
 	busybox-static cpio kmod iproute2		# the initramfs
-	nftables					# teardown.sh
+	nftables					# teardown.sh, pickup.sh
+	python3-yaml					# the netlink spec's check
 	linux-source-6.1 bc flex bison libelf-dev libssl-dev python3 # test kernel
 	xz-utils sparse					# unpacking, make C=2
 	dkms						# the DKMS test
