@@ -73,6 +73,9 @@ install-tools: tools
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's,@SBINDIR@,$(SBINDIR),' dist/flowsess.service.in \
 		>$(DESTDIR)$(UNITDIR)/flowsess.service
+	sed 's,@SBINDIR@,$(SBINDIR),' dist/flowsess-prometheus.service.in \
+		>$(DESTDIR)$(UNITDIR)/flowsess-prometheus.service
+	install -m 0644 dist/flowsess-prometheus.timer $(DESTDIR)$(UNITDIR)/
 	install -D -m 0644 dist/flowsess.conf $(DESTDIR)$(DOCDIR)/examples/flowsess.conf
 	install -D -m 0644 dist/modules-load.d/flowsess.conf \
 		$(DESTDIR)$(DOCDIR)/examples/modules-load.d/flowsess.conf
@@ -83,7 +86,9 @@ uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/$(MODDIR)/kmod/flowsess.ko
 	if [ -d "$(DESTDIR)/lib/modules/$(KVER)" ]; then depmod -b "$(or $(DESTDIR),/)" $(KVER); fi
 	rm -f $(DESTDIR)$(SBINDIR)/flowsess $(DESTDIR)$(MANDIR)/man8/flowsess.8 \
-		$(DESTDIR)$(COMPLETIONDIR)/flowsess $(DESTDIR)$(UNITDIR)/flowsess.service
+		$(DESTDIR)$(COMPLETIONDIR)/flowsess $(DESTDIR)$(UNITDIR)/flowsess.service \
+		$(DESTDIR)$(UNITDIR)/flowsess-prometheus.service \
+		$(DESTDIR)$(UNITDIR)/flowsess-prometheus.timer
 	rm -rf $(DESTDIR)$(DOCDIR)
 
 clean:

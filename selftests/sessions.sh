@@ -5,7 +5,7 @@
 # namespaces that never see each other's sessions.
 . ./lib.sh
 
-plan 32
+plan 33
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 in_ns router flowsess set udp-timeout 3600 icmp-timeout 3600
@@ -59,6 +59,15 @@ check "flowsess -n router sessions summary: the router's" \
 	[ "$(flowsess -n router sessions summary)" = "$(in_ns router flowsess sessions summary)" ]
 check "... -n router show: its knobs (udp-timeout 3600s)" \
 	eval 'flowsess -n router show | grep -q "^udp-timeout  *3600s$"'
+prom() {
+	local out active
+	out=$(flowsess -n router stats -o prometheus) &&
+	active=$(flowsess_stat router sessions_active) &&
+	echo "$out" | grep -qx "flowsess_sessions_active{netns=\"router\"} $active" &&
+	echo "$out" | grep -qx '# TYPE flowsess_sessions_created_total counter' &&
+	echo "$out" | grep -q '^flowsess_packets_ipv4_total{netns="router"} [1-9]'
+}
+check "stats -o prometheus: the router's counters, labelled" prom
 check "sessions as JSON" \
 	prints '"dport":8080,"state":"established","expires_ms":' -j sessions proto tcp
 

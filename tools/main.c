@@ -4,7 +4,7 @@
  *
  *   flowsess [-j] [-n NETNS] show
  *   flowsess set KNOB VALUE [KNOB VALUE ...]
- *   flowsess [-j] stats
+ *   flowsess [-j] stats [-o text|json|prometheus]
  *   flowsess [-j] sessions [FILTER ...] [summary]
  *   flowsess [-j] clear all | FILTER ... [nopickup]
  *   flowsess [-j] [-t] monitor [FILTER ...] [rcvbuf BYTES]
@@ -28,6 +28,7 @@
 
 static bool json_output;
 static bool timestamps;		/* -t: monitor stamps each event */
+static const char *netns_name;	/* -n: the namespace, for labels */
 
 static void usage(FILE *out)
 {
@@ -37,7 +38,7 @@ static void usage(FILE *out)
 		"Commands (each acts on this network namespace):\n"
 		"  show                         the configuration\n"
 		"  set KNOB VALUE ...           change knobs (rst-invalidate-session on, ...)\n"
-		"  stats                        the counters\n"
+		"  stats [-o json|prometheus]   the counters\n"
 		"  sessions [FILTER] [summary]  list the sessions, or count them\n"
 		"  clear all|FILTER [nopickup]  invalidate sessions; their flows are picked up\n"
 		"  monitor [FILTER] [rcvbuf N]  print sessions as they come and go\n"
@@ -90,14 +91,27 @@ static int fetch(int argc, const char *what, uint8_t cmd, fs_reply_cb cb,
 	return err ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/* stats [-o text|json|prometheus] */
 static int cmd_stats(int argc, char **argv)
 {
 	struct fs_stats st = {};
+	bool prometheus = false;
 	int ret;
 
-	(void)argv;
-	ret = fetch(argc, "stats", FLOWSESS_CMD_GET_STATS, stats_cb, &st);
-	if (ret == EXIT_SUCCESS)
+	if (argc == 3 && !strcmp(argv[1], "-o") && !strcmp(argv[2], "prometheus")) {
+		prometheus = true;
+	} else if (argc == 3 && !strcmp(argv[1], "-o") && !strcmp(argv[2], "json")) {
+		json_output = true;
+	} else if (argc == 3 && !strcmp(argv[1], "-o") && !strcmp(argv[2], "text")) {
+		json_output = false;
+	} else if (argc != 1) {
+		fprintf(stderr, "flowsess: stats takes -o text, json or prometheus at most\n");
+		return EXIT_USAGE;
+	}
+	ret = fetch(1, "stats", FLOWSESS_CMD_GET_STATS, stats_cb, &st);
+	if (ret == EXIT_SUCCESS && prometheus)
+		fs_stats_print_prometheus(stdout, &st, netns_name);
+	else if (ret == EXIT_SUCCESS)
 		fs_stats_print(stdout, &st, json_output);
 	return ret;
 }
@@ -577,6 +591,7 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			netns = optarg;
+			netns_name = optarg;
 			break;
 		case 't':
 			timestamps = true;

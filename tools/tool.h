@@ -48,6 +48,8 @@ struct fs_stats {
 const char *fs_stat_name(unsigned int stat);
 int fs_stats_parse(const struct nlattr *nest, struct fs_stats *st);
 void fs_stats_print(FILE *out, const struct fs_stats *st, bool json);
+void fs_stats_print_prometheus(FILE *out, const struct fs_stats *st, const char *netns);
+const char *fs_stat_help(unsigned int stat);
 
 /* Configuration knobs, by their SRX names. */
 struct fs_config {

@@ -39,15 +39,21 @@ installed() {
 	for f in usr/sbin/flowsess usr/share/man/man8/flowsess.8 \
 		 usr/share/bash-completion/completions/flowsess \
 		 usr/lib/systemd/system/flowsess.service \
+		 usr/lib/systemd/system/flowsess-prometheus.service \
+		 usr/lib/systemd/system/flowsess-prometheus.timer \
 		 usr/share/doc/flowsess/examples/flowsess.conf \
 		 "lib/modules/$kver/updates/kmod/flowsess.ko"; do
 		[ -f "$stage/$f" ] || { echo "missing $f"; return 1; }
 	done
 	grep -q '^updates/kmod/flowsess.ko:' "$stage/lib/modules/$kver/modules.dep" &&
 	grep -qx 'ExecStart=/usr/sbin/flowsess load /etc/flowsess.conf' \
-		"$stage/usr/lib/systemd/system/flowsess.service"
+		"$stage/usr/lib/systemd/system/flowsess.service" &&
+	grep -qx 'ExecReload=/usr/sbin/flowsess load /etc/flowsess.conf' \
+		"$stage/usr/lib/systemd/system/flowsess.service" &&
+	grep -q "^ExecStart=/bin/sh -c '/usr/sbin/flowsess stats -o prometheus" \
+		"$stage/usr/lib/systemd/system/flowsess-prometheus.service"
 }
-result "... puts the module (in modules.dep), tool, man page, completion, unit and examples" installed
+result "... puts the module (in modules.dep), tool, man page, completion, units and examples" installed
 result "make uninstall" make_in uninstall
 removed() {
 	[ -z "$(find "$stage" -type f -name '*flowsess*')" ] &&
