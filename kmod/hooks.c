@@ -476,6 +476,8 @@ again:
 	} else if (dir == FLOWSESS_DIR_REPLY && !READ_ONCE(s->established)) {
 		flowsess_replied(fn, s);
 	}
+	if (dir == FLOWSESS_DIR_REPLY && !READ_ONCE(s->replied))
+		WRITE_ONCE(s->replied, true);
 	if (READ_ONCE(s->last_seen) != now)
 		WRITE_ONCE(s->last_seen, now);
 	flowsess_session_account(s, dir, pkt->len);

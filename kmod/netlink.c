@@ -203,6 +203,14 @@ static const struct nla_policy flowsess_filter_policy[FLOWSESS_FILTER_MAX + 1] =
 	[FLOWSESS_FILTER_SPORT]		= { .type = NLA_BE16 },
 	[FLOWSESS_FILTER_DPORT]		= { .type = NLA_BE16 },
 	[FLOWSESS_FILTER_STATE]	= NLA_POLICY_MAX(NLA_U8, __FLOWSESS_TCP_MAX - 1),
+	[FLOWSESS_FILTER_ID]		= { .type = NLA_U32 },
+	[FLOWSESS_FILTER_ADDR] =
+		NLA_POLICY_VALIDATE_FN(NLA_BINARY, flowsess_nl_validate_addr),
+	[FLOWSESS_FILTER_ADDR_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 128),
+	[FLOWSESS_FILTER_PORT]		= { .type = NLA_BE16 },
+	[FLOWSESS_FILTER_IIF]		= { .type = NLA_U32 },
+	[FLOWSESS_FILTER_OIF]		= { .type = NLA_U32 },
+	[FLOWSESS_FILTER_REPLIED]	= NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy flowsess_filter_request_policy[FLOWSESS_A_MAX + 1] = {
@@ -324,6 +332,7 @@ static int flowsess_put_session(struct sk_buff *skb,
 		return -EMSGSIZE;
 	if (flowsess_put_tuple(skb, &info->tuple) ||
 	    nla_put_u8(skb, FLOWSESS_SA_STATE, info->tcp_state) ||
+	    (info->replied && nla_put_flag(skb, FLOWSESS_SA_REPLIED)) ||
 	    flowsess_put_detail(skb, info))
 		goto err;
 	if (reason == FLOWSESS_REASON_NONE) {
@@ -350,7 +359,7 @@ static size_t flowsess_session_msg_size(void)
 	       nla_total_size(sizeof(u8)) +		/* state */
 	       nla_total_size(sizeof(u32)) +		/* expires */
 	       nla_total_size(sizeof(u8)) +		/* reason */
-	       nla_total_size(0) +			/* live kill */
+	       2 * nla_total_size(0) +			/* live kill, replied */
 	       5 * nla_total_size(sizeof(u32)) +	/* id .. idle */
 	       4 * nla_total_size_64bit(sizeof(u64));	/* accounting */
 }
@@ -545,7 +554,10 @@ static int flowsess_nl_parse_filter(const struct nlattr *nest,
 				       &f->src, &f->src_mask, extack) ?:
 	      flowsess_nl_parse_prefix(tb[FLOWSESS_FILTER_DST],
 				       tb[FLOWSESS_FILTER_DST_PREFIXLEN], f,
-				       &f->dst, &f->dst_mask, extack);
+				       &f->dst, &f->dst_mask, extack) ?:
+	      flowsess_nl_parse_prefix(tb[FLOWSESS_FILTER_ADDR],
+				       tb[FLOWSESS_FILTER_ADDR_PREFIXLEN], f,
+				       &f->addr, &f->addr_mask, extack);
 	if (err)
 		return err;
 
@@ -565,6 +577,22 @@ static int flowsess_nl_parse_filter(const struct nlattr *nest,
 	f->has_state = !!a;
 	if (a)
 		f->tcp_state = nla_get_u8(a);
+	a = tb[FLOWSESS_FILTER_PORT];
+	f->has_port = !!a;
+	if (a)
+		f->port = nla_get_be16(a);
+	a = tb[FLOWSESS_FILTER_ID];
+	f->has_id = !!a;
+	if (a)
+		f->id = nla_get_u32(a);
+	if (tb[FLOWSESS_FILTER_IIF])
+		f->iif = nla_get_u32(tb[FLOWSESS_FILTER_IIF]);
+	if (tb[FLOWSESS_FILTER_OIF])
+		f->oif = nla_get_u32(tb[FLOWSESS_FILTER_OIF]);
+	a = tb[FLOWSESS_FILTER_REPLIED];
+	f->has_replied = !!a;
+	if (a)
+		f->replied = nla_get_u8(a);
 	return 0;
 }
 

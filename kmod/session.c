@@ -123,6 +123,7 @@ void flowsess_session_info(const struct flowsess_config *cfg,
 	memset(info, 0, sizeof(*info));
 	info->tuple = s->tuple;
 	info->tcp_state = READ_ONCE(s->tcp_state);
+	info->replied = READ_ONCE(s->replied);
 	info->iif = s->iif;
 	info->oif = s->oif;
 	info->id = flowsess_session_id(s);
@@ -476,9 +477,15 @@ bool flowsess_filter_match(const struct flowsess_filter *f,
 	       (!f->has_proto || t->protonum == f->protonum) &&
 	       (!f->has_sport || t->sport == f->sport) &&
 	       (!f->has_dport || t->dport == f->dport) &&
+	       (!f->has_port || t->sport == f->port || t->dport == f->port) &&
 	       (!f->has_state || READ_ONCE(s->tcp_state) == f->tcp_state) &&
+	       (!f->has_id || flowsess_session_id(s) == f->id) &&
+	       (!f->iif || s->iif == f->iif) && (!f->oif || s->oif == f->oif) &&
+	       (!f->has_replied || READ_ONCE(s->replied) == f->replied) &&
 	       flowsess_addr_match(&t->src, &f->src, &f->src_mask) &&
-	       flowsess_addr_match(&t->dst, &f->dst, &f->dst_mask);
+	       flowsess_addr_match(&t->dst, &f->dst, &f->dst_mask) &&
+	       (flowsess_addr_match(&t->src, &f->addr, &f->addr_mask) ||
+		flowsess_addr_match(&t->dst, &f->addr, &f->addr_mask));
 }
 
 struct flowsess_clear {

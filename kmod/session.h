@@ -81,6 +81,7 @@ struct flowsess_session {
 	int iif, oif;			/* the original direction's interfaces */
 	bool traffic_after_rst;
 	bool has_acct;			/* a struct flowsess_session_acct */
+	bool replied;			/* a packet seen in the reply direction */
 	union {
 		/* TCP, under ->lock once the session is seen and live */
 		struct flowsess_tcp_peer peer[FLOWSESS_DIR_MAX];
@@ -120,6 +121,7 @@ struct flowsess_session_info {
 	struct flowsess_tuple tuple;
 	u8 tcp_state;
 	bool has_acct;
+	bool replied;
 	int iif, oif;
 	u32 id;
 	u32 age_s;
@@ -141,10 +143,18 @@ struct flowsess_filter {
 	bool has_state;
 	bool has_sport;
 	bool has_dport;
+	bool has_port;			/* either direction */
+	bool has_id;
+	bool has_replied;
+	bool replied;
 	__be16 sport;
 	__be16 dport;
+	__be16 port;
+	u32 id;
+	int iif, oif;			/* 0: any */
 	union nf_inet_addr src, src_mask;
 	union nf_inet_addr dst, dst_mask;
+	union nf_inet_addr addr, addr_mask;	/* either direction */
 };
 
 /* session.c: the lifecycle, and the rules. */

@@ -5,7 +5,7 @@
 # namespaces that never see each other's sessions.
 . ./lib.sh
 
-plan 33
+plan 44
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 in_ns router flowsess set udp-timeout 3600 icmp-timeout 3600
@@ -46,12 +46,32 @@ check_num "filter dport 8080 and proto tcp" "$(rows dport 8080 proto tcp)" -eq 1
 check_num "filter src 10.0.9.0/24: nothing" "$(rows src 10.0.9.0/24)" -eq 0
 sport=$(sessions proto tcp | awk 'NR == 2 { n = split($2, a, ":"); print a[n] }')
 check_num "filter sport $sport" "$(rows sport "$sport")" -eq 1
+# Filters of either direction, the interfaces, replied; all four replied.
+check_num "filter port 8080 (its destination), port $sport (its source)" \
+	"$(($(rows port 8080) + $(rows port "$sport")))" -eq 2
+check_num "filter addr 10.0.2.2: a source or a destination" "$(rows addr 10.0.2.2)" -eq 3
+check_num "filter iif r0, the client's side: all four" "$(rows iif r0)" -eq 4
+check_num "filter oif r0: none" "$(rows oif r0)" -eq 0
+check_num "filter replied yes: all four" "$(rows replied yes)" -eq 4
+check_num "filter replied no: none" "$(rows replied no)" -eq 0
+err=$(sessions iif nosuch0 2>&1)
+check "an interface that is not there is a usage error" \
+	[ $? -eq 2 -a -n "$(echo "$err" | grep '^flowsess: bad iif "nosuch0"')" ]
 # prints PATTERN FLOWSESS-ARGS...: the router's flowsess output matches.
 prints() {
 	local pattern=$1
 	shift
 	in_ns router flowsess "$@" | grep -q "$pattern"
 }
+# A one-way flow: not replied; then one session by its id, listed, cleared.
+in_ns client udpflood "$SERVER4" 41000 1 9 1 >/dev/null
+check_num "a one-way flow: replied no" "$(rows replied no)" -eq 1
+id=$(in_ns router flowsess -j sessions sport 41000 | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
+check_num "... its id" "${id:-0}" -gt 0
+check "... sessions id $id lists it alone" \
+	eval '[ "$(rows id "$id")" -eq 1 ] && sessions id "$id" | grep -q ":41000 "'
+check "... clear id $id clears it alone" \
+	[ "$(in_ns router flowsess clear id "$id" nopickup)" = "cleared 1 session" ]
 check "summary" prints '^total  *4$' sessions summary
 check "summary as JSON" prints '^{"total":4,' -j sessions summary
 # -n NETNS, as ip -n: the same answers as run inside the namespace.

@@ -2,6 +2,7 @@
 /* Sessions: filter arguments, parsing, and the table, summary and event output. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +150,9 @@ static void filter_help(FILE *err)
 		"  proto tcp | udp | icmp | icmpv6 | NUMBER\n"
 		"  src PREFIX          dst PREFIX       (10.0.1.0/24, fd00::/64, 10.0.1.2)\n"
 		"  sport PORT          dport PORT       (the ICMP echo id for ICMP)\n"
+		"  addr PREFIX         port PORT        (in either direction)\n"
+		"  iif NAME            oif NAME         (the first packet's interfaces)\n"
+		"  id ID               replied yes | no\n"
 		"  state none | syn-sent | syn-recv | established | fin-wait |\n"
 		"        close-wait | last-ack | time-wait | close\n");
 }
@@ -157,6 +161,7 @@ static bool is_filter_word(const char *s)
 {
 	static const char *const words[] = {
 		"family", "proto", "src", "dst", "sport", "dport", "state",
+		"addr", "port", "iif", "oif", "id", "replied",
 	};
 	size_t i;
 
@@ -211,6 +216,25 @@ int fs_filter_parse_args(int argc, char **argv, struct fs_filter *f,
 			bad = parse_prefix(val, &f->src);
 		} else if (!strcmp(key, "dst")) {
 			bad = parse_prefix(val, &f->dst);
+		} else if (!strcmp(key, "addr")) {
+			bad = parse_prefix(val, &f->addr);
+		} else if (!strcmp(key, "port")) {
+			bad = parse_number(val, 65535, &n);
+			f->port = n;
+			f->has_port = true;
+		} else if (!strcmp(key, "id")) {
+			bad = parse_number(val, UINT32_MAX, &n);
+			f->id = n;
+			f->has_id = true;
+		} else if (!strcmp(key, "iif") || !strcmp(key, "oif")) {
+			/* In the namespace the tool acts on (-n). */
+			n = if_nametoindex(val);
+			bad = !n;
+			*(key[0] == 'i' ? &f->iif : &f->oif) = n;
+		} else if (!strcmp(key, "replied")) {
+			bad = strcmp(val, "yes") && strcmp(val, "no");
+			f->replied = !strcmp(val, "yes");
+			f->has_replied = true;
 		} else if (!strcmp(key, "sport") || !strcmp(key, "dport")) {
 			bad = parse_number(val, 65535, &n);
 			if (key[0] == 's') {
@@ -268,8 +292,14 @@ bool fs_filter_match(const struct fs_filter *f, const struct fs_session *s)
 	       (!f->has_proto || f->proto == s->proto) &&
 	       (!f->has_sport || f->sport == s->sport) &&
 	       (!f->has_dport || f->dport == s->dport) &&
+	       (!f->has_port || f->port == s->sport || f->port == s->dport) &&
 	       (!f->has_state || f->state == s->state) &&
-	       prefix_match(&f->src, s, s->src) && prefix_match(&f->dst, s, s->dst);
+	       (!f->has_id || (s->has_detail && f->id == s->id)) &&
+	       (!f->iif || (s->has_detail && f->iif == s->iif)) &&
+	       (!f->oif || (s->has_detail && f->oif == s->oif)) &&
+	       (!f->has_replied || f->replied == s->replied) &&
+	       prefix_match(&f->src, s, s->src) && prefix_match(&f->dst, s, s->dst) &&
+	       (prefix_match(&f->addr, s, s->src) || prefix_match(&f->addr, s, s->dst));
 }
 
 void fs_filter_put(struct nlmsghdr *nlh, const struct fs_filter *f)
@@ -277,7 +307,8 @@ void fs_filter_put(struct nlmsghdr *nlh, const struct fs_filter *f)
 	struct nlattr *nest;
 
 	if (!f->family && !f->has_proto && !f->src.set && !f->dst.set &&
-	    !f->has_sport && !f->has_dport && !f->has_state)
+	    !f->has_sport && !f->has_dport && !f->has_state && !f->addr.set &&
+	    !f->has_port && !f->has_id && !f->iif && !f->oif && !f->has_replied)
 		return;
 	nest = mnl_attr_nest_start(nlh, FLOWSESS_A_FILTER);
 	if (f->family)
@@ -292,6 +323,17 @@ void fs_filter_put(struct nlmsghdr *nlh, const struct fs_filter *f)
 		mnl_attr_put_u16(nlh, FLOWSESS_FILTER_DPORT, htons(f->dport));
 	if (f->has_state)
 		mnl_attr_put_u8(nlh, FLOWSESS_FILTER_STATE, f->state);
+	put_prefix(nlh, &f->addr, FLOWSESS_FILTER_ADDR, FLOWSESS_FILTER_ADDR_PREFIXLEN);
+	if (f->has_port)
+		mnl_attr_put_u16(nlh, FLOWSESS_FILTER_PORT, htons(f->port));
+	if (f->has_id)
+		mnl_attr_put_u32(nlh, FLOWSESS_FILTER_ID, f->id);
+	if (f->iif)
+		mnl_attr_put_u32(nlh, FLOWSESS_FILTER_IIF, f->iif);
+	if (f->oif)
+		mnl_attr_put_u32(nlh, FLOWSESS_FILTER_OIF, f->oif);
+	if (f->has_replied)
+		mnl_attr_put_u8(nlh, FLOWSESS_FILTER_REPLIED, f->replied);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -385,6 +427,9 @@ int fs_session_parse(const struct nlattr *nest, struct fs_session *s)
 		case FLOWSESS_SA_LIVE_KILL:
 			s->live_kill = true;
 			break;
+		case FLOWSESS_SA_REPLIED:
+			s->replied = true;
+			break;
 		case FLOWSESS_SA_ID:
 		case FLOWSESS_SA_IIF:
 		case FLOWSESS_SA_OIF:
@@ -473,6 +518,7 @@ static void session_json(FILE *out, const struct fs_session *s)
 		"\"sport\":%u,\"dst\":\"%s\",\"dport\":%u,\"state\":\"%s\"",
 		s->family == AF_INET ? "inet" : "inet6", proto_name(s->proto, pb),
 		s->proto, src, s->sport, dst, s->dport, fs_state_name(s->state));
+	fprintf(out, ",\"replied\":%s", s->replied ? "true" : "false");
 	if (s->has_expires)
 		fprintf(out, ",\"expires_ms\":%u", s->expires_ms);
 	if (s->has_detail)

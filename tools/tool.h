@@ -87,10 +87,15 @@ struct fs_prefix {
 struct fs_filter {
 	uint8_t family;		/* AF_INET, AF_INET6, 0: any */
 	bool has_proto, has_sport, has_dport, has_state;
+	bool has_port, has_id, has_replied, replied;
 	uint8_t proto;
 	uint8_t state;
 	uint16_t sport, dport;
+	uint16_t port;		/* either direction */
+	uint32_t id;
+	uint32_t iif, oif;	/* ifindexes, 0: any */
 	struct fs_prefix src, dst;
+	struct fs_prefix addr;	/* either direction */
 };
 
 struct fs_session {
@@ -99,6 +104,7 @@ struct fs_session {
 	uint8_t state;
 	uint8_t reason;
 	bool live_kill;
+	bool replied;			/* the reply direction was seen */
 	bool has_expires;
 	bool has_detail;		/* id .. idle_ms: a module that sends them */
 	bool has_acct;			/* packets, bytes: accounting was on */

@@ -453,6 +453,70 @@ static void flowsess_test_filter_match(struct kunit *test)
 	flowsess_test_net_destroy(fn);
 }
 
+/*
+ * The filters of either direction (an address, a port), the session id,
+ * the interfaces and whether a reply was seen.
+ */
+static void flowsess_test_filter_match_more(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 64);
+	struct flowsess_session *s;
+	struct flowsess_filter f = {};
+	enum flowsess_dir dir;
+	struct flowsess_tuple t;
+
+	flowsess_test_fill_filter_net(test, fn);
+	KUNIT_ASSERT_TRUE(test, flowsess_test_settle(fn));
+	/* Port 30001 is a source port, 22 a destination port: either. */
+	f.has_port = true;
+	f.port = htons(30001);
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 1);
+	f.port = htons(22);
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 1);
+	f.port = htons(80);
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 9);
+
+	/* 10.0.9.2 is every destination; 10.0.2.0/24 four sources. */
+	memset(&f, 0, sizeof(f));
+	f.addr.ip = htonl(0x0a000902);
+	f.addr_mask.ip = htonl(0xffffffff);
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 10);
+	f.addr.ip = htonl(0x0a000200);
+	f.addr_mask.ip = htonl(0xffffff00);
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 4);
+	f.addr.ip = htonl(0x0a000300);
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 0);
+
+	/* One session by its id, and by its interfaces. */
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 0x0a000205, 0x0a000902, 30005, 80);
+	rcu_read_lock();
+	s = flowsess_table_lookup(&fn->table, &t, &dir);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	s->iif = 7;
+	s->oif = 8;
+	memset(&f, 0, sizeof(f));
+	f.has_id = true;
+	f.id = flowsess_session_id(s);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 1);
+	memset(&f, 0, sizeof(f));
+	f.iif = 7;
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 1);
+	f.oif = 9;
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 0);
+
+	/* Replied: none yet; then that one. */
+	memset(&f, 0, sizeof(f));
+	f.has_replied = true;
+	f.replied = true;
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 0);
+	WRITE_ONCE(s->replied, true);
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 1);
+	f.replied = false;
+	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 9);
+	flowsess_test_net_destroy(fn);
+}
+
 static void flowsess_test_clear_filter(struct kunit *test)
 {
 	struct flowsess_net *fn = flowsess_test_net(test, 64);
@@ -610,6 +674,7 @@ static struct kunit_case flowsess_table_cases[] = {
 	KUNIT_CASE(flowsess_test_table_full),
 	KUNIT_CASE(flowsess_test_many_sessions),
 	KUNIT_CASE(flowsess_test_filter_match),
+	KUNIT_CASE(flowsess_test_filter_match_more),
 	KUNIT_CASE(flowsess_test_clear_filter),
 	KUNIT_CASE(flowsess_test_walk_each_once),
 	KUNIT_CASE(flowsess_test_walk_stops_after_bucket),

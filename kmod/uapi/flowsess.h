@@ -241,6 +241,7 @@ enum flowsess_session_attr {
 	FLOWSESS_SA_BYTES_ORIG,		/* u64, direction, IP lengths */
 	FLOWSESS_SA_PACKETS_REPLY,	/* u64, and reply direction */
 	FLOWSESS_SA_BYTES_REPLY,	/* u64 */
+	FLOWSESS_SA_REPLIED,		/* flag: the reply direction was seen */
 	__FLOWSESS_SA_MAX
 };
 
@@ -248,8 +249,9 @@ enum flowsess_session_attr {
 
 /*
  * Which sessions a dump or a clear selects, inside FLOWSESS_A_FILTER. The
- * attributes match the original direction. An address needs no family
- * attribute: its length gives the family.
+ * attributes match the original direction, but ADDR and PORT, which match
+ * either. An address needs no family attribute: its length gives the
+ * family.
  */
 enum flowsess_filter_attr {
 	FLOWSESS_FILTER_UNSPEC,
@@ -262,6 +264,13 @@ enum flowsess_filter_attr {
 	FLOWSESS_FILTER_SPORT,		/* be16 */
 	FLOWSESS_FILTER_DPORT,		/* be16 */
 	FLOWSESS_FILTER_STATE,		/* u8, enum flowsess_tcp_state */
+	FLOWSESS_FILTER_ID,		/* u32, the session's id */
+	FLOWSESS_FILTER_ADDR,		/* binary, 4 or 16 bytes: src or dst */
+	FLOWSESS_FILTER_ADDR_PREFIXLEN,	/* u8 */
+	FLOWSESS_FILTER_PORT,		/* be16: sport or dport */
+	FLOWSESS_FILTER_IIF,		/* u32, an ifindex */
+	FLOWSESS_FILTER_OIF,		/* u32, an ifindex */
+	FLOWSESS_FILTER_REPLIED,	/* u8, 0 or 1: the reply direction seen */
 	__FLOWSESS_FILTER_MAX
 };
 

@@ -70,6 +70,8 @@ check "filters or rcvbuf after monitor" "$(sorted $tool_filters rcvbuf)" "$(comp
 check "no guess for rcvbuf's bytes" "" "$(complete_words monitor rcvbuf '')"
 check "states" "$tool_states" "$(complete_words sessions state '')"
 check "families" "inet inet6" "$(complete_words sessions family '')"
+check "replied's values" "no yes" "$(complete_words sessions replied '')"
+check "no guess for an id" "" "$(complete_words clear id '')"
 check "no guess for a port" "" "$(complete_words sessions dport '')"
 check "nothing after stats" "" "$(complete_words stats '')"
 touch /tmp/flowsess-completion-test.conf

@@ -97,7 +97,7 @@ int main(void)
 	struct fs_filter f;
 	const char *out;
 
-	printf("1..26\n");
+	printf("1..30\n");
 	check(!parse("", &f, NULL) && !f.family && !f.has_proto && !f.src.set,
 	      "no filter");
 	check(!parse("proto tcp dport 22 state established", &f, NULL) &&
@@ -117,8 +117,9 @@ int main(void)
 	      "no summary for clear");
 	check(parse("proto", &f, NULL) == -1 && strstr(err, "\"proto\" wants a value"),
 	      "a filter without its value");
-	check(parse("port 22", &f, NULL) == -1 && strstr(err, "unknown filter \"port\"") &&
-	      strstr(err, "sport PORT"), "an unknown filter lists the filters");
+	check(parse("portal 22", &f, NULL) == -1 && strstr(err, "unknown filter \"portal\"") &&
+	      strstr(err, "sport PORT") && strstr(err, "replied yes | no"),
+	      "an unknown filter lists the filters");
 	check(parse("src 10.0.0.0/33", &f, NULL) == -1 &&
 	      parse("dst fd00::/129", &f, NULL) == -1 &&
 	      parse("src 10.0.0.300", &f, NULL) == -1 &&
@@ -157,7 +158,7 @@ int main(void)
 	out = CAPTURE(print_row, &s, true);
 	check(!strcmp(out, "{\"family\":\"inet\",\"proto\":\"tcp\",\"proto_num\":6,"
 		      "\"src\":\"10.0.1.2\",\"sport\":40000,\"dst\":\"10.0.2.2\",\"dport\":8080,"
-		      "\"state\":\"established\",\"expires_ms\":1799500}"),
+		      "\"state\":\"established\",\"replied\":false,\"expires_ms\":1799500}"),
 	      "JSON, with the protocol's number beside its name");
 
 	kernel_session(&s, AF_INET6, IPPROTO_UDP, "fd00:1::2", 5353, "fd00:2::2", 53, 0, 0);
@@ -194,6 +195,21 @@ int main(void)
 	check(!strcmp(out, "{\"total\":3,\"groups\":[{\"proto\":\"tcp\",\"state\":\"close\","
 		      "\"sessions\":1},{\"proto\":\"udp\",\"state\":\"none\",\"sessions\":2}]}\n"),
 	      "summary as JSON");
+	/* The filters of either direction, the id and replied, on the wire. */
+	nlh = mnl_nlmsg_put_header(buf);
+	check(!parse("addr 10.0.2.0/24 port 8080 id 7 replied no", &f, NULL), "new filters parse");
+	fs_filter_put(nlh, &f);
+	a = filter_attr(nlh, FLOWSESS_FILTER_ADDR);
+	check(a && mnl_attr_get_payload_len(a) == 4 &&
+	      mnl_attr_get_u8(filter_attr(nlh, FLOWSESS_FILTER_ADDR_PREFIXLEN)) == 24 &&
+	      ntohs(mnl_attr_get_u16(filter_attr(nlh, FLOWSESS_FILTER_PORT))) == 8080 &&
+	      mnl_attr_get_u32(filter_attr(nlh, FLOWSESS_FILTER_ID)) == 7 &&
+	      mnl_attr_get_u8(filter_attr(nlh, FLOWSESS_FILTER_REPLIED)) == 0 &&
+	      !filter_attr(nlh, FLOWSESS_FILTER_IIF), "... and go on the wire");
+	check(parse("iif no-such-interface0", &f, NULL) == -1 &&
+	      strstr(err, "bad iif \"no-such-interface0\"") &&
+	      parse("replied maybe", &f, NULL) == -1, "an interface not there, a bad yes/no");
+
 	/* monitor's filters, matched here as the kernel matches a dump's. */
 	kernel_session(&s, AF_INET, IPPROTO_TCP, "10.0.1.2", 40000, "10.0.2.2", 8080,
 		       FLOWSESS_TCP_ESTABLISHED, 0);
@@ -207,6 +223,14 @@ int main(void)
 	      !parse("proto udp", &f, NULL) && !fs_filter_match(&f, &s) &&
 	      !parse("state close", &f, NULL) && !fs_filter_match(&f, &s),
 	      "... and not those it does not");
+	check(!parse("port 40000", &f, NULL) && fs_filter_match(&f, &s) &&
+	      !parse("port 8080", &f, NULL) && fs_filter_match(&f, &s) &&
+	      !parse("port 22", &f, NULL) && !fs_filter_match(&f, &s) &&
+	      !parse("addr 10.0.2.2", &f, NULL) && fs_filter_match(&f, &s) &&
+	      !parse("addr 10.0.3.0/24", &f, NULL) && !fs_filter_match(&f, &s) &&
+	      !parse("replied no", &f, NULL) && fs_filter_match(&f, &s) &&
+	      !parse("replied yes", &f, NULL) && !fs_filter_match(&f, &s),
+	      "either direction's port and address; replied");
 	check(!parse("family inet6", &f, NULL) && !fs_filter_match(&f, &s) &&
 	      !parse("src fd00::/8", &f, NULL) && !fs_filter_match(&f, &s) &&
 	      !parse("src 0.0.0.0/0", &f, NULL) && fs_filter_match(&f, &s),
