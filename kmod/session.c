@@ -6,20 +6,22 @@
  * ------------------------------------------------------------
  * 1. Readers (the packet path, the collector, dumps, clear, aging) find
  *    sessions in the hash under rcu_read_lock() and take no lock to read
- *    the tuple, ->dead, ->last_seen, ->tcp_state, ->rst_seen and the
- *    interfaces. A session they hold stays in memory until they leave the
- *    read-side section. Dead sessions never match a lookup.
+ *    the tuple, ->dead, ->last_seen, ->replied, ->tcp_state, ->rst_seen
+ *    and the interfaces. A session they hold stays in memory until they
+ *    leave the read-side section. Dead sessions never match a lookup.
  * 2. The hash is an rhashtable (table.c): its own per-bucket locks order
  *    links and unlinks, and it resizes itself online. Calls into it never
  *    sleep; session->lock is held around one of them (rule 3).
  * 3. session->lock protects ->dead, ->reason, ->established, ->tcp_state,
  *    ->rst_seen, ->traffic_after_rst and ->peer. Writers of the fields
- *    of rule 1 use WRITE_ONCE(). ->last_seen is written without the lock
- *    by the packet path. The lock nests inside nothing. Inside it: the
- *    hash's bucket locks, when an insert links a session's second entry,
- *    and the event queue's lock, when NEW (flowsess_session_insert()) and
- *    STATE (flowsess_tcp_track()) are queued (events.c): so a session's
- *    events come in order, its end last.
+ *    of rule 1 use WRITE_ONCE(). ->last_seen and ->replied are written
+ *    without the lock by the packet path (->replied also under it, by an
+ *    in-place syn-reopen: a late writer sets it as it found it). The
+ *    lock nests inside nothing. Inside it: the hash's bucket locks, when
+ *    an insert links a session's second entry, and the event queue's
+ *    lock, when NEW (flowsess_session_insert()) and STATE
+ *    (flowsess_tcp_track()) are queued (events.c): so a session's events
+ *    come in order, its end last.
  * 4. A session dies once: whoever sets ->dead under session->lock (the
  *    killer) unlinks it, counts the reason, reports the event and frees it
  *    after an RCU grace period, in that order (flowsess_session_killed()).

@@ -178,7 +178,8 @@ static bool flowsess_pickup_now(const struct flowsess_net *fn, ktime_t now)
 bool flowsess_tcp_may_pass_untracked(const struct flowsess_net *fn,
 				     const struct tcphdr *th, ktime_t now)
 {
-	return (th->fin || th->rst) && !th->syn && flowsess_pickup_now(fn, now);
+	return ((th->fin && th->ack) || th->rst) && !th->syn &&
+	       flowsess_pickup_now(fn, now);
 }
 
 /*
@@ -281,6 +282,7 @@ static enum flowsess_tcp_action flowsess_tcp_doomed(struct flowsess_net *fn,
 		/* Its idle time starts now, not at the last packet before. */
 		WRITE_ONCE(s->last_seen, now);
 		WRITE_ONCE(s->rst_seen, 0);
+		WRITE_ONCE(s->replied, false);
 		s->traffic_after_rst = false;
 		flowsess_tcp_set_state(s, FLOWSESS_TCP_SYN_SENT);
 		flowsess_tcp_window_init(s, seg);

@@ -34,11 +34,12 @@
  * carry the window scales: no window can be known. Its sides are loose
  * (FLOWSESS_TCP_PEER_LOOSE) for its life, as nf_conntrack's "be liberal"
  * pickups: a segment is never refused for a window it might exceed. But
- * one that would end the connection (FIN, RST) must fall within two
- * windows (as far as they are known: a lower bound learnt from the
- * traffic) of where its sender is, so that a blind attacker cannot end a
- * session whose hosts would keep it; and only such segments teach the
- * edges, for that and for rst-sequence-check.
+ * one that would end the connection (FIN, RST) must fall within reach of
+ * where its sender is (two windows as far as they are known, at least
+ * 1 MiB), and only segments within reach teach the edges, for that and
+ * for rst-sequence-check: an attacker blind to the connection has one
+ * chance in 2^11 per segment to end a picked-up session, or to move an
+ * edge.
  *
  * Everything here runs under session->lock, or on a session nobody else
  * sees yet.
@@ -129,45 +130,54 @@ void flowsess_tcp_window_init(struct flowsess_session *s,
 }
 
 /*
+ * A loose session's reach: how far from a side's known edge its segments
+ * may fall and still teach it, and its FIN or RST pass. Two of the
+ * receiver's windows as far as they are known, and never under 1 MiB, as
+ * the windows of a picked-up connection are known only from below.
+ */
+#define FLOWSESS_TCP_LOOSE_REACH	SZ_1M
+
+/*
  * A loose session's segment. What can be learnt is the sender's edge;
  * that the receiver sent what the sender acknowledges (a keepalive's
  * answer, say); and a lower bound of each side's window, scaled: the most
  * it advertised unscaled, and the most the other side had in flight. A
- * segment within reach (two such windows of the receiver's, either side
- * of the sender's edge) teaches all that; one out of reach, which only
- * someone blind to the connection sends, or a retransmission from long
- * ago, teaches nothing and is late, and if it would end the connection
- * (FIN, RST) it is out of the window. The first segment of a side not
- * seen yet (picked up from the other) is taken as it is; a SYN starts a
- * new connection, which the state machine judges.
+ * segment within reach of the sender's edge (learnt from its segments, or
+ * from the other side's acknowledgments while it sent none) teaches all
+ * that; one out of reach, which only someone blind to the connection
+ * sends, passes late: it teaches nothing, and if it would end the
+ * connection (FIN, RST) it is out of the window. The session's first
+ * segment is taken as it is; a SYN starts a new connection, which the
+ * state machine judges.
  */
 static enum flowsess_tcp_window
 flowsess_tcp_loose_seg(struct flowsess_tcp_peer *sender, struct flowsess_tcp_peer *receiver,
 		       const struct flowsess_tcp_seg *seg)
 {
 	u32 end = flowsess_tcp_seg_end(seg), ack = ntohl(seg->th.ack_seq);
-	u32 seq = ntohl(seg->th.seq);
-	u32 reach = 2 * max(receiver->maxwin, 1U);
+	u32 reach = max(2 * receiver->maxwin, (u32)FLOWSESS_TCP_LOOSE_REACH);
 	const struct tcphdr *th = &seg->th;
+	u32 seq = ntohl(th->seq);
+	bool first = !sender->maxwin && !receiver->maxwin;
 
-	/* A new connection's SYN has a sequence number of its own (tcp.c). */
 	if (th->syn)
 		return FLOWSESS_TCP_WINDOW_IN;
-	if (sender->maxwin && (!after(seq, sender->end - reach - 1) ||
-			       !before(seq, sender->end + reach + 1)))
+	if (!first && (!after(seq, sender->end - reach - 1) ||
+		       !before(seq, sender->end + reach + 1)))
 		return th->fin || th->rst ? FLOWSESS_TCP_WINDOW_OUT :
 					    FLOWSESS_TCP_WINDOW_LATE;
 	if (th->rst)
 		return FLOWSESS_TCP_WINDOW_IN;
-	if (!sender->maxwin || after(end, sender->end))
+	if (first || after(end, sender->end))
 		sender->end = end;
 	sender->maxwin = max3(sender->maxwin, (u32)ntohs(th->window), 1U);
 	if (!th->ack)
 		return FLOWSESS_TCP_WINDOW_IN;
-	reach = 2 * sender->maxwin;	/* the receiver's data, in the sender's window */
+	/* The receiver's data, in flight within the sender's window. */
+	reach = max(2 * sender->maxwin, (u32)FLOWSESS_TCP_LOOSE_REACH);
 	if (!receiver->maxwin || (after(ack, receiver->end) && ack - receiver->end <= reach))
 		receiver->end = ack;
-	else if (!after(ack, receiver->end) && receiver->end - ack <= SZ_1G)
+	else if (!after(ack, receiver->end) && receiver->end - ack < SZ_1G)
 		sender->maxwin = max(sender->maxwin, receiver->end - ack);
 	return FLOWSESS_TCP_WINDOW_IN;
 }

@@ -490,6 +490,39 @@ static void flowsess_test_tcp_pickup_keepalive(struct kunit *test)
 }
 
 /*
+ * A gap (a segment lost before the router) teaches the edge all the same,
+ * so the FIN at the end of the stream passes; a side not seen yet is held
+ * to the edge the other side's acknowledgments taught: a blind RST from
+ * it, far from there, is dropped.
+ */
+static void flowsess_test_tcp_pickup_gap_unseen(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	struct flowsess_session *s;
+	struct flowsess_tuple t;
+
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40006, 22);
+	s = flowsess_test_insert_seg(test, fn, &t, "PA", 3000, 8000, 501, 1448);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	/* 4448: the segment at 4448 never reached the router. */
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "PA", 4448 + 1448, 8000, 501, 1448),
+			FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, s->peer[O].end, 4448U + 2 * 1448);
+	/* The server never spoke: a RST "from" it far from what was acked. */
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, R, "R", 8000 + 50000000, 0, 0, 0),
+			FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, R, "FA", 8000 + 50000000, 4448, 501, 0),
+			FLOWSESS_TCP_DROP);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_DROP_TCP_WINDOW), 2ULL);
+	/* The client's FIN at its edge closes. */
+	KUNIT_EXPECT_EQ(test, track_seg(fn, s, O, "FA", 4448 + 2 * 1448, 8000, 501, 0),
+			FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_FIN_WAIT);
+	flowsess_test_net_destroy(fn);
+}
+
+/*
  * rst-sequence-check on a pickup: the side never seen resets with the
  * sequence number the other side acknowledged, with no ACK flag (RFC 793
  * to a segment it does not know); its edge was learnt from those ACKs.
@@ -555,7 +588,7 @@ static void flowsess_test_pickup_pass_untracked(struct kunit *test)
 		const char *flags;
 		bool passes;
 	} cases[] = {
-		{ "FA", true }, { "F", true }, { "RA", true }, { "R", true },
+		{ "FA", true }, { "F", false }, { "RA", true }, { "R", true },
 		{ "A", false }, { "S", false }, { "SF", false }, { "SR", false },
 	};
 	int i;
@@ -822,6 +855,7 @@ static struct kunit_case flowsess_tcp_test_cases[] = {
 	KUNIT_CASE(flowsess_test_tcp_pickup_keepalive),
 	KUNIT_CASE(flowsess_test_tcp_pickup_reopen_reply),
 	KUNIT_CASE(flowsess_test_tcp_pickup_rst_unseen),
+	KUNIT_CASE(flowsess_test_tcp_pickup_gap_unseen),
 	KUNIT_CASE(flowsess_test_tcp_pickup_syn_reopen_reply),
 	KUNIT_CASE(flowsess_test_pickup_pass_untracked),
 	KUNIT_CASE(flowsess_test_tcp_midstream),
