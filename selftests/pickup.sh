@@ -11,7 +11,7 @@
 # ends the period and cuts what it clears.
 . ./lib.sh
 
-plan 45
+plan 47
 # insmod and rmmod under traffic: the hooks' static keys held (lib.sh).
 check "empty nftables chains hold the hooks' static keys" hold_hook_keys
 check "the topology comes up (no module yet)" topology_up
@@ -122,8 +122,9 @@ check_num "... it is dropped" "$(stat drop_no_session)" -eq $((dropped + 2))
 check "a clear with nopickup opens no period" eval 'clear_all nopickup && pickup_closed'
 check "a clear that clears nothing opens none" eval 'clear_all && pickup_closed'
 in_ns client rawtcp "$CLIENT4" "$SERVER4" 40001 80 A
+in_ns client rawtcp "$CLIENT4" "$SERVER4" 40001 80 FA
 check_num "... an ACK still creates no session" "$(listed sport 40001)" -eq 0
-check_num "... it is dropped" "$(stat drop_no_session)" -eq $((dropped + 3))
+check_num "... it is dropped, and so is a FIN" "$(stat drop_no_session)" -eq $((dropped + 4))
 
 # A clear that clears nothing opens nothing: give it a session to clear.
 in_ns client ping -q -c 1 -W 2 "$SERVER4" >/dev/null
@@ -135,7 +136,15 @@ in_ns client rawtcp "$CLIENT4" "$SERVER4" 40002 80 A
 in_ns client rawtcp "$CLIENT6" "$SERVER6" 40002 80 A
 check_num "... and ACKs create sessions in it (IPv4, IPv6)" \
 	"$(stat sessions_midstream)" -eq $((picked + 2))
-check_num "... none dropped" "$(stat drop_no_session)" -eq $((dropped + 3))
+check_num "... none dropped" "$(stat drop_no_session)" -eq $((dropped + 4))
+# The end of a connection that was not picked up: in the period its FIN
+# (with ACK) and RST pass, untracked, and make no session.
+untracked=$(stat untracked)
+in_ns client rawtcp "$CLIENT4" "$SERVER4" 40003 80 FA
+in_ns client rawtcp "$CLIENT6" "$SERVER6" 40003 80 R
+check_num "... a FIN and a RST of no session pass, untracked" \
+	"$(stat untracked)" -eq $((untracked + 2))
+check_num "... and make no session" "$(listed sport 40003)" -eq 0
 
 # clear ... nopickup in the period: it ends it, and cuts the streams.
 check "a new pair of streams" streams_start

@@ -12,13 +12,14 @@ in_ns router flowsess set udp-timeout 3600 icmp-timeout 3600
 
 # An established TCP connection that keeps talking, UDP over both
 # families, a ping.
-in_ns server tcpecho server "$SERVER4" 8080 60 &
+# Talks until the end of the test (a debug kernel makes it slow).
+in_ns server tcpecho server "$SERVER4" 8080 600 &
 tcp_server=$!
 in_ns server udpecho server "$SERVER4" 5353 &
 in_ns server udpecho server "$SERVER6" 5353 &
 wait_for 5 listening server t 8080
 wait_for 5 listening server u 5353 2
-in_ns client tcpecho client "$SERVER4" 8080 30 >/dev/null &
+in_ns client tcpecho client "$SERVER4" 8080 600 >/dev/null &
 tcp_client=$!
 in_ns client udpecho client "$SERVER4" 5353 1 >/dev/null
 in_ns client udpecho client "$SERVER6" 5353 1 >/dev/null

@@ -6,7 +6,7 @@
 # on the router's.
 . ./lib.sh
 
-plan 18
+plan 19
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 
@@ -78,6 +78,8 @@ turned_away() {
 check "with netns_max_sessions at 50, 200 flows: the rest evicted or refused" \
 	wait_for 5 turned_away
 check_num "... and nobody's table holds 50" "$(user_stat sessions_active)" -le 50
+check_num "... as its max_sessions gauge says, though configured for more" \
+	"$(user_stat max_sessions)" -eq 50
 err=$(as_user flowsess set max-sessions 1000 2>&1)
 check "nobody cannot set max-sessions above it: exit 1, the kernel says why" \
 	[ $? -eq 1 -a -n "$(echo "$err" | grep '^flowsess: set: .*netns_max_sessions')" ]

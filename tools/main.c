@@ -164,8 +164,9 @@ static int cmd_set(int argc, char **argv)
 	if (fs_genl_open_or_explain(&g))
 		return EXIT_FAILURE;
 	err = set_config(&cfg, &g, buf, &nlh);
-	/* Out of its range: the knob, as typed, and the range. */
-	if (err && (!g.extack_range || !g.extack_offset ||
+	/* Out of its range (not of another kind): the knob, as typed, the range. */
+	if (err && (!g.extack_range || !g.extack_offset || err != -ERANGE ||
+		    !strstr(g.extack, "out of range") ||
 		    fs_config_explain_range(stderr, "set",
 					    fs_config_attr_at(nlh, g.extack_offset),
 					    argc - 1, argv + 1, g.extack_min, g.extack_max)))
@@ -477,23 +478,33 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 static int cmd_monitor(int argc, char **argv)
 {
 	unsigned long rcvbuf = 0;
+	char buf[32768], *end = NULL;
 	struct fs_filter f;
-	char buf[32768], *end;
 	struct fs_genl g;
-	int err, fd;
+	int err, fd, i, nf = 0;
 	ssize_t n;
 
-	if (argc >= 3 && !strcmp(argv[argc - 2], "rcvbuf")) {
+	/* rcvbuf BYTES anywhere; the rest are filters. */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "rcvbuf")) {
+			argv[1 + nf++] = argv[i];
+			continue;
+		}
 		errno = 0;
-		rcvbuf = strtoul(argv[argc - 1], &end, 10);
-		if (errno || *end || !rcvbuf || rcvbuf > INT_MAX) {
+		rcvbuf = i + 1 < argc ? strtoul(argv[i + 1], &end, 10) : 0;
+		if (errno || !rcvbuf || *end || rcvbuf > INT_MAX) {
 			fprintf(stderr, "flowsess: monitor: rcvbuf wants a number of bytes\n");
 			return EXIT_USAGE;
 		}
-		argc -= 2;
+		i++;
 	}
-	if (fs_filter_parse_args(argc - 1, argv + 1, &f, NULL, stderr))
+	if (fs_filter_parse_args(nf, argv + 1, &f, NULL, stderr))
 		return EXIT_USAGE;
+	/* The kernel says so for a dump; here nobody else would. */
+	if (!fs_filter_families_agree(&f)) {
+		fprintf(stderr, "flowsess: monitor: address family mismatch\n");
+		return EXIT_USAGE;
+	}
 	if (fs_genl_open_or_explain(&g))
 		return EXIT_FAILURE;
 	fd = mnl_socket_get_fd(g.nl);
@@ -551,7 +562,7 @@ static int enter_netns(const char *name)
 	char path[4096];
 	int fd;
 
-	if (!*name || strchr(name, '/')) {
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")) {
 		fprintf(stderr, "flowsess: -n wants a namespace's name, as ip netns lists it\n");
 		return EXIT_USAGE;
 	}

@@ -285,6 +285,23 @@ static bool prefix_match(const struct fs_prefix *p, const struct fs_session *s,
 	return true;
 }
 
+/* The family and the prefixes of @f name one family, or none. */
+bool fs_filter_families_agree(const struct fs_filter *f)
+{
+	const struct fs_prefix *p[] = { &f->src, &f->dst, &f->addr };
+	uint8_t family = f->family;
+	size_t i;
+
+	for (i = 0; i < ARRAY_LEN(p); i++) {
+		if (!p[i]->set)
+			continue;
+		if (family && family != p[i]->family)
+			return false;
+		family = p[i]->family;
+	}
+	return true;
+}
+
 /* Does @s match @f, as the kernel's filter would (monitor filters here)? */
 bool fs_filter_match(const struct fs_filter *f, const struct fs_session *s)
 {

@@ -57,6 +57,19 @@ const char *fs_stat_help(unsigned int stat)
 	return stat < __FLOWSESS_STAT_MAX ? stat_info[stat].help : NULL;
 }
 
+/* A label's value, escaped as the exposition format wants. */
+static void print_label_value(FILE *out, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			fputc('\\', out);
+		if (*v == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*v, out);
+	}
+}
+
 /*
  * The Prometheus text exposition format, for node_exporter's textfile
  * collector: counters end in _total, gauges do not; with @netns, each
@@ -75,9 +88,11 @@ void fs_stats_print_prometheus(FILE *out, const struct fs_stats *st, const char 
 		fprintf(out, "# HELP %s %s.\n# TYPE %s %s\n", name,
 			stat_info[i].help ? stat_info[i].help : stat_names[i], name,
 			stat_info[i].gauge ? "gauge" : "counter");
-		if (netns)
-			fprintf(out, "%s{netns=\"%s\"} %" PRIu64 "\n", name, netns, st->val[i]);
-		else
+		if (netns) {
+			fprintf(out, "%s{netns=\"", name);
+			print_label_value(out, netns);
+			fprintf(out, "\"} %" PRIu64 "\n", st->val[i]);
+		} else
 			fprintf(out, "%s %" PRIu64 "\n", name, st->val[i]);
 	}
 }

@@ -126,6 +126,7 @@ int fs_filter_parse_args(int argc, char **argv, struct fs_filter *f,
 			 bool *summary, FILE *err);
 void fs_filter_put(struct nlmsghdr *nlh, const struct fs_filter *f);
 bool fs_filter_match(const struct fs_filter *f, const struct fs_session *s);
+bool fs_filter_families_agree(const struct fs_filter *f);
 int fs_session_parse(const struct nlattr *nest, struct fs_session *s);
 void fs_session_header(FILE *out);
 void fs_session_print(FILE *out, const struct fs_session *s, bool json);

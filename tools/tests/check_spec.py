@@ -48,6 +48,17 @@ def header_type(comment):
     return m.group(1) if m else None
 
 
+def numbered(entries, first):
+    """Each entry's value as YNL numbers them: its 'value', else one more
+    than the entry before, @first for the first."""
+    values, nxt = [], first
+    for e in entries:
+        v = e.get('value', nxt) if isinstance(e, dict) else nxt
+        values.append(v)
+        nxt = v + 1
+    return values
+
+
 def spec_type(attr):
     t = attr.get('type')
     if t == 'u16' and attr.get('byte-order') == 'big-endian':
@@ -103,6 +114,9 @@ def main():
         attrs = aset['attributes']
         same('attribute set %s' % aset['name'], [e[0] for e in entries],
              [cname(prefix, a['name']) for a in attrs])
+        # Attribute sets count from 1 unless told (YNL's nlspec).
+        same('values of attribute set %s' % aset['name'], list(range(len(entries))),
+             numbered(attrs, 1))
         for (cn, comment), a in zip(entries, attrs):
             if a['name'] == 'unspec':
                 want = 'unused'
@@ -124,6 +138,8 @@ def main():
     ops = [o for o in spec['operations']['list'] if isinstance(o, dict)]
     same('commands', [e[0] for e in header['flowsess_cmd']],
          [cname('flowsess-cmd-', o['name']) for o in ops])
+    same('values of the commands', list(range(len(header['flowsess_cmd']))),
+         numbered(ops, 1))
     by_set = {s['name']: {a['name'] for a in s['attributes']} for s in spec['attribute-sets']}
     for o in ops:
         for kind in ('do', 'dump', 'event'):

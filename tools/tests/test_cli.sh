@@ -39,6 +39,8 @@ rm -f "$conf"
 err=$(./flowsess -n flowsess-no-such-ns show 2>&1)
 check "-n with a namespace that does not exist: exit 1, and why" \
 	[ $? -eq 1 -a "$err" = "flowsess: -n flowsess-no-such-ns: No such file or directory" ]
+err=$(./flowsess -n .. show 2>&1)
+check "-n .. is a usage error too" [ $? -eq 2 ]
 err=$(./flowsess -n ../etc show 2>&1)
 check "-n with a path is a usage error" \
 	[ $? -eq 2 -a "$err" = "flowsess: -n wants a namespace's name, as ip netns lists it" ]

@@ -73,7 +73,9 @@ check "families" "inet inet6" "$(complete_words sessions family '')"
 check "replied's values" "no yes" "$(complete_words sessions replied '')"
 check "no guess for an id" "" "$(complete_words clear id '')"
 check "no guess for a port" "" "$(complete_words sessions dport '')"
-check "nothing after stats" "" "$(complete_words stats '')"
+check "-o after stats" "-o" "$(complete_words stats '')"
+check "... and its formats" "json prometheus text" "$(complete_words stats -o '')"
+check "nothing after a format" "" "$(complete_words stats -o json '')"
 touch /tmp/flowsess-completion-test.conf
 check "files after load" "/tmp/flowsess-completion-test.conf" \
 	"$(complete_words load /tmp/flowsess-completion-test.c)"

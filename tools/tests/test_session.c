@@ -97,7 +97,7 @@ int main(void)
 	struct fs_filter f;
 	const char *out;
 
-	printf("1..30\n");
+	printf("1..32\n");
 	check(!parse("", &f, NULL) && !f.family && !f.has_proto && !f.src.set,
 	      "no filter");
 	check(!parse("proto tcp dport 22 state established", &f, NULL) &&
@@ -231,6 +231,20 @@ int main(void)
 	      !parse("replied no", &f, NULL) && fs_filter_match(&f, &s) &&
 	      !parse("replied yes", &f, NULL) && !fs_filter_match(&f, &s),
 	      "either direction's port and address; replied");
+	s.has_detail = true;
+	s.id = 77;
+	s.iif = 3;
+	s.oif = 4;
+	f = (struct fs_filter){ .has_id = true, .id = 77 };
+	check(fs_filter_match(&f, &s) && (f.id = 78, !fs_filter_match(&f, &s)) &&
+	      (f = (struct fs_filter){ .iif = 3, .oif = 4 }, fs_filter_match(&f, &s)) &&
+	      (f.oif = 3, !fs_filter_match(&f, &s)) &&
+	      (s.has_detail = false, f.oif = 4, !fs_filter_match(&f, &s)),
+	      "id and interfaces; a session without them matches no such filter");
+	check(!parse("src 10.0.0.0/8 addr fd00::1", &f, NULL) && !fs_filter_families_agree(&f) &&
+	      !parse("family inet6 dst 10.0.0.1", &f, NULL) && !fs_filter_families_agree(&f) &&
+	      !parse("family inet src 10.0.0.0/8 addr 10.1.1.1", &f, NULL) &&
+	      fs_filter_families_agree(&f), "monitor's own family check");
 	check(!parse("family inet6", &f, NULL) && !fs_filter_match(&f, &s) &&
 	      !parse("src fd00::/8", &f, NULL) && !fs_filter_match(&f, &s) &&
 	      !parse("src 0.0.0.0/0", &f, NULL) && fs_filter_match(&f, &s),

@@ -34,6 +34,8 @@ ok "a command renamed is caught" caught cmd 's/name: session-del$/name: session-
 ok "a command's attribute not in its set is caught" caught opattr 's/attributes: \[ count \]/attributes: [ total ]/'
 ok "an enum entry renamed is caught" caught enum 's/- session-ageout$/- session-age/'
 ok "an enum a knob names, missing, is caught" caught enumref '/name: time-wait-state$/,/enum: time-wait/{/enum: time-wait/d}'
+ok "an unspec without its value 0 is caught (YNL would count from 1)" \
+	caught value '0,/^        value: 0$/{/^        value: 0$/d}'
 ok "a counter the spec lacks is caught" \
 	caught counter 's/^\tFLOWSESS_STAT_MAX_SESSIONS,.*/&\n\tFLOWSESS_STAT_NEW_ONE,/' header
 rm -rf $tmp

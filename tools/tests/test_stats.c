@@ -42,7 +42,7 @@ int main(void)
 	unsigned int i;
 	FILE *man;
 
-	printf("1..10\n");
+	printf("1..11\n");
 	check(fs_stats_parse(nest, &st) == 0, "parse a stats nest");
 	check(st.val[FLOWSESS_STAT_PACKETS_IPV4] == 42 &&
 	      st.val[FLOWSESS_STAT_PACKETS_IPV6] == 7, "parse values");
@@ -66,6 +66,9 @@ int main(void)
 			  "flowsess_sessions_active{netns=\"router\"} 3\n") &&
 	      strstr(out, "flowsess_packets_ipv4_total{netns=\"router\"} 42\n"),
 	      "... gauges do not; -n labels every sample");
+	out = prometheus(&st, "a\"b\\c\nd");
+	check(strstr(out, "flowsess_sessions_active{netns=\"a\\\"b\\\\c\\nd\"} 3\n") != NULL,
+	      "... a label's quote, backslash and newline escaped");
 	for (i = 1, described = true; i < __FLOWSESS_STAT_MAX; i++)
 		if (i != FLOWSESS_STAT_PAD && (!fs_stat_name(i) || !fs_stat_help(i)))
 			described = false;
