@@ -487,17 +487,20 @@ static void flowsess_test_filter_match_more(struct kunit *test)
 	f.addr.ip = htonl(0x0a000300);
 	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 0);
 
-	/* One session by its id, and by its interfaces. */
-	flowsess_test_tuple4(&t, IPPROTO_TCP, 0x0a000205, 0x0a000902, 30005, 80);
+	/*
+	 * One session by its id, and by its interfaces. Nothing ends it
+	 * before the test does: it is used outside the read-side section.
+	 */
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 0x0a000206, 0x0a000902, 30006, 80);
 	rcu_read_lock();
 	s = flowsess_table_lookup(&fn->table, &t, &dir);
+	rcu_read_unlock();
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	s->iif = 7;
 	s->oif = 8;
 	memset(&f, 0, sizeof(f));
 	f.has_id = true;
 	f.id = flowsess_session_id(s);
-	rcu_read_unlock();
 	KUNIT_EXPECT_EQ(test, flowsess_test_count_matches(fn, &f), 1);
 	memset(&f, 0, sizeof(f));
 	f.iif = 7;
