@@ -501,10 +501,15 @@ static void flowsess_test_kill_counts_reason(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, flowsess_heard.live_kill);
 
 	flowsess_stats_read(fn, sum);
-	for (i = 0; i < __FLOWSESS_STAT_MAX; i++)
+	/* The limit's gauge is the table's 16; every other counter but one, 0. */
+	KUNIT_EXPECT_EQ(test, sum[FLOWSESS_STAT_MAX_SESSIONS], 16ULL);
+	for (i = 0; i < __FLOWSESS_STAT_MAX; i++) {
+		if (i == FLOWSESS_STAT_MAX_SESSIONS)
+			continue;
 		KUNIT_EXPECT_EQ_MSG(test, sum[i],
 				    c->stat != FLOWSESS_STAT_UNSPEC && i == c->stat ? 1ULL : 0ULL,
 				    "stat %d", i);
+	}
 	KUNIT_EXPECT_TRUE(test, flowsess_test_wait_empty(fn, FLOWSESS_TEST_SLACK_MS));
 	flowsess_test_net_destroy(fn);
 }
