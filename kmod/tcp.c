@@ -30,12 +30,15 @@
  * whose next segment has no session and is not a SYN. For the pickup
  * period after each (pickup-period, 60 s by default) a segment with only
  * ACK of the flags that change state (not SYN, FIN or RST) picks its
- * connection up, as one always does with no-syn-check; after it, the SRX
- * rule holds again and such a segment is dropped. A picked-up session
- * starts ESTABLISHED and counts as established (aging.c) once its reply
- * direction is seen. Its window scales were in SYNs flowsess never saw,
- * so it is tracked loosely (tcp_window.c) for its life, as nf_conntrack
- * tracks its pickups.
+ * connection up, as one always does with no-syn-check (not with
+ * strict-syn-check, which wants a handshake); after it, the SRX rule holds
+ * again and such a segment is dropped. In the period, a RST or a FIN with
+ * ACK with no session, the end of a connection not picked up, passes
+ * untracked. A picked-up session starts ESTABLISHED, and counts as
+ * established (aging.c) and ages as such once its reply direction is
+ * seen. Its window scales were in SYNs flowsess never saw, so it is
+ * tracked loosely (tcp_window.c) for its life, as nf_conntrack tracks its
+ * pickups; a SYN from either side may open its tuple again.
  */
 #include "internal.h"
 
