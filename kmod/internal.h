@@ -67,6 +67,7 @@ struct flowsess_config {
 struct flowsess_net {
 	struct net *net;
 	struct flowsess_pcpu_stats __percpu *stats;
+	struct proc_dir_entry *proc_stat;	/* /proc/net/stat/flowsess */
 	struct flowsess_config cfg;
 	struct flowsess_table table;
 	struct flowsess_event_queue events;

@@ -178,6 +178,7 @@ void flowsess_config_defaults(struct flowsess_config *cfg)
 /* session.c, rule 9: nothing feeds the table any more. Sleeps. */
 static void flowsess_net_teardown(struct flowsess_net *fn)
 {
+	flowsess_stats_proc_exit(fn);
 	flowsess_aging_stop(&fn->table);
 	flowsess_collector_stop(&fn->table);
 	flowsess_table_flush(&fn->table);
@@ -223,6 +224,9 @@ static int __net_init flowsess_net_init(struct net *net)
 	/* Connections already open when the hooks come are picked up (tcp.c). */
 	if (READ_ONCE(flowsess_loading))
 		flowsess_pickup_open(fn);
+	err = flowsess_stats_proc_init(fn);
+	if (err)
+		goto err_table;
 	err = flowsess_hooks_register(net);
 	if (err)
 		goto err_table;

@@ -45,7 +45,12 @@
  * 8. ->unestablished counts the live sessions whose ->established is
  *    false: an insert counts its session before linking it, a change of
  *    ->established (under session->lock) moves it, and the killer takes a
- *    dead session out of the count.
+ *    dead session out of the count. The gauges of sessions by protocol
+ *    and TCP state (FLOWSESS_STAT_SESSIONS_TCP_SYN_SENT ..
+ *    _SESSIONS_OTHER) follow the same three steps, ->tcp_state changing
+ *    only by flowsess_session_set_tcp_state(); they are per-CPU counters
+ *    that one CPU increments and another may decrement: only their sum
+ *    means something.
  * 9. Teardown (namespace exit, module unload) runs after the hooks were
  *    unregistered in .pre_exit and an RCU grace period: it stops the
  *    aging work and the collector, kills every session, destroys the
@@ -202,6 +207,52 @@ static void flowsess_session_free_rcu(struct rcu_head *head)
 	flowsess_session_free(container_of(head, struct flowsess_session, rcu));
 }
 
+/* Rule 8: the gauge @s counts in, in TCP state @tcp_state. */
+static enum flowsess_stat flowsess_session_gauge(const struct flowsess_session *s,
+						 u8 tcp_state)
+{
+	BUILD_BUG_ON(FLOWSESS_STAT_SESSIONS_TCP_CLOSE - FLOWSESS_STAT_SESSIONS_TCP_SYN_SENT !=
+		     FLOWSESS_TCP_CLOSE - FLOWSESS_TCP_SYN_SENT);
+	BUILD_BUG_ON(__FLOWSESS_TCP_MAX - 1 != FLOWSESS_TCP_CLOSE);
+
+	switch (s->tuple.protonum) {
+	case IPPROTO_TCP:
+		if (tcp_state < FLOWSESS_TCP_SYN_SENT || tcp_state > FLOWSESS_TCP_CLOSE)
+			break;
+		return FLOWSESS_STAT_SESSIONS_TCP_SYN_SENT + tcp_state -
+		       FLOWSESS_TCP_SYN_SENT;
+	case IPPROTO_UDP:
+		return FLOWSESS_STAT_SESSIONS_UDP;
+	case IPPROTO_UDPLITE:
+		return FLOWSESS_STAT_SESSIONS_UDPLITE;
+	case IPPROTO_ICMP:
+		return FLOWSESS_STAT_SESSIONS_ICMP;
+	case IPPROTO_ICMPV6:
+		return FLOWSESS_STAT_SESSIONS_ICMPV6;
+	}
+	return FLOWSESS_STAT_SESSIONS_OTHER;
+}
+
+static void flowsess_session_gauge_add(struct flowsess_table *t,
+				       const struct flowsess_session *s,
+				       u8 tcp_state, int n)
+{
+	flowsess_stat_add(flowsess_table_net(t), flowsess_session_gauge(s, tcp_state),
+			  (u64)(s64)n);
+}
+
+/* A TCP session's new state (rule 8): session->lock held, @s live. */
+void flowsess_session_set_tcp_state(struct flowsess_table *t,
+				    struct flowsess_session *s, u8 state)
+{
+	lockdep_assert_held(&s->lock);
+	if (s->tcp_state == state)
+		return;
+	flowsess_session_gauge_add(t, s, s->tcp_state, -1);
+	flowsess_session_gauge_add(t, s, state, 1);
+	WRITE_ONCE(s->tcp_state, state);
+}
+
 /*
  * Link @s, fully initialised, into the table where its place is reserved.
  * Returns 0; or -EEXIST when a live session holds either tuple, or another
@@ -227,10 +278,12 @@ int flowsess_session_insert(struct flowsess_table *t, struct flowsess_session *s
 	/* Rule 8: counted before anyone can see it. */
 	if (!s->established)
 		atomic_inc(&t->unestablished);
+	flowsess_session_gauge_add(t, s, s->tcp_state, 1);
 	err = flowsess_table_link(t, s, first);
 	if (err) {
 		if (!s->established)
 			atomic_dec(&t->unestablished);
+		flowsess_session_gauge_add(t, s, s->tcp_state, -1);
 		flowsess_session_free_unused(t, s);
 		return err;
 	}
@@ -281,6 +334,7 @@ void flowsess_session_kill_locked(struct flowsess_table *t,
 	s->reason = reason;
 	if (!s->established)
 		atomic_dec(&t->unestablished);	/* rule 8 */
+	flowsess_session_gauge_add(t, s, s->tcp_state, -1);
 }
 
 /* Rule 4: the killer, lock dropped, unlinks, counts, reports and frees. */

@@ -185,6 +185,8 @@ bool flowsess_session_expired(const struct flowsess_config *cfg,
 			      const struct flowsess_session *s, ktime_t now);
 ktime_t flowsess_session_deadline(const struct flowsess_config *cfg,
 				  const struct flowsess_session *s);
+void flowsess_session_set_tcp_state(struct flowsess_table *t,
+				    struct flowsess_session *s, u8 state);
 void flowsess_session_set_established(struct flowsess_table *t,
 				      struct flowsess_session *s, bool est);
 unsigned int flowsess_table_clear(struct flowsess_table *t,

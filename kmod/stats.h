@@ -22,5 +22,12 @@ int flowsess_stats_init(struct flowsess_net *fn);
 void flowsess_stats_free(struct flowsess_net *fn);
 void flowsess_stats_read(const struct flowsess_net *fn,
 			 u64 sum[__FLOWSESS_STAT_MAX]);
+#ifdef CONFIG_PROC_FS
+int flowsess_stats_proc_init(struct flowsess_net *fn);
+void flowsess_stats_proc_exit(struct flowsess_net *fn);
+#else
+static inline int flowsess_stats_proc_init(struct flowsess_net *fn) { return 0; }
+static inline void flowsess_stats_proc_exit(struct flowsess_net *fn) { }
+#endif
 
 #endif /* _FLOWSESS_STATS_H */

@@ -204,15 +204,6 @@ bool flowsess_tcp_may_create(const struct flowsess_net *fn,
 }
 
 /*
- * session->lock held, or @s not yet seen. The timeout follows from the
- * state when the deadline is checked (session.c, rule 6).
- */
-static void flowsess_tcp_set_state(struct flowsess_session *s, u8 state)
-{
-	WRITE_ONCE(s->tcp_state, state);
-}
-
-/*
  * A new session, from the segment that may create it: a SYN, or a segment
  * picked up in mid-stream (established once it is answered). session->lock
  * not needed: not yet seen.
@@ -221,8 +212,7 @@ void flowsess_tcp_session_init(struct flowsess_net *fn,
 			       struct flowsess_session *s,
 			       const struct flowsess_tcp_seg *seg)
 {
-	flowsess_tcp_set_state(s, seg->th.syn ? FLOWSESS_TCP_SYN_SENT :
-						FLOWSESS_TCP_ESTABLISHED);
+	s->tcp_state = seg->th.syn ? FLOWSESS_TCP_SYN_SENT : FLOWSESS_TCP_ESTABLISHED;
 	flowsess_tcp_window_init(s, seg);
 }
 
@@ -238,14 +228,14 @@ static void flowsess_tcp_closed(struct flowsess_net *fn, struct flowsess_session
 
 	flowsess_session_set_established(&fn->table, s, false);
 	if (!rst || READ_ONCE(cfg->timeouts.time_wait_state) != FLOWSESS_TIME_WAIT_OFF) {
-		flowsess_tcp_set_state(s, FLOWSESS_TCP_TIME_WAIT);
+		flowsess_session_set_tcp_state(&fn->table, s, FLOWSESS_TCP_TIME_WAIT);
 		return;
 	}
 	/*
 	 * The precise clock: the grace delay is a promise in milliseconds. It
 	 * is added when the deadline is checked, so a changed delay applies.
 	 */
-	WRITE_ONCE(s->tcp_state, FLOWSESS_TCP_CLOSE);
+	flowsess_session_set_tcp_state(&fn->table, s, FLOWSESS_TCP_CLOSE);
 	WRITE_ONCE(s->rst_seen, ktime_get());
 }
 
@@ -287,7 +277,7 @@ static enum flowsess_tcp_action flowsess_tcp_doomed(struct flowsess_net *fn,
 		WRITE_ONCE(s->rst_seen, 0);
 		WRITE_ONCE(s->replied, false);
 		s->traffic_after_rst = false;
-		flowsess_tcp_set_state(s, FLOWSESS_TCP_SYN_SENT);
+		flowsess_session_set_tcp_state(&fn->table, s, FLOWSESS_TCP_SYN_SENT);
 		flowsess_tcp_window_init(s, seg);
 		return FLOWSESS_TCP_PASS;
 	}
@@ -406,7 +396,7 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 	} else if (next != s->tcp_state) {
 		flowsess_session_set_established(&fn->table, s,
 						 next == FLOWSESS_TCP_ESTABLISHED);
-		flowsess_tcp_set_state(s, next);
+		flowsess_session_set_tcp_state(&fn->table, s, next);
 		changed = true;
 	} else if (next == FLOWSESS_TCP_ESTABLISHED && dir == FLOWSESS_DIR_REPLY) {
 		/* A pickup's answer: the flow goes both ways now. */

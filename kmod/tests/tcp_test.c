@@ -841,6 +841,74 @@ static void flowsess_test_tcp_syn_stays_doomed(struct kunit *test)
 	tcp_syn_on_doomed(test, false);
 }
 
+/* The gauge of @state's sessions, or the sum of them all (@state 0). */
+static u64 tcp_gauge(struct flowsess_net *fn, u8 state)
+{
+	u64 sum = 0;
+	u8 st;
+
+	if (state)
+		return flowsess_test_stat(fn, FLOWSESS_STAT_SESSIONS_TCP_SYN_SENT +
+					  state - FLOWSESS_TCP_SYN_SENT);
+	for (st = FLOWSESS_TCP_SYN_SENT; st < __FLOWSESS_TCP_MAX; st++)
+		sum += tcp_gauge(fn, st);
+	return sum;
+}
+
+/*
+ * The gauges of sessions by protocol and TCP state follow every insert,
+ * state change and kill: what `flowsess sessions summary` reads.
+ */
+static void flowsess_test_tcp_state_gauges(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_tcp_test_net(test);
+	struct flowsess_table *table = &fn->table;
+	struct flowsess_session *s, *udp, *gre, *ping;
+	struct flowsess_tuple t;
+
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
+	s = flowsess_test_insert(test, fn, &t);
+	udp = flowsess_test_udp(test, fn, 1000);
+	flowsess_test_tuple4(&t, IPPROTO_GRE, 1, 2, 0, 0);
+	gre = flowsess_test_insert(test, fn, &t);
+	flowsess_test_tuple4(&t, IPPROTO_ICMP, 1, 2, 7, 7);
+	ping = flowsess_test_insert(test, fn, &t);
+	KUNIT_ASSERT_TRUE(test, s && udp && gre && ping);
+	KUNIT_EXPECT_EQ(test, tcp_gauge(fn, FLOWSESS_TCP_SYN_SENT), 1ULL);
+	KUNIT_EXPECT_EQ(test, tcp_gauge(fn, 0), 1ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SESSIONS_UDP), 1ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SESSIONS_ICMP), 1ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SESSIONS_OTHER), 1ULL);
+
+	KUNIT_EXPECT_EQ(test, track(fn, s, R, "SA", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, tcp_gauge(fn, FLOWSESS_TCP_SYN_RECV), 1ULL);
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, tcp_gauge(fn, FLOWSESS_TCP_ESTABLISHED), 1ULL);
+	/* A retransmission changes nothing. */
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "A", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, tcp_gauge(fn, FLOWSESS_TCP_ESTABLISHED), 1ULL);
+	/* rst-invalidate-session off: the RST's grace, in CLOSE. */
+	fn->cfg.rst_invalidate_session = false;
+	KUNIT_EXPECT_EQ(test, track(fn, s, R, "R", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, tcp_gauge(fn, FLOWSESS_TCP_CLOSE), 1ULL);
+	KUNIT_EXPECT_EQ(test, tcp_gauge(fn, 0), 1ULL);
+	/* syn-reopen: SYN_SENT again, in place. */
+	fn->cfg.syn_reopen = true;
+	KUNIT_EXPECT_EQ(test, track(fn, s, O, "S", 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_EQ(test, tcp_gauge(fn, FLOWSESS_TCP_SYN_SENT), 1ULL);
+	KUNIT_EXPECT_EQ(test, tcp_gauge(fn, 0), 1ULL);
+
+	KUNIT_EXPECT_TRUE(test, flowsess_session_invalidate(table, s, FLOWSESS_REASON_FLUSH));
+	KUNIT_EXPECT_TRUE(test, flowsess_session_invalidate(table, udp, FLOWSESS_REASON_FLUSH));
+	KUNIT_EXPECT_TRUE(test, flowsess_session_invalidate(table, gre, FLOWSESS_REASON_FLUSH));
+	KUNIT_EXPECT_TRUE(test, flowsess_session_invalidate(table, ping, FLOWSESS_REASON_FLUSH));
+	KUNIT_EXPECT_EQ(test, tcp_gauge(fn, 0), 0ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SESSIONS_UDP), 0ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SESSIONS_ICMP), 0ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SESSIONS_OTHER), 0ULL);
+	flowsess_test_net_destroy(fn);
+}
+
 static struct kunit_case flowsess_tcp_test_cases[] = {
 	KUNIT_CASE_PARAM(flowsess_test_tcp_transition, flowsess_tcp_transition_gen_params),
 	KUNIT_CASE(flowsess_test_tcp_event),
@@ -864,6 +932,7 @@ static struct kunit_case flowsess_tcp_test_cases[] = {
 	KUNIT_CASE(flowsess_test_tcp_time_wait_state),
 	KUNIT_CASE(flowsess_test_tcp_syn_reopen),
 	KUNIT_CASE(flowsess_test_tcp_syn_stays_doomed),
+	KUNIT_CASE(flowsess_test_tcp_state_gauges),
 	{}
 };
 

@@ -119,6 +119,20 @@ enum flowsess_stat {
 	FLOWSESS_STAT_PICKUP_REMAINING_MS, /* a gauge: the pickup period's rest */
 	FLOWSESS_STAT_SESSIONS_UNESTABLISHED, /* a gauge: not established */
 	FLOWSESS_STAT_MAX_SESSIONS,	/* a gauge: the most the table may hold */
+	/* Gauges: the sessions in the table by protocol, TCP's by state. */
+	FLOWSESS_STAT_SESSIONS_TCP_SYN_SENT,
+	FLOWSESS_STAT_SESSIONS_TCP_SYN_RECV,
+	FLOWSESS_STAT_SESSIONS_TCP_ESTABLISHED,
+	FLOWSESS_STAT_SESSIONS_TCP_FIN_WAIT,
+	FLOWSESS_STAT_SESSIONS_TCP_CLOSE_WAIT,
+	FLOWSESS_STAT_SESSIONS_TCP_LAST_ACK,
+	FLOWSESS_STAT_SESSIONS_TCP_TIME_WAIT,
+	FLOWSESS_STAT_SESSIONS_TCP_CLOSE,
+	FLOWSESS_STAT_SESSIONS_UDP,
+	FLOWSESS_STAT_SESSIONS_UDPLITE,
+	FLOWSESS_STAT_SESSIONS_ICMP,	/* echoes */
+	FLOWSESS_STAT_SESSIONS_ICMPV6,	/* echoes */
+	FLOWSESS_STAT_SESSIONS_OTHER,	/* every other protocol */
 	__FLOWSESS_STAT_MAX
 };
 
@@ -162,6 +176,19 @@ enum flowsess_stat {
 	[FLOWSESS_STAT_PICKUP_REMAINING_MS] = "pickup_remaining_ms",	\
 	[FLOWSESS_STAT_SESSIONS_UNESTABLISHED] = "sessions_unestablished", \
 	[FLOWSESS_STAT_MAX_SESSIONS] = "max_sessions",			\
+	[FLOWSESS_STAT_SESSIONS_TCP_SYN_SENT] = "sessions_tcp_syn_sent", \
+	[FLOWSESS_STAT_SESSIONS_TCP_SYN_RECV] = "sessions_tcp_syn_recv", \
+	[FLOWSESS_STAT_SESSIONS_TCP_ESTABLISHED] = "sessions_tcp_established", \
+	[FLOWSESS_STAT_SESSIONS_TCP_FIN_WAIT] = "sessions_tcp_fin_wait", \
+	[FLOWSESS_STAT_SESSIONS_TCP_CLOSE_WAIT] = "sessions_tcp_close_wait", \
+	[FLOWSESS_STAT_SESSIONS_TCP_LAST_ACK] = "sessions_tcp_last_ack", \
+	[FLOWSESS_STAT_SESSIONS_TCP_TIME_WAIT] = "sessions_tcp_time_wait", \
+	[FLOWSESS_STAT_SESSIONS_TCP_CLOSE] = "sessions_tcp_close",	\
+	[FLOWSESS_STAT_SESSIONS_UDP] = "sessions_udp",			\
+	[FLOWSESS_STAT_SESSIONS_UDPLITE] = "sessions_udplite",		\
+	[FLOWSESS_STAT_SESSIONS_ICMP] = "sessions_icmp",		\
+	[FLOWSESS_STAT_SESSIONS_ICMPV6] = "sessions_icmpv6",		\
+	[FLOWSESS_STAT_SESSIONS_OTHER] = "sessions_other",		\
 }
 
 /* The knobs of a namespace, inside FLOWSESS_A_CONFIG. Times in ms. */
