@@ -28,7 +28,7 @@ wait_for 5 listening server t 7000
 # Talks until the end of the test (a debug kernel makes it slow).
 in_ns client tcpecho client "$SERVER4" 7000 600 45000 >/dev/null &
 tcp_pid=$!
-tcp_alive() { in_ns router flowsess sessions sport 45000 state established | grep -q '^tcp '; }
+tcp_alive() { in_ns router flowsess sessions sport 45000 state established | grep -q ' tcp '; }
 wait_for 5 tcp_alive
 # answered PORT: 20 UDP flows to PORT, from client ports 46000 to 46019
 # (chosen, so that no two are one tuple), that got an answer, so

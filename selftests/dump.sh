@@ -38,8 +38,8 @@ churning() { [ "$(flowsess_stat router sessions_created)" -gt "$1" ]; }
 # exact FILE SPORT NSPORT NDPORT: FILE lists every session of the flood once.
 exact() {
 	local n u
-	n=$(awk -v lo="$2" -v hi="$(($2 + $3))" 'NR > 1 { split($2, a, ":");
-		if (a[2] >= lo && a[2] < hi) print a[2], $3 }' "$1" | tee /tmp/pairs | wc -l)
+	n=$(awk -v lo="$2" -v hi="$(($2 + $3))" 'NR > 1 { split($3, a, ":");
+		if (a[2] >= lo && a[2] < hi) print a[2], $4 }' "$1" | tee /tmp/pairs | wc -l)
 	u=$(sort -u /tmp/pairs | wc -l)
 	echo "# $n sessions listed, $u distinct, $(($3 * $4)) expected"
 	[ "$n" -eq $(($3 * $4)) ] && [ "$u" -eq "$n" ]

@@ -109,7 +109,7 @@ flowsess_stat() {
 # tests that count them load the module with rst_grace_ms=60000).
 rst_waiting() {
 	in_ns router flowsess sessions proto tcp state close |
-		awk 'NR > 1 && $1 == "tcp" && $4 == "close" && $5 + 0 >= 10' | wc -l
+		awk 'NR > 1 && $2 == "tcp" && $7 == "close" && $11 + 0 >= 10' | wc -l
 }
 
 topology_up() {

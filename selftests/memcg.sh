@@ -32,7 +32,7 @@ cgns_up() { wait_for 5 made && linked_ns_up cgns $keeper; }
 check "a namespace made in it forwards for the client" cgns_up
 stat() { flowsess_stat cgns "$1"; }
 in_ns client ping -q -c 1 -W 2 "$SERVER4" >/dev/null
-router_before=$(in_ns router flowsess sessions | awk 'NR > 1 { $NF = ""; print }')
+router_before=$(in_ns router flowsess sessions | awk 'NR > 1 { print $1, $2, $3, $4, $5, $6, $7 }')
 
 # The cgroup's slab, in bytes, is exact (memory.current moves by batches
 # of pages); its statistics are flushed every 2 s.
@@ -54,7 +54,7 @@ check_num "with the limit 64 KiB above, a flood finds no memory for some" \
 check "... and the cgroup stays within its limit" [ "$(mem)" -le "$(cat "$cg/memory.max")" ]
 echo "# $(stat sessions_active) sessions, $(stat drop_nomem) refused; $(mem) of $(cat "$cg/memory.max") bytes"
 check "... the namespace still clears its table" eval 'in_ns cgns flowsess clear all nopickup >/dev/null'
-router_after=$(in_ns router flowsess sessions | awk 'NR > 1 { $NF = ""; print }')
+router_after=$(in_ns router flowsess sessions | awk 'NR > 1 { print $1, $2, $3, $4, $5, $6, $7 }')
 check "the router's own sessions are untouched" [ -n "$router_before" -a "$router_after" = "$router_before" ]
 
 kill $keeper 2>/dev/null

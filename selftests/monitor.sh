@@ -79,7 +79,7 @@ check "the idle timeout: reason idle" \
 	wait_for 10 seen "^invalidated udp  *10.0.1.2:38001 -> 10.0.2.2:7 - reason idle$"
 
 in_ns client ping -q -c 1 -W 2 "$SERVER4" >/dev/null
-check "an ICMP echo session, with its id" wait_for 5 seen "^new  *icmp  *10.0.1.2 -> 10.0.2.2 id [0-9]*$"
+check "an ICMP echo session, with its id" wait_for 5 seen "^new  *icmp  *10.0.1.2 -> 10.0.2.2 id=[0-9]*$"
 
 # Listening since the probe, and still at the end: its silence about the
 # router's sessions means something.

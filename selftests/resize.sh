@@ -29,7 +29,7 @@ in_ns client tcpecho client "$SERVER6" 7000 40 >/tmp/echo6.out &
 client6=$!
 in_ns client tcpbulk client "$SERVER4" 5001 $((64 << 20)) >/tmp/bulk.out &
 clientb=$!
-established() { [ "$(in_ns router flowsess sessions proto tcp state established | grep -c '^tcp ')" -ge 3 ]; }
+established() { [ "$(in_ns router flowsess sessions proto tcp state established | grep -c ' tcp ')" -ge 3 ]; }
 check "three connections are established" wait_for 10 established
 
 sleep 2

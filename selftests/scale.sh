@@ -55,7 +55,7 @@ check_num "... each a slab object" "$(slab_objs)" -ge $n
 # tool; right after the fill the hash may still be growing (on the slow
 # debug kernel for long enough that every try of the tool is overtaken).
 dumped() {
-	listed=$(in_ns router flowsess sessions proto udp | grep -c '^udp ')
+	listed=$(in_ns router flowsess sessions proto udp | grep -c ' udp ')
 	[ "$listed" -eq $n ]
 }
 check "a dump lists all $n" wait_for 120 dumped
@@ -89,7 +89,7 @@ slowly() {
 }
 check "the collector ages them all out, with no packet to help" slowly 420 few_left
 took=$(($(date +%s) - start))
-kept=$(in_ns router flowsess sessions proto udp sport 60000 | grep -c '^udp ')
+kept=$(in_ns router flowsess sessions proto udp sport 60000 | grep -c ' udp ')
 touch /tmp/keep.stop
 wait $keep
 in_ns router flowsess clear sport 60000 >/dev/null

@@ -20,7 +20,7 @@ server_pid=$!
 wait_for 5 listening server t 7000
 in_ns client tcpecho client "$SERVER4" 7000 30 >/tmp/tcpecho.out &
 client_pid=$!
-established() { in_ns router flowsess sessions dport 7000 state established | grep -q '^tcp '; }
+established() { in_ns router flowsess sessions dport 7000 state established | grep -q ' tcp '; }
 check "a connection is established before the flood" wait_for 10 established
 
 # slab_objs: flowsess_session objects in use (the VM boots with slab_nomerge).

@@ -10,7 +10,7 @@ check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 stat() { flowsess_stat router "$1"; }
 # state SPORT: the state of the session from client port SPORT, if any.
-state() { in_ns router flowsess sessions sport "$1" | awk 'NR == 2 { print $4 }'; }
+state() { in_ns router flowsess sessions sport "$1" | awk 'NR == 2 { print $7 }'; }
 # expires_ms SPORT: how long until its timer is due, from the JSON dump.
 expires_ms() {
 	in_ns router flowsess -j sessions sport "$1" | sed -n 's/.*"expires_ms":\([0-9]*\).*/\1/p'

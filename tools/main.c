@@ -2,7 +2,7 @@
 /*
  * flowsess: configure and inspect the flowsess flow-session table.
  *
- *   flowsess [-j] [-n NETNS] show
+ *   flowsess [-j|-p] [-n NETNS] show
  *   flowsess set KNOB VALUE [KNOB VALUE ...]
  *   flowsess [-j] stats [-o text|json|prometheus]
  *   flowsess [-j] sessions [FILTER ...] [summary]
@@ -33,13 +33,13 @@ static const char *netns_name;	/* -n: the namespace, for labels */
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: flowsess [-j] [-n NETNS] COMMAND\n"
+		"Usage: flowsess [-j|-p] [-n NETNS] COMMAND\n"
 		"\n"
 		"Commands (each acts on this network namespace):\n"
 		"  show                         the configuration\n"
 		"  set KNOB VALUE ...           change knobs (rst-invalidate-session on, ...)\n"
 		"  stats [-o json|prometheus]   the counters\n"
-		"  sessions [FILTER] [summary]  list the sessions, or count them\n"
+		"  sessions [FILTER] [summary]  list the sessions (id N: one), or count them\n"
 		"  clear all|FILTER [nopickup]  invalidate sessions; their flows are picked up\n"
 		"  monitor [FILTER] [rcvbuf N]  print sessions as they come and go\n"
 		"  save [FILE]                  write the configuration (default: stdout)\n"
@@ -50,6 +50,7 @@ static void usage(FILE *out)
 		"\n"
 		"Options:\n"
 		"  -j, --json     print JSON\n"
+		"  -p, --pretty   print JSON, indented\n"
 		"  -n, --netns NETNS\n"
 		"                 act on the named network namespace (as ip -n)\n"
 		"  -t, --timestamp\n"
@@ -260,34 +261,91 @@ static int cmd_load(int argc, char **argv)
 	return err ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-/* The sessions of one dump, kept until the dump is known to be whole. */
-struct session_list {
-	struct fs_session *s;
-	size_t n, cap;
+/*
+ * A listing holds back the first sessions of a dump, so that it can take
+ * the dump again if a resize of the hash overtakes it; past that many it
+ * prints them as they come, and a table of millions is never held whole.
+ */
+#define LISTING_HELD_MAX	65536
+
+struct session_listing {
+	struct fs_session *held;
+	size_t n_held;
+	size_t printed;
+	bool streaming;			/* printing as they come: no retry */
+	struct fs_summary *sum;		/* counting them instead */
 };
+
+static void listing_print(struct session_listing *l, const struct fs_session *s)
+{
+	if (!l->printed) {
+		if (json_output)
+			putchar('[');
+		else
+			fs_session_header(stdout);
+	} else if (json_output) {
+		putchar(',');
+	}
+	fs_session_print(stdout, s, json_output);
+	l->printed++;
+}
+
+static void listing_flush(struct session_listing *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n_held; i++)
+		listing_print(l, &l->held[i]);
+	l->n_held = 0;
+}
+
+static void listing_end(struct session_listing *l)
+{
+	listing_flush(l);
+	if (!l->printed && !json_output)
+		fs_session_header(stdout);
+	if (json_output)
+		puts(l->printed ? "]" : "[]");
+}
+
+static int listing_add(struct session_listing *l, const struct fs_session *s)
+{
+	if (l->sum) {
+		fs_summary_add(l->sum, s);
+		return 0;
+	}
+	if (l->streaming) {
+		listing_print(l, s);
+		return 0;
+	}
+	if (!l->held) {
+		l->held = malloc(LISTING_HELD_MAX * sizeof(*l->held));
+		if (!l->held)
+			return -1;
+	}
+	l->held[l->n_held++] = *s;
+	if (l->n_held == LISTING_HELD_MAX) {
+		l->streaming = true;
+		listing_flush(l);
+	}
+	return 0;
+}
 
 static int session_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct session_list *l = data;
+	struct session_listing *l = data;
+	struct fs_session s;
 	struct nlattr *attr;
 
 	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
 		if (mnl_attr_get_type(attr) != FLOWSESS_A_SESSION)
 			continue;
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? 2 * l->cap : 1024;
-			struct fs_session *s = realloc(l->s, cap * sizeof(*s));
-
-			if (!s)
-				return MNL_CB_ERROR;
-			l->s = s;
-			l->cap = cap;
-		}
-		if (fs_session_parse(attr, &l->s[l->n]) < 0) {
+		if (fs_session_parse(attr, &s) < 0) {
 			errno = EBADMSG;
 			return MNL_CB_ERROR;
 		}
-		l->n++;
+		if (listing_add(l, &s))
+			return MNL_CB_ERROR;
 	}
 	return MNL_CB_OK;
 }
@@ -300,9 +358,10 @@ static int session_cb(const struct nlmsghdr *nlh, void *data)
  * Dump the sessions @f selects into @l. A dump the kernel flags as
  * interrupted (the hash resized itself during the dump) is thrown away and
  * taken again, a little later each time: resizes come in bursts, as the
- * table fills or empties.
+ * table fills or empties. One that was being printed already cannot be:
+ * it ends, and says so.
  */
-static int dump_sessions(const struct fs_filter *f, struct session_list *l)
+static int dump_sessions(const struct fs_filter *f, struct session_listing *l)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -316,56 +375,69 @@ static int dump_sessions(const struct fs_filter *f, struct session_list *l)
 		}
 		if (fs_genl_open_or_explain(&g))
 			return EXIT_FAILURE;
-		l->n = 0;
+		l->n_held = 0;
+		if (l->sum)
+			memset(l->sum, 0, sizeof(*l->sum));
 		nlh = fs_genl_msg(&g, buf, FLOWSESS_CMD_GET_SESSIONS, NLM_F_DUMP);
 		fs_filter_put(nlh, f);
 		err = fs_genl_talk(&g, nlh, session_cb, l);
 		if (err && err != -EINTR)
 			fs_genl_explain(&g, "sessions", err);
 		fs_genl_close(&g);
+		if (err == -EINTR && l->streaming) {
+			fprintf(stderr, "flowsess: sessions: the table was resized during the dump: sessions may be missing or listed twice; list them again\n");
+			return EXIT_FAILURE;
+		}
 	}
 	if (err == -EINTR)
 		fprintf(stderr, "flowsess: sessions: the table kept changing; try again\n");
 	return err ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+/* The whole table's summary, from the module's gauges: no dump. */
+static int summary_from_stats(struct fs_summary *sum)
+{
+	struct fs_stats st = {};
+	int ret = fetch(1, "sessions", FLOWSESS_CMD_GET_STATS, stats_cb, &st);
+
+	if (ret != EXIT_SUCCESS)
+		return ret;
+	if (fs_summary_from_stats(sum, &st)) {
+		fprintf(stderr, "flowsess: sessions: this module counts no sessions by protocol; load the one that came with this tool\n");
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
+
 static int cmd_sessions(int argc, char **argv)
 {
-	struct session_list l = {};
-	struct fs_summary *sum;
+	struct session_listing l = {};
+	static const struct fs_filter all;
 	bool summary = false;
 	struct fs_filter f;
-	size_t i;
 	int ret;
 
 	if (fs_filter_parse_args(argc - 1, argv + 1, &f, &summary, stderr))
 		return EXIT_USAGE;
-	ret = dump_sessions(&f, &l);
-	if (ret == EXIT_SUCCESS && summary) {
-		sum = calloc(1, sizeof(*sum));
-		if (!sum) {
+	if (summary) {
+		l.sum = calloc(1, sizeof(*l.sum));
+		if (!l.sum) {
 			fprintf(stderr, "flowsess: out of memory\n");
-			ret = EXIT_FAILURE;
-		} else {
-			for (i = 0; i < l.n; i++)
-				fs_summary_add(sum, &l.s[i]);
-			fs_summary_print(stdout, sum, json_output);
-			free(sum);
+			return EXIT_FAILURE;
 		}
-	} else if (ret == EXIT_SUCCESS) {
-		if (json_output)
-			putchar('[');
+		if (!memcmp(&f, &all, sizeof(f)))
+			ret = summary_from_stats(l.sum);
 		else
-			fs_session_header(stdout);
-		for (i = 0; i < l.n; i++) {
-			if (json_output && i)
-				putchar(',');
-			fs_session_print(stdout, &l.s[i], json_output);
-		}
-		if (json_output)
-			puts("]");
+			ret = dump_sessions(&f, &l);
+		if (ret == EXIT_SUCCESS)
+			fs_summary_print(stdout, l.sum, json_output);
+		free(l.sum);
+		return ret;
 	}
-	free(l.s);
+	ret = dump_sessions(&f, &l);
+	if (ret == EXIT_SUCCESS || l.streaming)
+		listing_end(&l);
+	free(l.held);
 	return ret;
 }
 
@@ -585,6 +657,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "netns", required_argument, NULL, 'n' },
@@ -592,13 +665,18 @@ int main(int argc, char **argv)
 		{ }
 	};
 	const char *netns = NULL;
+	bool pretty = false;
 	unsigned int i;
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, "+jhVn:t", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jphVn:t", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json_output = true;
+			break;
+		case 'p':
+			json_output = true;
+			pretty = true;
 			break;
 		case 'n':
 			netns = optarg;
@@ -628,6 +706,11 @@ int main(int argc, char **argv)
 		err = enter_netns(netns);
 		if (err)
 			return err;
+	}
+	/* The glibc manual: stdout is a variable, and may be set. */
+	if (pretty && !(stdout = fs_json_pretty(stdout))) {
+		fprintf(stderr, "flowsess: out of memory\n");
+		return EXIT_FAILURE;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[0], commands[i].name))

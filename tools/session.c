@@ -498,28 +498,53 @@ static const char *endpoint(const struct fs_session *s, const uint8_t *addr,
 	return buf;
 }
 
-static const char *duration(uint32_t ms, char buf[16])
+static const char *duration(uint64_t ms, char buf[24])
 {
 	if (ms < 10000)
-		snprintf(buf, 16, "%u.%us", ms / 1000, ms % 1000 / 100);
+		snprintf(buf, 24, "%u.%us", (unsigned int)ms / 1000,
+			 (unsigned int)ms % 1000 / 100);
 	else
-		snprintf(buf, 16, "%us", ms / 1000);
+		snprintf(buf, 24, "%" PRIu64 "s", ms / 1000);
 	return buf;
 }
 
-void fs_session_header(FILE *out)
+/*
+ * An interface's name, "-" for none, its number if it is gone. Names are
+ * remembered: a dump of millions of sessions asks about a few interfaces.
+ */
+static const char *ifname(uint32_t ifindex)
 {
-	fprintf(out, "%-7s %-24s %-24s %-12s %s\n", "PROTO", "SOURCE",
-		"DESTINATION", "STATE", "EXPIRES");
+	static struct {
+		uint32_t ifindex;
+		char name[IF_NAMESIZE];
+	} cache[64];
+	typeof(cache[0]) *c = &cache[ifindex % 64];
+
+	if (!ifindex)
+		return "-";
+	if (c->ifindex != ifindex) {
+		if (!if_indextoname(ifindex, c->name))
+			snprintf(c->name, sizeof(c->name), "%u", ifindex);
+		c->ifindex = ifindex;
+	}
+	return c->name;
 }
 
-/* The state column: the TCP state, the echo id for ICMP, else "-". */
+#define SESSION_ROW "%-10s %-7s %-24s %-24s %-8s %-8s %-12s %-7s %6s %6s %7s %-13s %s\n"
+
+void fs_session_header(FILE *out)
+{
+	fprintf(out, SESSION_ROW, "ID", "PROTO", "SOURCE", "DESTINATION", "IN", "OUT",
+		"STATE", "REPLIED", "AGE", "IDLE", "EXPIRES", "PACKETS", "BYTES");
+}
+
+/* The state column: the TCP state, "id=N" for an ICMP echo, else "-". */
 static const char *state_column(const struct fs_session *s, char buf[24])
 {
 	if (s->proto == IPPROTO_TCP)
 		return fs_state_name(s->state);
 	if (is_icmp(s)) {
-		snprintf(buf, 24, "id %u", s->sport);
+		snprintf(buf, 24, "id=%u", s->sport);
 		return buf;
 	}
 	return "-";
@@ -547,10 +572,14 @@ static void session_json(FILE *out, const struct fs_session *s)
 			s->packets[0], s->bytes[0], s->packets[1], s->bytes[1]);
 }
 
-/* One session: a table row, or a JSON object. */
+/*
+ * One session: a table row, or a JSON object. Packets and bytes are the
+ * original direction's, then the reply's; "-" without accounting.
+ */
 void fs_session_print(FILE *out, const struct fs_session *s, bool json)
 {
-	char src[64], dst[64], pb[8], sb[24], db[16];
+	char src[64], dst[64], pb[8], sb[24], id[16], age[24], idle[24], exp[24];
+	char pkts[48] = "-", bytes[48] = "-";
 
 	if (json) {
 		fputc('{', out);
@@ -558,10 +587,19 @@ void fs_session_print(FILE *out, const struct fs_session *s, bool json)
 		fputc('}', out);
 		return;
 	}
-	fprintf(out, "%-7s %-24s %-24s %-12s %s\n", proto_name(s->proto, pb),
+	snprintf(id, sizeof(id), "%u", s->id);
+	if (s->has_acct) {
+		snprintf(pkts, sizeof(pkts), "%" PRIu64 "/%" PRIu64, s->packets[0], s->packets[1]);
+		snprintf(bytes, sizeof(bytes), "%" PRIu64 "/%" PRIu64, s->bytes[0], s->bytes[1]);
+	}
+	fprintf(out, SESSION_ROW, s->has_detail ? id : "-", proto_name(s->proto, pb),
 		endpoint(s, s->src, s->sport, src, sizeof(src)),
 		endpoint(s, s->dst, s->dport, dst, sizeof(dst)),
-		state_column(s, sb), s->has_expires ? duration(s->expires_ms, db) : "-");
+		s->has_detail ? ifname(s->iif) : "-", s->has_detail ? ifname(s->oif) : "-",
+		state_column(s, sb), s->replied ? "yes" : "no",
+		s->has_detail ? duration(s->age_s * 1000ULL, age) : "-",
+		s->has_detail ? duration(s->idle_ms, idle) : "-",
+		s->has_expires ? duration(s->expires_ms, exp) : "-", pkts, bytes);
 }
 
 /* One event: "new tcp 10.0.1.2:4000 -> 10.0.2.2:80 syn-sent". */
@@ -594,10 +632,43 @@ void fs_summary_add(struct fs_summary *sum, const struct fs_session *s)
 	sum->total++;
 }
 
+/*
+ * The summary of the whole table, from the module's gauges: sessions by
+ * protocol, TCP's by state; "other" protocols together, as protocol 255.
+ * 0 if the module has no such gauges (an older one).
+ */
+int fs_summary_from_stats(struct fs_summary *sum, const struct fs_stats *st)
+{
+	static const struct {
+		unsigned int stat;
+		uint8_t proto;
+	} gauges[] = {
+		{ FLOWSESS_STAT_SESSIONS_UDP, IPPROTO_UDP },
+		{ FLOWSESS_STAT_SESSIONS_UDPLITE, IPPROTO_UDPLITE },
+		{ FLOWSESS_STAT_SESSIONS_ICMP, IPPROTO_ICMP },
+		{ FLOWSESS_STAT_SESSIONS_ICMPV6, IPPROTO_ICMPV6 },
+		{ FLOWSESS_STAT_SESSIONS_OTHER, FS_SUMMARY_OTHER },
+	};
+	unsigned int i, st_;
+
+	memset(sum, 0, sizeof(*sum));
+	if (!st->present[FLOWSESS_STAT_SESSIONS_OTHER])
+		return -1;
+	for (st_ = FLOWSESS_TCP_SYN_SENT; st_ < __FLOWSESS_TCP_MAX; st_++)
+		sum->count[IPPROTO_TCP][st_] =
+			st->val[FLOWSESS_STAT_SESSIONS_TCP_SYN_SENT + st_ - FLOWSESS_TCP_SYN_SENT];
+	for (i = 0; i < ARRAY_LEN(gauges); i++)
+		sum->count[gauges[i].proto][0] = st->val[gauges[i].stat];
+	for (i = 0; i < 256; i++)
+		for (st_ = 0; st_ < __FLOWSESS_TCP_MAX; st_++)
+			sum->total += sum->count[i][st_];
+	return 0;
+}
+
 /* Sessions per protocol and state, then the total. */
 void fs_summary_print(FILE *out, const struct fs_summary *sum, bool json)
 {
-	const char *sep = "";
+	const char *sep = "", *proto;
 	unsigned int p, st;
 	char pb[8];
 
@@ -611,11 +682,12 @@ void fs_summary_print(FILE *out, const struct fs_summary *sum, bool json)
 
 			if (!n)
 				continue;
+			proto = p == FS_SUMMARY_OTHER ? "other" : proto_name(p, pb);
 			if (json)
 				fprintf(out, "%s{\"proto\":\"%s\",\"state\":\"%s\",\"sessions\":%" PRIu64 "}",
-					sep, proto_name(p, pb), state_names[st], n);
+					sep, proto, state_names[st], n);
 			else
-				fprintf(out, "%-7s %-12s %" PRIu64 "\n", proto_name(p, pb),
+				fprintf(out, "%-7s %-12s %" PRIu64 "\n", proto,
 					p == IPPROTO_TCP ? state_names[st] : "-", n);
 			sep = ",";
 		}

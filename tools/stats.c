@@ -45,6 +45,19 @@ static const struct {
 	[FLOWSESS_STAT_PICKUP_REMAINING_MS] = { "Milliseconds left of the pickup period", true },
 	[FLOWSESS_STAT_SESSIONS_UNESTABLISHED] = { "Sessions not established", true },
 	[FLOWSESS_STAT_MAX_SESSIONS] = { "The most sessions the table may hold", true },
+	[FLOWSESS_STAT_SESSIONS_TCP_SYN_SENT] = { "TCP sessions in syn-sent", true },
+	[FLOWSESS_STAT_SESSIONS_TCP_SYN_RECV] = { "TCP sessions in syn-recv", true },
+	[FLOWSESS_STAT_SESSIONS_TCP_ESTABLISHED] = { "TCP sessions in established", true },
+	[FLOWSESS_STAT_SESSIONS_TCP_FIN_WAIT] = { "TCP sessions in fin-wait", true },
+	[FLOWSESS_STAT_SESSIONS_TCP_CLOSE_WAIT] = { "TCP sessions in close-wait", true },
+	[FLOWSESS_STAT_SESSIONS_TCP_LAST_ACK] = { "TCP sessions in last-ack", true },
+	[FLOWSESS_STAT_SESSIONS_TCP_TIME_WAIT] = { "TCP sessions in time-wait", true },
+	[FLOWSESS_STAT_SESSIONS_TCP_CLOSE] = { "TCP sessions in close (a RST's grace)", true },
+	[FLOWSESS_STAT_SESSIONS_UDP] = { "UDP sessions", true },
+	[FLOWSESS_STAT_SESSIONS_UDPLITE] = { "UDP-Lite sessions", true },
+	[FLOWSESS_STAT_SESSIONS_ICMP] = { "ICMP echo sessions", true },
+	[FLOWSESS_STAT_SESSIONS_ICMPV6] = { "ICMPv6 echo sessions", true },
+	[FLOWSESS_STAT_SESSIONS_OTHER] = { "Sessions of other protocols", true },
 };
 
 const char *fs_stat_name(unsigned int stat)

@@ -115,6 +115,9 @@ struct fs_session {
 	uint8_t src[16], dst[16];
 };
 
+/* A summary's "other" protocols, from the module's gauges (IANA's reserved 255). */
+#define FS_SUMMARY_OTHER 255
+
 struct fs_summary {
 	uint64_t count[256][__FLOWSESS_TCP_MAX];
 	uint64_t total;
@@ -133,6 +136,10 @@ void fs_session_print(FILE *out, const struct fs_session *s, bool json);
 void fs_event_print(FILE *out, uint8_t cmd, const struct fs_session *s,
 		    bool json);
 void fs_summary_add(struct fs_summary *sum, const struct fs_session *s);
+int fs_summary_from_stats(struct fs_summary *sum, const struct fs_stats *st);
 void fs_summary_print(FILE *out, const struct fs_summary *sum, bool json);
+
+/* -p: pretty JSON, written through this stream. */
+FILE *fs_json_pretty(FILE *out);
 
 #endif

@@ -45,6 +45,7 @@ done
 install_bin /usr/bin/ip opt/iproute2
 install_bin /usr/sbin/tc opt/iproute2
 install_bin /usr/bin/ss opt/iproute2
+install_bin /usr/bin/lnstat opt/iproute2
 mkdir -p "$stage/etc/iproute2" "$stage/var/run/netns"
 
 for m in $modules; do

@@ -95,9 +95,12 @@ int main(void)
 	bool summary = false;
 	struct fs_session s;
 	struct fs_filter f;
+	struct fs_session json_s;
+	struct fs_stats st = {};
 	const char *out;
+	char *row;
 
-	printf("1..32\n");
+	printf("1..36\n");
 	check(!parse("", &f, NULL) && !f.family && !f.has_proto && !f.src.set,
 	      "no filter");
 	check(!parse("proto tcp dport 22 state established", &f, NULL) &&
@@ -150,11 +153,32 @@ int main(void)
 	      s.sport == 40000 && s.dport == 8080 && s.has_expires &&
 	      s.expires_ms == 1799500, "a session parsed, unknown attribute skipped");
 	out = CAPTURE(print_row, &s, false);
-	check(!strcmp(out, "tcp     10.0.1.2:40000           10.0.2.2:8080            "
-		      "established  1799s\n"), "a table row");
-	check(strlen(out) <= 80, "an IPv4 row fits 80 columns");
+	check(!strcmp(out, "-          tcp     10.0.1.2:40000           10.0.2.2:8080            "
+		      "-        -        established  no           -      -   1799s -             -\n"),
+	      "a table row, from a module without the detail");
+	json_s = s;
+	s.has_detail = s.has_acct = s.replied = true;
+	s.id = 4000000000U;
+	s.iif = 1;		/* lo, in any namespace */
+	s.age_s = 3725;
+	s.idle_ms = 1500;
+	s.packets[0] = 3;
+	s.packets[1] = 2;
+	s.bytes[0] = 180;
+	s.bytes[1] = 120;
+	out = CAPTURE(print_row, &s, false);
+	check(!strcmp(out, "4000000000 tcp     10.0.1.2:40000           10.0.2.2:8080            "
+		      "lo       -        established  yes      3725s   1.5s   1799s 3/2           180/120\n"),
+	      "a table row: id, interfaces, replied, age, idle, packets and bytes each way");
+	row = strdup(out);
 	out = CAPTURE(print_header, NULL, false);
-	check(!strncmp(out, "PROTO   SOURCE", 14) && strlen(out) <= 80, "the header");
+	check(!strncmp(out, "ID         PROTO   SOURCE", 25) &&
+	      strstr(out, " IN ") - out == strstr(row, " lo ") - row &&
+	      strstr(out, " REPLIED ") - out == strstr(row, " yes ") - row &&
+	      strstr(out, " BYTES") - out == strstr(row, " 180/120") - row,
+	      "the header, over its columns");
+	free(row);
+	s = json_s;
 	out = CAPTURE(print_row, &s, true);
 	check(!strcmp(out, "{\"family\":\"inet\",\"proto\":\"tcp\",\"proto_num\":6,"
 		      "\"src\":\"10.0.1.2\",\"sport\":40000,\"dst\":\"10.0.2.2\",\"dport\":8080,"
@@ -167,7 +191,7 @@ int main(void)
 	kernel_session(&s, AF_INET, IPPROTO_ICMP, "10.0.1.2", 77, "10.0.2.2", 77, 0, 0);
 	s.expires_ms = 1234;
 	out = CAPTURE(print_row, &s, false);
-	check(strstr(out, "icmp    10.0.1.2   ") && strstr(out, "id 77") &&
+	check(strstr(out, "icmp    10.0.1.2   ") && strstr(out, "id=77") &&
 	      strstr(out, " 1.2s"), "ICMP shows the echo id; short expiry to 0.1 s");
 	kernel_session(&s, AF_INET, IPPROTO_GRE, "10.0.1.2", 0, "10.0.2.2", 0, 0, 0);
 	out = CAPTURE(print_row, &s, false);
@@ -195,6 +219,34 @@ int main(void)
 	check(!strcmp(out, "{\"total\":3,\"groups\":[{\"proto\":\"tcp\",\"state\":\"close\","
 		      "\"sessions\":1},{\"proto\":\"udp\",\"state\":\"none\",\"sessions\":2}]}\n"),
 	      "summary as JSON");
+	/* -p: indented as written, strings untouched. */
+	{
+		static char pretty_out[512];
+		FILE *mem = fmemopen(pretty_out, sizeof(pretty_out), "w");
+		FILE *p = fs_json_pretty(mem);
+
+		fputs("[{\"a\":1,\"s\":\"x,{\\\"]\",\"e\":{},\"l\":[]},{}]\n", p);
+		fclose(p);
+		fclose(mem);
+		check(!strcmp(pretty_out, "[\n    {\n        \"a\": 1,\n        \"s\": \"x,{\\\"]\",\n"
+			      "        \"e\": {},\n        \"l\": []\n    },\n    {}\n]\n"),
+		      "pretty JSON");
+	}
+
+	/* The whole table's summary, from the module's gauges. */
+	st.present[FLOWSESS_STAT_SESSIONS_OTHER] = true;
+	st.val[FLOWSESS_STAT_SESSIONS_TCP_ESTABLISHED] = 5;
+	st.val[FLOWSESS_STAT_SESSIONS_TCP_CLOSE] = 1;
+	st.val[FLOWSESS_STAT_SESSIONS_ICMPV6] = 2;
+	st.val[FLOWSESS_STAT_SESSIONS_OTHER] = 4;
+	check(!fs_summary_from_stats(&sum, &st), "a summary from the gauges");
+	out = CAPTURE(print_summary, &sum, false);
+	check(!strcmp(out, "PROTO   STATE        SESSIONS\ntcp     established  5\n"
+		      "tcp     close        1\nicmpv6  -            2\nother   -            4\n"
+		      "total                12\n"), "... by protocol and TCP state, other protocols together");
+	st.present[FLOWSESS_STAT_SESSIONS_OTHER] = false;
+	check(fs_summary_from_stats(&sum, &st) == -1, "... not from a module without them");
+
 	/* The filters of either direction, the id and replied, on the wire. */
 	nlh = mnl_nlmsg_put_header(buf);
 	check(!parse("addr 10.0.2.0/24 port 8080 id 7 replied no", &f, NULL), "new filters parse");
