@@ -8,7 +8,8 @@
 #                 docs/PERFORMANCE.md (T="forward sessions lookup wallclock":
 #                 those parts only, report in ~/.cache/flowsess/bench)
 # make install    the module (modules_install, depmod), the tool, its man
-#                 page, bash completion and systemd unit; PREFIX, DESTDIR
+#                 page, bash completion and systemd units; PREFIX, DESTDIR
+#                 (Debian packages: dpkg-buildpackage -us -uc -b, debian/)
 # make uninstall  remove what make install put there
 # make clean      remove everything the build made
 
@@ -73,6 +74,8 @@ install-tools: tools
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's,@SBINDIR@,$(SBINDIR),' dist/flowsess.service.in \
 		>$(DESTDIR)$(UNITDIR)/flowsess.service
+	sed 's,@SBINDIR@,$(SBINDIR),' dist/flowsess@.service.in \
+		>$(DESTDIR)$(UNITDIR)/flowsess@.service
 	sed 's,@SBINDIR@,$(SBINDIR),' dist/flowsess-prometheus.service.in \
 		>$(DESTDIR)$(UNITDIR)/flowsess-prometheus.service
 	install -m 0644 dist/flowsess-prometheus.timer $(DESTDIR)$(UNITDIR)/
@@ -87,6 +90,7 @@ uninstall:
 	if [ -d "$(DESTDIR)/lib/modules/$(KVER)" ]; then depmod -b "$(or $(DESTDIR),/)" $(KVER); fi
 	rm -f $(DESTDIR)$(SBINDIR)/flowsess $(DESTDIR)$(MANDIR)/man8/flowsess.8 \
 		$(DESTDIR)$(COMPLETIONDIR)/flowsess $(DESTDIR)$(UNITDIR)/flowsess.service \
+		$(DESTDIR)$(UNITDIR)/flowsess@.service \
 		$(DESTDIR)$(UNITDIR)/flowsess-prometheus.service \
 		$(DESTDIR)$(UNITDIR)/flowsess-prometheus.timer
 	rm -rf $(DESTDIR)$(DOCDIR)

@@ -184,12 +184,16 @@ selftests() {
 			{ fail "the module does not build warning-free against the debug kernel"; sed 's/^/#   /' "$run/debug-build.err"; return 0; }
 		;;
 	esac
-	# The dkms selftest loads what DKMS built for the stock kernel.
-	rm -f "$run/dkms.ko"
+	# The dkms selftest loads what DKMS built for the stock kernel from
+	# the Debian package, and runs the packaged tool.
+	rm -f "$run/dkms.ko" "$run/bin/flowsess-deb"
 	if [ "$kernel" = stock ] && [[ " ${tests[*]} " == *" dkms "* ]] && [ $shell -eq 0 ]; then
 		say "make install, make uninstall and DKMS for $kv"
-		"$vm/install-check.sh" "$kv" "$run/dkms.ko" >"$run/install.tap"
+		"$vm/install-check.sh" "$kv" >"$run/install.tap"
 		tally <"$run/install.tap"
+		say "the Debian packages: build, install in a chroot (DKMS for $kv), purge"
+		"$vm/package-check.sh" "$kv" "$run/dkms.ko" "$run/bin/flowsess-deb" >"$run/package.tap"
+		tally <"$run/package.tap"
 	fi
 	# big_tcp counts packets with tc (the debug kernel has no u32).
 	mods="veth sch_netem tcp_diag nf_tables nf_defrag_ipv4 nf_defrag_ipv6"

@@ -1,15 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The ways onto a router, on the host: make install / make uninstall into a
-# staging DESTDIR, and DKMS (Debian's dkms package) building and installing
-# the module for Debian's kernel KVER from its headers. Prints "ok - ..."
-# lines; the DKMS-built module is left at OUT_KO for the dkms selftest to
-# load in the VM. The system's DKMS tree is left as it was found.
+# staging DESTDIR; and DKMS (Debian's dkms package) building and installing
+# the module for Debian's kernel KVER from its headers, by hand, as the
+# README says (the Debian packages are package-check.sh's). Prints
+# "ok - ..." lines. The system's DKMS tree is left as it was found.
 #
-#   install-check.sh KVER OUT_KO
+#   install-check.sh KVER
 set -uo pipefail
 . "$(dirname "$0")/env.sh"
-kver=$1 out_ko=$2
+kver=$1
 top=$FLOWSESS_TOP
 
 failed=0
@@ -39,6 +39,7 @@ installed() {
 	for f in usr/sbin/flowsess usr/share/man/man8/flowsess.8 \
 		 usr/share/bash-completion/completions/flowsess \
 		 usr/lib/systemd/system/flowsess.service \
+		 usr/lib/systemd/system/flowsess@.service \
 		 usr/lib/systemd/system/flowsess-prometheus.service \
 		 usr/lib/systemd/system/flowsess-prometheus.timer \
 		 usr/share/doc/flowsess/examples/flowsess.conf \
@@ -50,6 +51,8 @@ installed() {
 		"$stage/usr/lib/systemd/system/flowsess.service" &&
 	grep -qx 'ExecReload=/usr/sbin/flowsess load /etc/flowsess.conf' \
 		"$stage/usr/lib/systemd/system/flowsess.service" &&
+	grep -qx 'ExecStart=/usr/sbin/flowsess -n %i load /etc/flowsess/%i.conf' \
+		"$stage/usr/lib/systemd/system/flowsess@.service" &&
 	grep -q "^ExecStart=/bin/sh -c '/usr/sbin/flowsess stats -o prometheus" \
 		"$stage/usr/lib/systemd/system/flowsess-prometheus.service"
 }
@@ -61,20 +64,18 @@ removed() {
 }
 result "... removes them all" removed
 
-# DKMS, as on a router: the source in /usr/src/flowsess-VERSION.
+# DKMS by hand, as the README says: the source in /usr/src/flowsess-VERSION.
 src=/usr/src/flowsess-$version
 dkms remove "flowsess/$version" --all >>"$log" 2>&1
 rm -rf "$src"
 mkdir -p "$src"
-(cd "$top" && cp -r Kbuild Makefile dkms.conf kmod "$src/")
+(cd "$top" && cp -r Kbuild dkms.conf kmod "$src/")
 find "$src" \( -name '*.o' -o -name '*.ko' -o -name '*.cmd' -o -name '*.mod*' \) -delete
 result "dkms add" dkms add "flowsess/$version"
 result "dkms build for $kver" dkms build "flowsess/$version" -k "$kver"
 result "dkms install for $kver" dkms install "flowsess/$version" -k "$kver"
 dkms_ko=$(find "/lib/modules/$kver/updates/dkms" -name 'flowsess.ko*' 2>/dev/null | head -n 1)
 result "... the module is in /lib/modules/$kver/updates/dkms" test -n "$dkms_ko"
-rm -f "$out_ko"
-[ -n "$dkms_ko" ] && cp "$dkms_ko" "$out_ko"
 result "dkms remove" dkms remove "flowsess/$version" --all
 result "... takes the module away" test ! -e "$dkms_ko"
 [ $failed -eq 1 ] || rm -f "$log"
