@@ -52,7 +52,7 @@ check "knobs after session-timeout N" "$tool_knobs" \
 check "no guess for a duration" "" "$(complete_words set tcp-timeout '')"
 check "a prefix narrows" "rst-grace-delay rst-invalidate-session rst-sequence-check" \
 	"$(complete_words set rst-)"
-all_commands=$(sorted -h -j -n -t -V --help --json --netns --timestamp --version $tool_commands)
+all_commands=$(sorted -h -j -n -p -t -V --help --json --netns --pretty --timestamp --version $tool_commands)
 check "commands" "$all_commands" "$(complete_words '')"
 check "commands after -j" "$all_commands" "$(complete_words -j '')"
 check "commands after -n NETNS" "$all_commands" "$(complete_words -n router '')"
@@ -72,6 +72,10 @@ check "states" "$tool_states" "$(complete_words sessions state '')"
 check "families" "inet inet6" "$(complete_words sessions family '')"
 check "replied's values" "no yes" "$(complete_words sessions replied '')"
 check "no guess for an id" "" "$(complete_words clear id '')"
+# ip as it answers for a namespace: its interfaces, not the host's.
+ip() { [ "$*" = "-n router -o link show" ] && printf '1: lo: <LOOPBACK,UP>\n5: r0@if4: <UP>\n'; }
+check "iif after -n NETNS: that namespace's interfaces" "lo r0" "$(complete_words -n router sessions iif '')"
+unset -f ip
 check "no guess for a port" "" "$(complete_words sessions dport '')"
 check "-o after stats" "-o" "$(complete_words stats '')"
 check "... and its formats" "json prometheus text" "$(complete_words stats -o '')"
