@@ -67,6 +67,7 @@ struct flowsess_config {
 struct flowsess_net {
 	struct net *net;
 	struct flowsess_pcpu_stats __percpu *stats;
+	struct flowsess_pcpu_gauges __percpu *gauges;
 	struct proc_dir_entry *proc_stat;	/* /proc/net/stat/flowsess */
 	struct flowsess_config cfg;
 	struct flowsess_table table;
@@ -101,6 +102,13 @@ static inline void flowsess_stat_inc(struct flowsess_net *fn,
 				     enum flowsess_stat stat)
 {
 	flowsess_stat_add(fn, stat, 1);
+}
+
+/* A gauge of sessions by protocol and state, up or down (stats.h). */
+static inline void flowsess_gauge_add(struct flowsess_net *fn,
+				      enum flowsess_stat gauge, int n)
+{
+	this_cpu_add(fn->gauges->n[gauge - FLOWSESS_GAUGE_FIRST], n);
 }
 
 static inline struct flowsess_net *flowsess_table_net(struct flowsess_table *t)

@@ -48,9 +48,8 @@
  *    dead session out of the count. The gauges of sessions by protocol
  *    and TCP state (FLOWSESS_STAT_SESSIONS_TCP_SYN_SENT ..
  *    _SESSIONS_OTHER) follow the same three steps, ->tcp_state changing
- *    only by flowsess_session_set_tcp_state(); they are per-CPU counters
- *    that one CPU increments and another may decrement: only their sum
- *    means something.
+ *    only by flowsess_session_set_tcp_state(); they are per-CPU counts
+ *    that one CPU raises and another may lower (stats.h).
  * 9. Teardown (namespace exit, module unload) runs after the hooks were
  *    unregistered in .pre_exit and an RCU grace period: it stops the
  *    aging work and the collector, kills every session, destroys the
@@ -237,8 +236,7 @@ static void flowsess_session_gauge_add(struct flowsess_table *t,
 				       const struct flowsess_session *s,
 				       u8 tcp_state, int n)
 {
-	flowsess_stat_add(flowsess_table_net(t), flowsess_session_gauge(s, tcp_state),
-			  (u64)(s64)n);
+	flowsess_gauge_add(flowsess_table_net(t), flowsess_session_gauge(s, tcp_state), n);
 }
 
 /* A TCP session's new state (rule 8): session->lock held, @s live. */

@@ -3,11 +3,11 @@
  * Per-CPU counters of one network namespace. Writers update their own CPU's
  * copy (flowsess_stat_add); readers sum all CPUs under the u64_stats seqcount,
  * so a reader never sees a torn 64-bit value on 32-bit machines.
- * The gauges of sessions by protocol and state are such counters too,
- * incremented and decremented (session.c, rule 8); the other gauges
+ * The gauges of sessions by protocol and state are per-CPU counts of
+ * their own (stats.h), raised and lowered; the other gauges
  * (FLOWSESS_STAT_SESSIONS_ACTIVE, _SESSIONS_UNESTABLISHED, _MAX_SESSIONS
  * and _PICKUP_REMAINING_MS) are read from the table, the knobs and the
- * pickup period instead.
+ * pickup period.
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -19,8 +19,11 @@ int flowsess_stats_init(struct flowsess_net *fn)
 	int cpu;
 
 	fn->stats = alloc_percpu(struct flowsess_pcpu_stats);
-	if (!fn->stats)
+	fn->gauges = alloc_percpu(struct flowsess_pcpu_gauges);
+	if (!fn->stats || !fn->gauges) {
+		flowsess_stats_free(fn);
 		return -ENOMEM;
+	}
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(fn->stats, cpu)->syncp);
 	return 0;
@@ -30,6 +33,8 @@ void flowsess_stats_free(struct flowsess_net *fn)
 {
 	free_percpu(fn->stats);
 	fn->stats = NULL;
+	free_percpu(fn->gauges);
+	fn->gauges = NULL;
 }
 
 /* One CPU's share of the counters. */
@@ -47,10 +52,20 @@ static void flowsess_stats_read_cpu(const struct flowsess_net *fn, int cpu,
 	} while (u64_stats_fetch_retry(&s->syncp, start));
 }
 
-/* The gauges that are no per-CPU counters, into @v. */
+/* The gauges, into @v: summed over the CPUs, or read from the table. */
 static void flowsess_stats_read_gauges(const struct flowsess_net *fn,
 				       u64 v[__FLOWSESS_STAT_MAX])
 {
+	int cpu, i;
+
+	for (i = 0; i < FLOWSESS_GAUGES; i++) {
+		s64 sum = 0;
+
+		for_each_possible_cpu(cpu)
+			sum += READ_ONCE(per_cpu_ptr(fn->gauges, cpu)->n[i]);
+		/* A reader between a raise on one CPU and a fall on another. */
+		v[FLOWSESS_GAUGE_FIRST + i] = max_t(s64, sum, 0);
+	}
 	v[FLOWSESS_STAT_SESSIONS_ACTIVE] = atomic_read(&fn->table.count);
 	v[FLOWSESS_STAT_SESSIONS_UNESTABLISHED] = atomic_read(&fn->table.unestablished);
 	v[FLOWSESS_STAT_MAX_SESSIONS] = flowsess_max_sessions_allowed(fn);

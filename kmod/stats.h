@@ -17,6 +17,19 @@ struct flowsess_pcpu_stats {
 	struct u64_stats_sync syncp;
 };
 
+/*
+ * The gauges of sessions by protocol and TCP state (session.c, rule 8):
+ * per-CPU counts that one CPU raises and another may lower, so that only
+ * their sum means something (and may be caught below zero for a moment).
+ */
+#define FLOWSESS_GAUGE_FIRST	FLOWSESS_STAT_SESSIONS_TCP_SYN_SENT
+#define FLOWSESS_GAUGE_LAST	FLOWSESS_STAT_SESSIONS_OTHER
+#define FLOWSESS_GAUGES		(FLOWSESS_GAUGE_LAST - FLOWSESS_GAUGE_FIRST + 1)
+
+struct flowsess_pcpu_gauges {
+	long n[FLOWSESS_GAUGES];
+};
+
 /* stats.c */
 int flowsess_stats_init(struct flowsess_net *fn);
 void flowsess_stats_free(struct flowsess_net *fn);

@@ -85,7 +85,7 @@ static void flowsess_test_events_in_order(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	local_bh_disable();
 	spin_lock(&s->lock);
-	s->tcp_state = FLOWSESS_TCP_ESTABLISHED;
+	flowsess_session_set_tcp_state(&fn->table, s, FLOWSESS_TCP_ESTABLISHED);
 	flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
 	spin_unlock(&s->lock);
 	flowsess_session_invalidate(&fn->table, s, FLOWSESS_REASON_RST);

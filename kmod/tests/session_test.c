@@ -431,7 +431,7 @@ static void flowsess_test_expiry_reason(struct kunit *test)
 		s = flowsess_test_insert(test, fn, &t);
 		KUNIT_ASSERT_NOT_NULL(test, s);
 		spin_lock_bh(&s->lock);
-		s->tcp_state = cases[i].state;
+		flowsess_session_set_tcp_state(&fn->table, s, cases[i].state);
 		spin_unlock_bh(&s->lock);
 		late = ktime_add_ms(s->last_seen, 24 * 3600 * 1000);
 		KUNIT_EXPECT_TRUE(test, flowsess_session_expire(&fn->table, s, late));

@@ -58,10 +58,39 @@ static void flowsess_test_stats_sum_all_cpus(struct kunit *test)
 	flowsess_stats_free(fn);
 }
 
+/*
+ * A gauge of sessions is the sum of its CPUs' counts, one raised where a
+ * session was created, another lowered where it ended; a reader between
+ * the two may find it below zero, and reads 0.
+ */
+static void flowsess_test_stats_gauges(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_stats_test_net(test);
+	int i = FLOWSESS_STAT_SESSIONS_UDP - FLOWSESS_GAUGE_FIRST;
+	u64 sum[__FLOWSESS_STAT_MAX];
+	int cpu, n = 0;
+
+	for_each_possible_cpu(cpu) {
+		per_cpu_ptr(fn->gauges, cpu)->n[i] = n ? -1 : 3;
+		n++;
+	}
+	flowsess_stats_read(fn, sum);
+	KUNIT_EXPECT_EQ(test, sum[FLOWSESS_STAT_SESSIONS_UDP], (u64)max(4 - n, 0));
+	for_each_possible_cpu(cpu)
+		per_cpu_ptr(fn->gauges, cpu)->n[i] = -1;
+	flowsess_stats_read(fn, sum);
+	KUNIT_EXPECT_EQ(test, sum[FLOWSESS_STAT_SESSIONS_UDP], 0ULL);
+	flowsess_gauge_add(fn, FLOWSESS_STAT_SESSIONS_OTHER, 2);
+	flowsess_stats_read(fn, sum);
+	KUNIT_EXPECT_EQ(test, sum[FLOWSESS_STAT_SESSIONS_OTHER], 2ULL);
+	flowsess_stats_free(fn);
+}
+
 static struct kunit_case flowsess_stats_cases[] = {
 	KUNIT_CASE(flowsess_test_stats_start_at_zero),
 	KUNIT_CASE(flowsess_test_stats_add),
 	KUNIT_CASE(flowsess_test_stats_sum_all_cpus),
+	KUNIT_CASE(flowsess_test_stats_gauges),
 	{}
 };
 
