@@ -394,19 +394,18 @@ static int dump_sessions(const struct fs_filter *f, struct session_listing *l)
 	return err ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-/* The whole table's summary, from the module's gauges: no dump. */
+/*
+ * The whole table's summary, from the module's gauges: no dump. A module
+ * older than the tool (an upgrade not yet loaded) has none: 1.
+ */
 static int summary_from_stats(struct fs_summary *sum)
 {
 	struct fs_stats st = {};
 	int ret = fetch(1, "sessions", FLOWSESS_CMD_GET_STATS, stats_cb, &st);
 
 	if (ret != EXIT_SUCCESS)
-		return ret;
-	if (fs_summary_from_stats(sum, &st)) {
-		fprintf(stderr, "flowsess: sessions: this module counts no sessions by protocol; load the one that came with this tool\n");
-		return EXIT_FAILURE;
-	}
-	return EXIT_SUCCESS;
+		return -1;
+	return fs_summary_from_stats(sum, &st) ? 1 : 0;
 }
 
 static int cmd_sessions(int argc, char **argv)
@@ -425,10 +424,11 @@ static int cmd_sessions(int argc, char **argv)
 			fprintf(stderr, "flowsess: out of memory\n");
 			return EXIT_FAILURE;
 		}
-		if (!memcmp(&f, &all, sizeof(f)))
-			ret = summary_from_stats(l.sum);
-		else
+		ret = memcmp(&f, &all, sizeof(f)) ? 1 : summary_from_stats(l.sum);
+		if (ret > 0)
 			ret = dump_sessions(&f, &l);
+		else if (ret < 0)
+			ret = EXIT_FAILURE;
 		if (ret == EXIT_SUCCESS)
 			fs_summary_print(stdout, l.sum, json_output);
 		free(l.sum);

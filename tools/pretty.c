@@ -3,7 +3,8 @@
  * -p: JSON indented as it is written. Every printer writes compact JSON to
  * stdout; with -p, stdout is this stream, which re-indents it on its way
  * to the real one, a character at a time, so streamed output stays
- * streamed.
+ * streamed. A line that does not start JSON (text: stats -o prometheus,
+ * save) goes through as it is.
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
@@ -17,6 +18,8 @@ struct pretty {
 	unsigned int depth;
 	bool in_string, escaped;
 	bool opened;		/* a { or [ just opened: a newline is due */
+	bool text;		/* a line of text, not JSON: as it is */
+	bool line_start;
 };
 
 static void newline(struct pretty *p)
@@ -30,6 +33,13 @@ static void newline(struct pretty *p)
 
 static void pretty_char(struct pretty *p, char c)
 {
+	if (p->line_start && !p->depth)
+		p->text = c != '{' && c != '[';
+	p->line_start = c == '\n' && !p->depth;
+	if (p->text) {
+		fputc(c, p->out);
+		return;
+	}
 	if (p->opened && c != '}' && c != ']') {
 		newline(p);
 		p->opened = false;
@@ -112,6 +122,7 @@ FILE *fs_json_pretty(FILE *out)
 	if (!p)
 		return NULL;
 	p->out = out;
+	p->line_start = true;
 	f = fopencookie(p, "w", io);
 	if (!f)
 		free(p);

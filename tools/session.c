@@ -509,10 +509,11 @@ static const char *duration(uint64_t ms, char buf[24])
 }
 
 /*
- * An interface's name, "-" for none, its number if it is gone. Names are
- * remembered: a dump of millions of sessions asks about a few interfaces.
+ * An interface's name into @buf, "-" for none, its number if it is gone.
+ * Names are remembered: a dump of millions of sessions asks about a few
+ * interfaces.
  */
-static const char *ifname(uint32_t ifindex)
+static const char *ifname(uint32_t ifindex, char buf[IF_NAMESIZE])
 {
 	static struct {
 		uint32_t ifindex;
@@ -527,7 +528,8 @@ static const char *ifname(uint32_t ifindex)
 			snprintf(c->name, sizeof(c->name), "%u", ifindex);
 		c->ifindex = ifindex;
 	}
-	return c->name;
+	memcpy(buf, c->name, IF_NAMESIZE);
+	return buf;
 }
 
 #define SESSION_ROW "%-10s %-7s %-24s %-24s %-8s %-8s %-12s %-7s %6s %6s %7s %-13s %s\n"
@@ -563,9 +565,15 @@ static void session_json(FILE *out, const struct fs_session *s)
 	fprintf(out, ",\"replied\":%s", s->replied ? "true" : "false");
 	if (s->has_expires)
 		fprintf(out, ",\"expires_ms\":%u", s->expires_ms);
-	if (s->has_detail)
+	if (s->has_detail) {
+		char in[IF_NAMESIZE], out_[IF_NAMESIZE];
+
 		fprintf(out, ",\"id\":%u,\"iif\":%u,\"oif\":%u,\"age_s\":%u,\"idle_ms\":%u",
 			s->id, s->iif, s->oif, s->age_s, s->idle_ms);
+		/* Names, in the namespace the tool acts on (-n); "-" for none. */
+		fprintf(out, ",\"iif_name\":\"%s\",\"oif_name\":\"%s\"",
+			ifname(s->iif, in), ifname(s->oif, out_));
+	}
 	if (s->has_acct)
 		fprintf(out, ",\"packets_orig\":%" PRIu64 ",\"bytes_orig\":%" PRIu64
 			",\"packets_reply\":%" PRIu64 ",\"bytes_reply\":%" PRIu64,
@@ -579,7 +587,7 @@ static void session_json(FILE *out, const struct fs_session *s)
 void fs_session_print(FILE *out, const struct fs_session *s, bool json)
 {
 	char src[64], dst[64], pb[8], sb[24], id[16], age[24], idle[24], exp[24];
-	char pkts[48] = "-", bytes[48] = "-";
+	char pkts[48] = "-", bytes[48] = "-", in[IF_NAMESIZE], out_[IF_NAMESIZE];
 
 	if (json) {
 		fputc('{', out);
@@ -595,9 +603,10 @@ void fs_session_print(FILE *out, const struct fs_session *s, bool json)
 	fprintf(out, SESSION_ROW, s->has_detail ? id : "-", proto_name(s->proto, pb),
 		endpoint(s, s->src, s->sport, src, sizeof(src)),
 		endpoint(s, s->dst, s->dport, dst, sizeof(dst)),
-		s->has_detail ? ifname(s->iif) : "-", s->has_detail ? ifname(s->oif) : "-",
+		s->has_detail ? ifname(s->iif, in) : "-", s->has_detail ? ifname(s->oif, out_) : "-",
 		state_column(s, sb), s->replied ? "yes" : "no",
-		s->has_detail ? duration(s->age_s * 1000ULL, age) : "-",
+		/* The kernel counts the age in whole seconds: no tenths. */
+		s->has_detail ? (snprintf(age, sizeof(age), "%us", s->age_s), age) : "-",
 		s->has_detail ? duration(s->idle_ms, idle) : "-",
 		s->has_expires ? duration(s->expires_ms, exp) : "-", pkts, bytes);
 }

@@ -100,7 +100,7 @@ int main(void)
 	const char *out;
 	char *row;
 
-	printf("1..36\n");
+	printf("1..37\n");
 	check(!parse("", &f, NULL) && !f.family && !f.has_proto && !f.src.set,
 	      "no filter");
 	check(!parse("proto tcp dport 22 state established", &f, NULL) &&
@@ -171,6 +171,10 @@ int main(void)
 		      "lo       -        established  yes      3725s   1.5s   1799s 3/2           180/120\n"),
 	      "a table row: id, interfaces, replied, age, idle, packets and bytes each way");
 	row = strdup(out);
+	s.oif = 65;	/* the same slot of the names remembered as lo's; no such one */
+	out = CAPTURE(print_row, &s, false);
+	check(strstr(out, " lo       65       established "), "two interfaces the same slot remembers");
+	s.oif = 0;
 	out = CAPTURE(print_header, NULL, false);
 	check(!strncmp(out, "ID         PROTO   SOURCE", 25) &&
 	      strstr(out, " IN ") - out == strstr(row, " lo ") - row &&
@@ -226,11 +230,13 @@ int main(void)
 		FILE *p = fs_json_pretty(mem);
 
 		fputs("[{\"a\":1,\"s\":\"x,{\\\"]\",\"e\":{},\"l\":[]},{}]\n", p);
+		fputs("# text, as: it is {\n{}\n", p);
 		fclose(p);
 		fclose(mem);
 		check(!strcmp(pretty_out, "[\n    {\n        \"a\": 1,\n        \"s\": \"x,{\\\"]\",\n"
-			      "        \"e\": {},\n        \"l\": []\n    },\n    {}\n]\n"),
-		      "pretty JSON");
+			      "        \"e\": {},\n        \"l\": []\n    },\n    {}\n]\n"
+			      "# text, as: it is {\n{}\n"),
+		      "pretty JSON; a line of text as it is");
 	}
 
 	/* The whole table's summary, from the module's gauges. */
