@@ -59,8 +59,14 @@ in_ns router flowsess sessions proto udp >/tmp/dump.txt 2>/tmp/dump.err
 check "the dump under churn succeeds" [ $? -eq 0 ]
 churn_stop
 check "... and lists the 100 000, each once" exact /tmp/dump.txt 20000 2 50000
-check_num "JSON lists them too" \
-	"$(in_ns router flowsess -j sessions sport 20001 | grep -o '"dport"' | wc -l)" -eq 50000
+# 100 000 sessions are more than the tool holds back (65 536): this
+# listing is printed as it arrives, and must still be one JSON array.
+in_ns router flowsess -j sessions proto udp >/tmp/dump.json 2>/tmp/dump.err
+check "JSON lists them too, streamed: one array, every session once" \
+	eval '[ $? -eq 0 ] && [ "$(head -c 2 /tmp/dump.json)" = "[{" ] &&
+		[ "$(tail -c 3 /tmp/dump.json)" = "}]
+" ] && [ "$(grep -o "\"dport\"" /tmp/dump.json | wc -l)" -eq 100000 ] &&
+		[ "$(grep -o "},{" /tmp/dump.json | wc -l)" -eq 99999 ]'
 check "clear sport 20001" [ "$(in_ns router flowsess clear sport 20001)" = "cleared 50000 sessions" ]
 topology_down
 flowsess_unload

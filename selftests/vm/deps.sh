@@ -14,7 +14,7 @@ packages=(
 	python3-yaml					# the netlink spec's check
 	linux-source-6.1 bc flex bison libelf-dev libssl-dev python3 # test kernel
 	xz-utils sparse					# unpacking, make C=2
-	dkms debhelper dh-dkms			# the DKMS test, the Debian packages
+	dkms debhelper dh-dkms dpkg-dev build-essential # the DKMS test, the Debian packages
 	dwarves						# pahole: newer headers build BTF
 )
 
