@@ -6,7 +6,7 @@
  * listeners: netlink.c is one.
  *
  * Where an event happens (the packet path, the collector, a clear, under
- * the session's lock for NEW and STATE), it is only copied: if a listener
+ * the session's lock for all but DEL), it is only copied: if a listener
  * wants it, a snapshot of the session goes on the namespace's queue, and
  * the namespace's work item hands the queue to the listeners in process
  * context, in order. So no listener runs on the packet path or in the
@@ -80,6 +80,9 @@ void flowsess_event(struct flowsess_net *fn, const struct flowsess_session *s,
 		msg->reason = reason;
 		msg->live_kill = live_kill;
 		flowsess_session_info(&fn->cfg, s, &msg->info);
+		/* A live session, under its lock: what a copy of it needs. */
+		if (type != FLOWSESS_EVENT_DEL)
+			flowsess_session_sync_info(s, &msg->info);
 		spin_lock_bh(&q->lock);
 		if (q->pending < q->limit) {
 			list_add_tail(&msg->list, &q->msgs);

@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 
 #include "compat.h"
 #include "internal.h"
@@ -21,11 +22,16 @@ static struct genl_family flowsess_genl_family;
 
 enum flowsess_mcgrp_id {
 	FLOWSESS_MCGRP_EVENTS_ID,
+	FLOWSESS_MCGRP_SYNC_ID,
 };
 
 static const struct genl_multicast_group flowsess_mcgrps[] = {
 	[FLOWSESS_MCGRP_EVENTS_ID] = {
 		.name	= FLOWSESS_MCGRP_EVENTS,
+		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+	},
+	[FLOWSESS_MCGRP_SYNC_ID] = {
+		.name	= FLOWSESS_MCGRP_SYNC,
 		.flags	= GENL_MCAST_CAP_NET_ADMIN,
 	},
 };
@@ -222,6 +228,53 @@ static const struct nla_policy flowsess_clear_policy[FLOWSESS_A_MAX + 1] = {
 	[FLOWSESS_A_NO_PICKUP] = { .type = NLA_FLAG },
 };
 
+static const struct nla_policy flowsess_tcp_peer_policy[FLOWSESS_TCP_PEER_MAX + 1] = {
+	[FLOWSESS_TCP_PEER_END]		= { .type = NLA_U32 },
+	[FLOWSESS_TCP_PEER_MAXEND]	= { .type = NLA_U32 },
+	[FLOWSESS_TCP_PEER_MAXWIN]	= { .type = NLA_U32 },
+	[FLOWSESS_TCP_PEER_SCALE]	= NLA_POLICY_MAX(NLA_U8, TCP_MAX_WSCALE),
+	[FLOWSESS_TCP_PEER_FLAGS] =
+		NLA_POLICY_MASK(NLA_U8, FLOWSESS_TCP_PEER_F_WSCALE | FLOWSESS_TCP_PEER_F_LOOSE),
+};
+
+/*
+ * A session to import: what a dump or a sync event exports, so that a sync
+ * daemon can pass it on as it came. What only describes the session here
+ * (its id, interfaces, age, counters) is taken and ignored; an ended
+ * session's attributes are refused.
+ */
+static const struct nla_policy flowsess_import_policy[FLOWSESS_SA_MAX + 1] = {
+	[FLOWSESS_SA_FAMILY]		= { .type = NLA_U8 },
+	[FLOWSESS_SA_PROTO]		= { .type = NLA_U8 },
+	[FLOWSESS_SA_SRC]		= { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
+	[FLOWSESS_SA_DST]		= { .type = NLA_BINARY, .len = sizeof(struct in6_addr) },
+	[FLOWSESS_SA_SPORT]		= { .type = NLA_BE16 },
+	[FLOWSESS_SA_DPORT]		= { .type = NLA_BE16 },
+	[FLOWSESS_SA_STATE]		= NLA_POLICY_MAX(NLA_U8, __FLOWSESS_TCP_MAX - 1),
+	[FLOWSESS_SA_EXPIRES_MS]	= { .type = NLA_U32 },
+	[FLOWSESS_SA_REASON]		= { .type = NLA_REJECT },
+	[FLOWSESS_SA_LIVE_KILL]		= { .type = NLA_REJECT },
+	[FLOWSESS_SA_ID]		= { .type = NLA_U32 },
+	[FLOWSESS_SA_IIF]		= { .type = NLA_U32 },
+	[FLOWSESS_SA_OIF]		= { .type = NLA_U32 },
+	[FLOWSESS_SA_AGE_S]		= { .type = NLA_U32 },
+	[FLOWSESS_SA_IDLE_MS]		= { .type = NLA_U32 },
+	[FLOWSESS_SA_PAD]		= { .type = NLA_BINARY },
+	[FLOWSESS_SA_PACKETS_ORIG]	= { .type = NLA_U64 },
+	[FLOWSESS_SA_BYTES_ORIG]	= { .type = NLA_U64 },
+	[FLOWSESS_SA_PACKETS_REPLY]	= { .type = NLA_U64 },
+	[FLOWSESS_SA_BYTES_REPLY]	= { .type = NLA_U64 },
+	[FLOWSESS_SA_REPLIED]		= { .type = NLA_FLAG },
+	[FLOWSESS_SA_ESTABLISHED]	= { .type = NLA_FLAG },
+	[FLOWSESS_SA_TRAFFIC_AFTER_RST]	= { .type = NLA_FLAG },
+	[FLOWSESS_SA_TCP_ORIG]		= NLA_POLICY_NESTED(flowsess_tcp_peer_policy),
+	[FLOWSESS_SA_TCP_REPLY]		= NLA_POLICY_NESTED(flowsess_tcp_peer_policy),
+};
+
+static const struct nla_policy flowsess_import_request_policy[FLOWSESS_A_MAX + 1] = {
+	[FLOWSESS_A_SESSION] = NLA_POLICY_NESTED(flowsess_import_policy),
+};
+
 /* Requests that take no attribute: any attribute is an error. */
 static const struct nla_policy flowsess_empty_policy[FLOWSESS_A_MAX + 1] = {};
 
@@ -318,6 +371,38 @@ static int flowsess_put_detail(struct sk_buff *skb,
 	return 0;
 }
 
+static int flowsess_put_tcp_peer(struct sk_buff *skb, int attr,
+				 const struct flowsess_tcp_peer *p)
+{
+	struct nlattr *nest = nla_nest_start(skb, attr);
+
+	if (!nest || nla_put_u32(skb, FLOWSESS_TCP_PEER_END, p->end) ||
+	    nla_put_u32(skb, FLOWSESS_TCP_PEER_MAXEND, p->maxend) ||
+	    nla_put_u32(skb, FLOWSESS_TCP_PEER_MAXWIN, p->maxwin) ||
+	    nla_put_u8(skb, FLOWSESS_TCP_PEER_SCALE, p->scale) ||
+	    nla_put_u8(skb, FLOWSESS_TCP_PEER_FLAGS, p->flags))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* What a copy of the session on another router needs (IMPORT_SESSION). */
+static int flowsess_put_sync(struct sk_buff *skb,
+			     const struct flowsess_session_info *info)
+{
+	if (!info->has_sync)
+		return 0;
+	if ((info->established && nla_put_flag(skb, FLOWSESS_SA_ESTABLISHED)) ||
+	    (info->traffic_after_rst && nla_put_flag(skb, FLOWSESS_SA_TRAFFIC_AFTER_RST)))
+		return -EMSGSIZE;
+	if (info->tuple.protonum != IPPROTO_TCP)
+		return 0;
+	return flowsess_put_tcp_peer(skb, FLOWSESS_SA_TCP_ORIG,
+				     &info->peer[FLOWSESS_DIR_ORIGINAL]) ?:
+	       flowsess_put_tcp_peer(skb, FLOWSESS_SA_TCP_REPLY,
+				     &info->peer[FLOWSESS_DIR_REPLY]);
+}
+
 /*
  * FLOWSESS_A_SESSION: a live session (@reason NONE), or one just
  * invalidated.
@@ -333,7 +418,7 @@ static int flowsess_put_session(struct sk_buff *skb,
 	if (flowsess_put_tuple(skb, &info->tuple) ||
 	    nla_put_u8(skb, FLOWSESS_SA_STATE, info->tcp_state) ||
 	    (info->replied && nla_put_flag(skb, FLOWSESS_SA_REPLIED)) ||
-	    flowsess_put_detail(skb, info))
+	    flowsess_put_detail(skb, info) || flowsess_put_sync(skb, info))
 		goto err;
 	if (reason == FLOWSESS_REASON_NONE) {
 		if (nla_put_u32(skb, FLOWSESS_SA_EXPIRES_MS, info->expires_ms))
@@ -361,7 +446,11 @@ static size_t flowsess_session_msg_size(void)
 	       nla_total_size(sizeof(u8)) +		/* reason */
 	       2 * nla_total_size(0) +			/* live kill, replied */
 	       5 * nla_total_size(sizeof(u32)) +	/* id .. idle */
-	       4 * nla_total_size_64bit(sizeof(u64));	/* accounting */
+	       4 * nla_total_size_64bit(sizeof(u64)) +	/* accounting */
+	       2 * nla_total_size(0) +			/* established, traffic */
+	       2 * (nla_total_size(0) +			/* TCP_ORIG, TCP_REPLY */
+		    3 * nla_total_size(sizeof(u32)) +
+		    2 * nla_total_size(sizeof(u8)));
 }
 
 /* A reply to @info carrying what @put writes from @data. */
@@ -646,7 +735,7 @@ static int flowsess_dump_emit(struct flowsess_session *s, void *arg)
 			  FLOWSESS_CMD_GET_SESSIONS);
 	if (!hdr)
 		return -EMSGSIZE;
-	flowsess_session_info(&batch->fn->cfg, s, &info);
+	flowsess_session_export(&batch->fn->cfg, s, &info);
 	if (flowsess_put_session(batch->skb, &info, FLOWSESS_REASON_NONE, false)) {
 		genlmsg_cancel(batch->skb, hdr);
 		return -EMSGSIZE;
@@ -757,32 +846,217 @@ static int flowsess_nl_clear_sessions(struct sk_buff *skb, struct genl_info *inf
 	return flowsess_nl_reply(info, flowsess_put_count, &count);
 }
 
+/* @tb's TCP_ORIG or TCP_REPLY into @p; zero if absent. */
+static int flowsess_nl_parse_tcp_peer(const struct nlattr *nest,
+				      struct flowsess_tcp_peer *p,
+				      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[FLOWSESS_TCP_PEER_MAX + 1];
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	if (!nest)
+		return 0;
+	err = nla_parse_nested(tb, FLOWSESS_TCP_PEER_MAX, nest,
+			       flowsess_tcp_peer_policy, extack);
+	if (err)
+		return err;
+	if (tb[FLOWSESS_TCP_PEER_END])
+		p->end = nla_get_u32(tb[FLOWSESS_TCP_PEER_END]);
+	if (tb[FLOWSESS_TCP_PEER_MAXEND])
+		p->maxend = nla_get_u32(tb[FLOWSESS_TCP_PEER_MAXEND]);
+	if (tb[FLOWSESS_TCP_PEER_MAXWIN])
+		p->maxwin = nla_get_u32(tb[FLOWSESS_TCP_PEER_MAXWIN]);
+	if (tb[FLOWSESS_TCP_PEER_SCALE])
+		p->scale = nla_get_u8(tb[FLOWSESS_TCP_PEER_SCALE]);
+	if (tb[FLOWSESS_TCP_PEER_FLAGS])
+		p->flags = nla_get_u8(tb[FLOWSESS_TCP_PEER_FLAGS]);
+	return 0;
+}
+
+/* Does @proto have ports on the packet path (hooks.c)? ICMP's are its echo id. */
+static bool flowsess_nl_has_ports(u8 family, u8 proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		return true;
+	case IPPROTO_ICMP:
+		return family == AF_INET;
+	case IPPROTO_ICMPV6:
+		return family == AF_INET6;
+	}
+	return false;
+}
+
+/*
+ * The session of an IMPORT_SESSION request into @imp: only a session the
+ * packet path could have made, whole. Blames the attribute at fault.
+ */
+static int flowsess_nl_parse_import(const struct nlattr *nest,
+				    struct flowsess_session_import *imp,
+				    struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[FLOWSESS_SA_MAX + 1];
+	struct flowsess_tuple *t = &imp->tuple;
+	bool is_tcp, has_state;
+	int err, alen, a;
+	u8 family;
+
+	if (!nest) {
+		NL_SET_ERR_MSG(extack, "FLOWSESS_A_SESSION is required");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, FLOWSESS_SA_MAX, nest, flowsess_import_policy, extack);
+	if (err)
+		return err;
+	for (a = FLOWSESS_SA_FAMILY; a <= FLOWSESS_SA_EXPIRES_MS; a++) {
+		if (!tb[a] && a != FLOWSESS_SA_SPORT && a != FLOWSESS_SA_DPORT &&
+		    a != FLOWSESS_SA_STATE) {
+			NL_SET_ERR_MSG_ATTR(extack, nest,
+					    "a session needs its family, protocol, addresses and expiry");
+			return -EINVAL;
+		}
+	}
+	memset(imp, 0, sizeof(*imp));
+	family = nla_get_u8(tb[FLOWSESS_SA_FAMILY]);
+	if (family != AF_INET && family != AF_INET6) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWSESS_SA_FAMILY],
+				    "family is AF_INET or AF_INET6");
+		return -EINVAL;
+	}
+	alen = family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
+	for (a = FLOWSESS_SA_SRC; a <= FLOWSESS_SA_DST; a++) {
+		if (nla_len(tb[a]) != alen) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[a],
+					    "address length does not match the family");
+			return -EINVAL;
+		}
+	}
+	/* NFPROTO_IPV4 and NFPROTO_IPV6 are AF_INET and AF_INET6. */
+	t->l3num = family;
+	t->protonum = nla_get_u8(tb[FLOWSESS_SA_PROTO]);
+	nla_memcpy(&t->src, tb[FLOWSESS_SA_SRC], alen);
+	nla_memcpy(&t->dst, tb[FLOWSESS_SA_DST], alen);
+	if (flowsess_nl_has_ports(family, t->protonum)) {
+		if (!tb[FLOWSESS_SA_SPORT] || !tb[FLOWSESS_SA_DPORT]) {
+			NL_SET_ERR_MSG_ATTR(extack, nest,
+					    "this protocol's session needs its ports");
+			return -EINVAL;
+		}
+		t->sport = nla_get_be16(tb[FLOWSESS_SA_SPORT]);
+		t->dport = nla_get_be16(tb[FLOWSESS_SA_DPORT]);
+		if (t->protonum != IPPROTO_TCP && t->protonum != IPPROTO_UDP &&
+		    t->protonum != IPPROTO_UDPLITE && t->sport != t->dport) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[FLOWSESS_SA_DPORT],
+					    "an echo session has its identifier in both ports");
+			return -EINVAL;
+		}
+	} else if ((tb[FLOWSESS_SA_SPORT] && nla_get_be16(tb[FLOWSESS_SA_SPORT])) ||
+		   (tb[FLOWSESS_SA_DPORT] && nla_get_be16(tb[FLOWSESS_SA_DPORT]))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWSESS_SA_SPORT] ?: tb[FLOWSESS_SA_DPORT],
+				    "this protocol's session has no ports");
+		return -EINVAL;
+	}
+
+	imp->tcp_state = tb[FLOWSESS_SA_STATE] ? nla_get_u8(tb[FLOWSESS_SA_STATE]) :
+						FLOWSESS_TCP_NONE;
+	is_tcp = t->protonum == IPPROTO_TCP;
+	has_state = imp->tcp_state != FLOWSESS_TCP_NONE;
+	if (is_tcp != has_state) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWSESS_SA_STATE] ?: nest,
+				    "a TCP session needs a TCP state, and only a TCP session has one");
+		return -EINVAL;
+	}
+	if (!is_tcp &&
+	    (tb[FLOWSESS_SA_TCP_ORIG] || tb[FLOWSESS_SA_TCP_REPLY] ||
+	     tb[FLOWSESS_SA_TRAFFIC_AFTER_RST])) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWSESS_SA_TCP_ORIG] ?: tb[FLOWSESS_SA_TCP_REPLY] ?:
+				    tb[FLOWSESS_SA_TRAFFIC_AFTER_RST],
+				    "only a TCP session has sequence tracking");
+		return -EINVAL;
+	}
+	err = flowsess_nl_parse_tcp_peer(tb[FLOWSESS_SA_TCP_ORIG],
+					 &imp->peer[FLOWSESS_DIR_ORIGINAL], extack) ?:
+	      flowsess_nl_parse_tcp_peer(tb[FLOWSESS_SA_TCP_REPLY],
+					 &imp->peer[FLOWSESS_DIR_REPLY], extack);
+	if (err)
+		return err;
+	imp->expires_ms = nla_get_u32(tb[FLOWSESS_SA_EXPIRES_MS]);
+	imp->replied = nla_get_flag(tb[FLOWSESS_SA_REPLIED]);
+	imp->established = nla_get_flag(tb[FLOWSESS_SA_ESTABLISHED]);
+	imp->traffic_after_rst = nla_get_flag(tb[FLOWSESS_SA_TRAFFIC_AFTER_RST]);
+	return 0;
+}
+
+static int flowsess_nl_import_session(struct sk_buff *skb, struct genl_info *info)
+{
+	struct flowsess_net *fn = flowsess_pernet(genl_info_net(info));
+	struct flowsess_session_import imp;
+	int err;
+
+	err = flowsess_nl_parse_import(info->attrs[FLOWSESS_A_SESSION], &imp, info->extack);
+	if (err)
+		return err;
+	err = flowsess_session_import(&fn->table, &imp);
+	switch (err) {
+	case -EEXIST:
+		NL_SET_ERR_MSG(info->extack, "a session has this tuple the other way round");
+		break;
+	case -ENOSPC:
+		NL_SET_ERR_MSG(info->extack, "the table is full (max-sessions)");
+		break;
+	}
+	return err;
+}
+
 /*
  * The core's listener (events.c): tell the namespace's "events" group that
  * a session was created (SESSION_NEW) or ended (SESSION_DEL, with its
- * reason). State changes have no message yet. A reader too slow for the
- * messages loses them (ENOBUFS), and is told.
+ * reason); and its "sync" group that, and every TCP state change and
+ * sequence progress (SESSION_UPDATE), for a copy of the table on another
+ * router. A reader too slow for the messages loses them (ENOBUFS), and is
+ * told.
  */
+static bool flowsess_nl_group_wants(const struct flowsess_net *fn,
+				    enum flowsess_event type, unsigned int group)
+{
+	if (group == FLOWSESS_MCGRP_EVENTS_ID &&
+	    type != FLOWSESS_EVENT_NEW && type != FLOWSESS_EVENT_DEL)
+		return false;
+	return genl_has_listeners(&flowsess_genl_family, fn->net, group);
+}
+
 static bool flowsess_nl_wants(const struct flowsess_net *fn,
 			      enum flowsess_event type)
 {
 	/* KUnit's tables belong to no namespace: nobody to tell. */
-	return type != FLOWSESS_EVENT_STATE && fn->net &&
-	       genl_has_listeners(&flowsess_genl_family, fn->net,
-				  FLOWSESS_MCGRP_EVENTS_ID);
+	return fn->net &&
+	       (flowsess_nl_group_wants(fn, type, FLOWSESS_MCGRP_EVENTS_ID) ||
+		flowsess_nl_group_wants(fn, type, FLOWSESS_MCGRP_SYNC_ID));
 }
 
-static void flowsess_nl_event(struct flowsess_net *fn,
-			      const struct flowsess_event_msg *ev)
+static void flowsess_nl_event_to(struct flowsess_net *fn,
+				 const struct flowsess_event_msg *ev,
+				 unsigned int group)
 {
 	struct sk_buff *msg;
 	u8 cmd;
 	void *hdr;
 
-	if (!flowsess_nl_wants(fn, ev->type))
+	if (!flowsess_nl_group_wants(fn, ev->type, group))
 		return;
-	cmd = ev->type == FLOWSESS_EVENT_NEW ? FLOWSESS_CMD_SESSION_NEW :
-					       FLOWSESS_CMD_SESSION_DEL;
+	switch (ev->type) {
+	case FLOWSESS_EVENT_NEW:
+		cmd = FLOWSESS_CMD_SESSION_NEW;
+		break;
+	case FLOWSESS_EVENT_DEL:
+		cmd = FLOWSESS_CMD_SESSION_DEL;
+		break;
+	default:
+		cmd = FLOWSESS_CMD_SESSION_UPDATE;
+	}
 	msg = genlmsg_new(flowsess_session_msg_size(), GFP_KERNEL);
 	if (!msg)
 		goto lost;
@@ -792,12 +1066,21 @@ static void flowsess_nl_event(struct flowsess_net *fn,
 		goto lost;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&flowsess_genl_family, fn->net, msg, 0,
-				FLOWSESS_MCGRP_EVENTS_ID, GFP_KERNEL);
+	genlmsg_multicast_netns(&flowsess_genl_family, fn->net, msg, 0, group,
+				GFP_KERNEL);
 	return;
 
 lost:
 	flowsess_stat_inc(fn, FLOWSESS_STAT_EVENTS_LOST);
+}
+
+static void flowsess_nl_event(struct flowsess_net *fn,
+			      const struct flowsess_event_msg *ev)
+{
+	if (!fn->net)
+		return;
+	flowsess_nl_event_to(fn, ev, FLOWSESS_MCGRP_EVENTS_ID);
+	flowsess_nl_event_to(fn, ev, FLOWSESS_MCGRP_SYNC_ID);
 }
 
 static struct flowsess_listener flowsess_nl_listener = {
@@ -837,6 +1120,13 @@ static const struct genl_ops flowsess_genl_ops[] = {
 		.cmd	= FLOWSESS_CMD_CLEAR_SESSIONS,
 		.doit	= flowsess_nl_clear_sessions,
 		.policy	= flowsess_clear_policy,
+		.maxattr = FLOWSESS_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= FLOWSESS_CMD_IMPORT_SESSION,
+		.doit	= flowsess_nl_import_session,
+		.policy	= flowsess_import_request_policy,
 		.maxattr = FLOWSESS_A_MAX,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},

@@ -147,6 +147,33 @@ void flowsess_session_info(const struct flowsess_config *cfg,
 }
 
 /*
+ * What a copy of @s on another router needs, beyond flowsess_session_info():
+ * session->lock held, @s live (rule 5: ->peer is read only so).
+ */
+void flowsess_session_sync_info(const struct flowsess_session *s,
+				struct flowsess_session_info *info)
+{
+	lockdep_assert_held(&s->lock);
+	info->has_sync = true;
+	info->established = s->established;
+	info->traffic_after_rst = s->traffic_after_rst;
+	if (s->tuple.protonum == IPPROTO_TCP)
+		memcpy(info->peer, s->peer, sizeof(info->peer));
+}
+
+/* A dump's copy of @s: its info, and what a copy needs if it lives. RCU. */
+void flowsess_session_export(const struct flowsess_config *cfg,
+			     struct flowsess_session *s,
+			     struct flowsess_session_info *info)
+{
+	flowsess_session_info(cfg, s, info);
+	spin_lock_bh(&s->lock);
+	if (!s->dead)
+		flowsess_session_sync_info(s, info);
+	spin_unlock_bh(&s->lock);
+}
+
+/*
  * Take a place in ->count unless the table holds max-sessions already
  * (rule 7). Never raises the count above the limit, not even for a moment.
  */
@@ -305,6 +332,128 @@ int flowsess_session_insert(struct flowsess_table *t, struct flowsess_session *s
 	flowsess_collector_kick(t, flowsess_session_deadline(&flowsess_table_net(t)->cfg, s));
 	flowsess_aging_inserted(t);
 	return 0;
+}
+
+/*
+ * @imp's state into @s: session->lock held and @s live, or @s not yet
+ * linked. Its deadline is @imp->expires_ms from now, at most the timeout
+ * of its state: the last packet (or the RST) is dated back to match. A
+ * namespace whose timeouts changed since that date may age it sooner
+ * (rule 6). Its TCP tracking is loose (tcp_window.c): the copy may be
+ * behind the connection by what was in flight.
+ */
+static void flowsess_session_import_state(struct flowsess_table *t,
+					  struct flowsess_session *s,
+					  const struct flowsess_session_import *imp,
+					  bool linked)
+{
+	const struct flowsess_config *cfg = &flowsess_table_net(t)->cfg;
+	ktime_t now = ktime_get_coarse();
+	s64 timeout, since;
+
+	if (linked) {
+		flowsess_session_set_tcp_state(t, s, imp->tcp_state);
+		flowsess_session_set_established(t, s, imp->established);
+	} else {
+		s->tcp_state = imp->tcp_state;
+		s->established = imp->established;
+	}
+	WRITE_ONCE(s->replied, imp->replied);
+	s->traffic_after_rst = imp->traffic_after_rst;
+	if (imp->tuple.protonum == IPPROTO_TCP) {
+		memcpy(s->peer, imp->peer, sizeof(s->peer));
+		s->peer[FLOWSESS_DIR_ORIGINAL].flags |= FLOWSESS_TCP_PEER_LOOSE;
+		s->peer[FLOWSESS_DIR_REPLY].flags |= FLOWSESS_TCP_PEER_LOOSE;
+	}
+	/* The timeout of its state: the deadline, counted from now. */
+	WRITE_ONCE(s->last_seen, now);
+	if (imp->tcp_state == FLOWSESS_TCP_CLOSE) {
+		WRITE_ONCE(s->rst_seen, ktime_get());
+		timeout = ktime_ms_delta(flowsess_session_deadline(cfg, s), s->rst_seen);
+		since = timeout - min_t(s64, imp->expires_ms, timeout);
+		WRITE_ONCE(s->rst_seen, ktime_sub_ms(s->rst_seen, since));
+	} else {
+		WRITE_ONCE(s->rst_seen, 0);
+		timeout = ktime_ms_delta(flowsess_session_deadline(cfg, s), now);
+		since = timeout - min_t(s64, imp->expires_ms, timeout);
+		WRITE_ONCE(s->last_seen, ktime_sub_ms(now, since));
+	}
+}
+
+/* A live session with @imp's original tuple, brought up to date. */
+static int flowsess_session_import_into(struct flowsess_table *t,
+					struct flowsess_session *s,
+					const struct flowsess_session_import *imp)
+{
+	spin_lock_bh(&s->lock);
+	if (s->dead) {
+		spin_unlock_bh(&s->lock);
+		return -ENOENT;
+	}
+	flowsess_session_import_state(t, s, imp, true);
+	spin_unlock_bh(&s->lock);
+	flowsess_collector_expect(t, flowsess_session_deadline(&flowsess_table_net(t)->cfg, s));
+	return 0;
+}
+
+static int flowsess_session_import_new(struct flowsess_table *t,
+				       const struct flowsess_session_import *imp)
+{
+	struct flowsess_net *fn = flowsess_table_net(t);
+	struct flowsess_session *s;
+	int err;
+
+	if (!flowsess_session_reserve(t))
+		return -ENOSPC;
+	/* Charged to the importer's memory cgroup (SLAB_ACCOUNT). */
+	s = flowsess_session_alloc(&imp->tuple, READ_ONCE(fn->cfg.accounting), GFP_KERNEL);
+	if (!s) {
+		flowsess_session_unreserve(t);
+		return -ENOMEM;
+	}
+	flowsess_session_import_state(t, s, imp, false);
+	rcu_read_lock();
+	err = flowsess_session_insert(t, s);
+	rcu_read_unlock();
+	if (!err)
+		flowsess_stat_inc(fn, FLOWSESS_STAT_SESSIONS_CREATED);
+	return err;
+}
+
+/*
+ * FLOWSESS_CMD_IMPORT_SESSION: create @imp, or bring the live session with
+ * its original tuple up to date (an expired one is let go first). Sleeps.
+ * Returns 0; -EEXIST when a live session has the tuple the other way
+ * round; -ENOSPC when the table is full; -ENOMEM.
+ */
+int flowsess_session_import(struct flowsess_table *t,
+			    const struct flowsess_session_import *imp)
+{
+	struct flowsess_session *s;
+	enum flowsess_dir dir;
+	int err = -EEXIST, tries;
+
+	/* Twice at most: a packet may create the session meanwhile. */
+	for (tries = 0; tries < 2 && err == -EEXIST; tries++) {
+		rcu_read_lock();
+		s = flowsess_table_lookup(t, &imp->tuple, &dir);
+		if (s && flowsess_session_expire(t, s, ktime_get_coarse()))
+			s = NULL;
+		if (s) {
+			err = dir == FLOWSESS_DIR_ORIGINAL ?
+			      flowsess_session_import_into(t, s, imp) : -EEXIST;
+			rcu_read_unlock();
+			if (err != -ENOENT)
+				break;
+			err = -EEXIST;	/* it died meanwhile: create it */
+			continue;
+		}
+		rcu_read_unlock();
+		err = flowsess_session_import_new(t, imp);
+	}
+	if (!err)
+		flowsess_stat_inc(flowsess_table_net(t), FLOWSESS_STAT_SESSIONS_IMPORTED);
+	return err;
 }
 
 static const enum flowsess_stat flowsess_reason_stat[__FLOWSESS_REASON_MAX] = {

@@ -50,8 +50,9 @@ struct flowsess_tcp_peer {
 	u8 flags;		/* FLOWSESS_TCP_PEER_* */
 };
 
-#define FLOWSESS_TCP_PEER_WSCALE	BIT(0)	/* sent the window scale option */
-#define FLOWSESS_TCP_PEER_LOOSE		BIT(1)	/* picked up: its scale unknown */
+/* As the uapi exports them (FLOWSESS_TCP_PEER_FLAGS). */
+#define FLOWSESS_TCP_PEER_WSCALE	FLOWSESS_TCP_PEER_F_WSCALE /* sent the option */
+#define FLOWSESS_TCP_PEER_LOOSE		FLOWSESS_TCP_PEER_F_LOOSE /* its scale unknown */
 
 /*
  * A session: one per 5-tuple, both directions. 128 bytes on a production
@@ -129,6 +130,25 @@ struct flowsess_session_info {
 	u32 expires_ms;			/* until its deadline */
 	u64 packets[FLOWSESS_DIR_MAX];
 	u64 bytes[FLOWSESS_DIR_MAX];
+	/* What a copy on another router needs: flowsess_session_sync_info() */
+	bool has_sync;
+	bool established;
+	bool traffic_after_rst;
+	struct flowsess_tcp_peer peer[FLOWSESS_DIR_MAX];	/* TCP */
+};
+
+/*
+ * A session from another router's table (FLOWSESS_CMD_IMPORT_SESSION), as
+ * netlink.c checked it: one the packet path could have made.
+ */
+struct flowsess_session_import {
+	struct flowsess_tuple tuple;
+	u8 tcp_state;
+	bool replied;
+	bool established;
+	bool traffic_after_rst;
+	u32 expires_ms;
+	struct flowsess_tcp_peer peer[FLOWSESS_DIR_MAX];	/* TCP */
 };
 
 /*
@@ -168,6 +188,13 @@ u32 flowsess_session_id(const struct flowsess_session *s);
 void flowsess_session_info(const struct flowsess_config *cfg,
 			   const struct flowsess_session *s,
 			   struct flowsess_session_info *info);
+void flowsess_session_sync_info(const struct flowsess_session *s,
+				struct flowsess_session_info *info);
+void flowsess_session_export(const struct flowsess_config *cfg,
+			     struct flowsess_session *s,
+			     struct flowsess_session_info *info);
+int flowsess_session_import(struct flowsess_table *t,
+			    const struct flowsess_session_import *imp);
 void flowsess_session_free_unused(struct flowsess_table *t,
 				  struct flowsess_session *s);
 int flowsess_session_insert(struct flowsess_table *t, struct flowsess_session *s);

@@ -217,6 +217,17 @@ void flowsess_tcp_session_init(struct flowsess_net *fn,
 }
 
 /*
+ * Has one direction's edge passed a multiple of FLOWSESS_SYNC_PROGRESS_BYTES
+ * (uapi/flowsess.h)? Then a copy of the session on another router hears of
+ * it, and is never further behind than that.
+ */
+static bool flowsess_tcp_progressed(u32 before, u32 after)
+{
+	BUILD_BUG_ON(!is_power_of_2(FLOWSESS_SYNC_PROGRESS_BYTES));
+	return (before ^ after) >= FLOWSESS_SYNC_PROGRESS_BYTES;
+}
+
+/*
  * session->lock held: the session is closed, by a RST (knob off) or by the
  * last ACK of the FINs. With time-wait-state it waits in TIME_WAIT, where a
  * SYN may open a new session; otherwise a RST starts the grace period.
@@ -354,6 +365,7 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 	enum flowsess_tcp_action action = FLOWSESS_TCP_PASS;
 	const struct flowsess_config *cfg = &fn->cfg;
 	bool changed = false;
+	u32 sent;
 	u8 next;
 
 	spin_lock_bh(&s->lock);
@@ -362,6 +374,7 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 		action = FLOWSESS_TCP_GONE;
 		goto out;
 	}
+	sent = s->peer[dir].end;
 	if (s->tcp_state == FLOWSESS_TCP_CLOSE) {
 		action = flowsess_tcp_doomed(fn, s, dir, seg, now);
 		changed = s->tcp_state != FLOWSESS_TCP_CLOSE;
@@ -404,6 +417,8 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 	}
 	if (kill)
 		flowsess_session_kill_locked(&fn->table, s, kill);
+	if (!changed && !kill && flowsess_tcp_progressed(sent, s->peer[dir].end))
+		flowsess_event(fn, s, FLOWSESS_EVENT_PROGRESS, FLOWSESS_REASON_NONE, false);
 out:
 	/* Under the lock a killer takes: a change comes before the end. */
 	if (changed && !kill)

@@ -14,7 +14,7 @@ expect() {
 		echo "# got: $got"
 }
 
-plan 30
+plan 47
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 
@@ -42,6 +42,25 @@ expect filter_state		ERANGE	"integer out of range"
 expect filter_port_u32		EINVAL	"invalid attribute length"
 expect clear_bad		EINVAL	"an address is 4 or 16 bytes"
 expect dump_valid		0	""
+# Importing a session (state sync): only one the packet path could have made.
+expect import_none		EINVAL	"FLOWSESS_A_SESSION is required"
+expect import_family		EINVAL	"family is AF_INET or AF_INET6"
+expect import_addr_len		EINVAL	"address length does not match the family"
+expect import_no_ports		EINVAL	"this protocol's session needs its ports"
+expect import_echo_ports	EINVAL	"an echo session has its identifier in both ports"
+expect import_ports_gre		EINVAL	"this protocol's session has no ports"
+expect import_tcp_no_state	EINVAL	"a TCP session needs a TCP state, and only a TCP session has one"
+expect import_udp_state		EINVAL	"a TCP session needs a TCP state, and only a TCP session has one"
+expect import_udp_peer		EINVAL	"only a TCP session has sequence tracking"
+expect import_scale		ERANGE	"integer out of range"
+expect import_flags		EINVAL	"reserved bit set"
+expect import_reason		EINVAL	"Attribute failed policy validation"
+check_num "... and none of them made a session" "$(flowsess_stat router sessions_imported)" -eq 0
+expect import_valid		0	""
+check "... which makes the session, established, replied" \
+	eval 'in_ns router flowsess sessions sport 40000 | grep -q " tcp  *10.0.1.2:40000  *10.0.2.2:80  *-  *-  *established  *yes "'
+expect import_reverse		EEXIST	"a session has this tuple the other way round"
+check_num "... counted once" "$(flowsess_stat router sessions_imported)" -eq 1
 
 knob() { in_ns router flowsess show | awk -v k="$1" '$1 == k { print $2 }'; }
 check "all or nothing: the valid half of cfg_partial was not applied" \

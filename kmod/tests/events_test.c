@@ -110,6 +110,14 @@ static void flowsess_test_events_in_order(struct kunit *test)
 	flowsess_test_net_destroy(fn);
 }
 
+/* A STATE event, as tcp.c reports one: under the session's lock. */
+static void state_event(struct flowsess_net *fn, struct flowsess_session *s)
+{
+	spin_lock_bh(&s->lock);
+	flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
+	spin_unlock_bh(&s->lock);
+}
+
 /* Wait until the listener has heard @n events; false after 5 s. */
 static bool heard_n(unsigned int n)
 {
@@ -139,10 +147,10 @@ static void flowsess_test_events_limit(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	events_listen(test, fn, true);
 	/* The first is delivered, and holds the listener. */
-	flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
+	state_event(fn, s);
 	KUNIT_ASSERT_TRUE(test, heard_n(1));
 	for (i = 0; i < 6; i++)
-		flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
+		state_event(fn, s);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_EVENTS_LOST), 3ULL);
 	KUNIT_EXPECT_EQ(test, fn->events.pending, 4U);
 	complete_all(&heard.release);
@@ -150,7 +158,7 @@ static void flowsess_test_events_limit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, heard.n, 4U);
 	KUNIT_EXPECT_EQ(test, fn->events.pending, 0U);
 	/* Room again. */
-	flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
+	state_event(fn, s);
 	flowsess_events_flush(fn);
 	KUNIT_EXPECT_EQ(test, heard.n, 5U);
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_EVENTS_LOST), 3ULL);
@@ -166,7 +174,7 @@ static void flowsess_test_events_unwanted(struct kunit *test)
 	flowsess_test_collector_hold(fn);
 	s = flowsess_test_udp(test, fn, 1000);
 	KUNIT_ASSERT_NOT_NULL(test, s);
-	flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
+	state_event(fn, s);
 	KUNIT_EXPECT_EQ(test, fn->events.pending, 0U);
 	KUNIT_EXPECT_FALSE(test, work_pending(&fn->events.work));
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_EVENTS_LOST), 0ULL);

@@ -618,6 +618,124 @@ static void flowsess_test_unestablished_count(struct kunit *test)
 	flowsess_test_net_destroy(fn);
 }
 
+/* The live session @t names, as a lookup finds it, and its direction. */
+static struct flowsess_session *import_lookup(struct flowsess_net *fn,
+					      const struct flowsess_tuple *t)
+{
+	struct flowsess_session *s;
+	enum flowsess_dir dir;
+
+	rcu_read_lock();
+	s = flowsess_table_lookup(&fn->table, t, &dir);
+	rcu_read_unlock();
+	return s && dir == O ? s : NULL;
+}
+
+/* How long @s has left, by the knobs. */
+static s64 import_left_ms(struct flowsess_net *fn, const struct flowsess_session *s)
+{
+	ktime_t now = READ_ONCE(s->rst_seen) ? ktime_get() : ktime_get_coarse();
+
+	return ktime_ms_delta(flowsess_session_deadline(&fn->cfg, s), now);
+}
+
+/*
+ * FLOWSESS_CMD_IMPORT_SESSION's core: a session from another router's
+ * table is created with its state, flags and time left, and tracked
+ * loosely; imported again, it is brought up to date in place; it is
+ * refused the other way round, or when the table is full.
+ */
+static void flowsess_test_import(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 3);
+	struct flowsess_table *table = &fn->table;
+	struct flowsess_session_import imp = {}, other;
+	struct flowsess_session *s, *again;
+	s64 left;
+
+	flowsess_test_collector_hold(fn);
+	flowsess_test_tuple4(&imp.tuple, IPPROTO_TCP, 1, 2, 40000, 80);
+	imp.tcp_state = FLOWSESS_TCP_ESTABLISHED;
+	imp.replied = true;
+	imp.established = true;
+	imp.expires_ms = 60000;
+	imp.peer[O] = (struct flowsess_tcp_peer){ .end = 1000, .maxend = 70000,
+		.maxwin = 65535 << 7, .scale = 7, .flags = FLOWSESS_TCP_PEER_WSCALE };
+	imp.peer[R] = (struct flowsess_tcp_peer){ .end = 5000, .maxend = 9000,
+		.maxwin = 4000, .scale = 0, .flags = 0 };
+	KUNIT_ASSERT_EQ(test, flowsess_session_import(table, &imp), 0);
+	s = import_lookup(fn, &imp.tuple);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_ESTABLISHED);
+	KUNIT_EXPECT_TRUE(test, s->established && s->replied);
+	KUNIT_EXPECT_EQ(test, atomic_read(&table->unestablished), 0);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SESSIONS_TCP_ESTABLISHED), 1ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SESSIONS_CREATED), 1ULL);
+	KUNIT_EXPECT_EQ(test, s->peer[O].end, 1000U);
+	KUNIT_EXPECT_EQ(test, s->peer[O].maxwin, 65535U << 7);
+	KUNIT_EXPECT_EQ(test, s->peer[O].scale, 7);
+	KUNIT_EXPECT_EQ(test, s->peer[R].maxend, 9000U);
+	/* The copy may be behind: loose, as a pickup. */
+	KUNIT_EXPECT_EQ(test, s->peer[O].flags, FLOWSESS_TCP_PEER_WSCALE | FLOWSESS_TCP_PEER_LOOSE);
+	KUNIT_EXPECT_EQ(test, s->peer[R].flags, FLOWSESS_TCP_PEER_LOOSE);
+	left = import_left_ms(fn, s);
+	KUNIT_EXPECT_TRUE_MSG(test, left > 60000 - FLOWSESS_TEST_SLACK_MS && left <= 60000,
+			      "%lld ms left", left);
+
+	/* Again, further on: the same session, up to date. */
+	imp.tcp_state = FLOWSESS_TCP_FIN_WAIT;
+	imp.expires_ms = 10000;
+	imp.peer[O].end = 2000;
+	KUNIT_ASSERT_EQ(test, flowsess_session_import(table, &imp), 0);
+	again = import_lookup(fn, &imp.tuple);
+	KUNIT_EXPECT_PTR_EQ(test, again, s);
+	KUNIT_EXPECT_EQ(test, s->tcp_state, FLOWSESS_TCP_FIN_WAIT);
+	KUNIT_EXPECT_EQ(test, s->peer[O].end, 2000U);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SESSIONS_TCP_ESTABLISHED), 0ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SESSIONS_TCP_FIN_WAIT), 1ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SESSIONS_CREATED), 1ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SESSIONS_IMPORTED), 2ULL);
+	left = import_left_ms(fn, s);
+	KUNIT_EXPECT_TRUE_MSG(test, left > 10000 - FLOWSESS_TEST_SLACK_MS && left <= 10000,
+			      "%lld ms left", left);
+	/* More time than its state's timeout: the timeout. */
+	imp.expires_ms = U32_MAX;
+	KUNIT_ASSERT_EQ(test, flowsess_session_import(table, &imp), 0);
+	KUNIT_EXPECT_LE(test, import_left_ms(fn, s),
+			(s64)fn->cfg.timeouts.tcp_timeout_ms[FLOWSESS_TCP_FIN_WAIT]);
+
+	/* The same connection the other way round is another router's mistake. */
+	other = imp;
+	flowsess_tuple_invert(&other.tuple, &imp.tuple);
+	other.tuple.dir = 0;
+	KUNIT_EXPECT_EQ(test, flowsess_session_import(table, &other), -EEXIST);
+
+	/* After a RST (rst-invalidate-session off): its grace, from the precise clock. */
+	flowsess_test_tuple4(&other.tuple, IPPROTO_TCP, 1, 2, 40001, 80);
+	other.tcp_state = FLOWSESS_TCP_CLOSE;
+	other.established = false;
+	other.expires_ms = 1500;
+	KUNIT_ASSERT_EQ(test, flowsess_session_import(table, &other), 0);
+	again = import_lookup(fn, &other.tuple);
+	KUNIT_ASSERT_NOT_NULL(test, again);
+	KUNIT_EXPECT_NE(test, again->rst_seen, 0);
+	left = import_left_ms(fn, again);
+	KUNIT_EXPECT_TRUE_MSG(test, left > 1500 - FLOWSESS_TEST_SLACK_MS && left <= 1500,
+			      "%lld ms left", left);
+	KUNIT_EXPECT_EQ(test, atomic_read(&table->unestablished), 1);
+
+	/* A UDP session; then the table (3) is full. */
+	memset(&other, 0, sizeof(other));
+	flowsess_test_tuple4(&other.tuple, IPPROTO_UDP, 1, 2, 5353, 53);
+	other.expires_ms = 1000;
+	KUNIT_ASSERT_EQ(test, flowsess_session_import(table, &other), 0);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SESSIONS_UDP), 1ULL);
+	other.tuple.sport = htons(5354);
+	KUNIT_EXPECT_EQ(test, flowsess_session_import(table, &other), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, atomic_read(&table->count), 3);
+	flowsess_test_net_destroy(fn);
+}
+
 static struct kunit_case flowsess_session_cases[] = {
 	KUNIT_CASE_PARAM(flowsess_test_expiry_exact, flowsess_expiry_gen_params),
 	KUNIT_CASE(flowsess_test_knob_applies_at_once),
@@ -631,6 +749,7 @@ static struct kunit_case flowsess_session_cases[] = {
 	KUNIT_CASE(flowsess_test_kill_once),
 	KUNIT_CASE(flowsess_test_reserve),
 	KUNIT_CASE(flowsess_test_unestablished_count),
+	KUNIT_CASE(flowsess_test_import),
 	{}
 };
 

@@ -31,6 +31,23 @@
  *   multicast to group FLOWSESS_MCGRP_EVENTS (CAP_NET_ADMIN to join) when a
  *   session is created or invalidated: FLOWSESS_A_SESSION, with
  *   FLOWSESS_SA_REASON and FLOWSESS_SA_LIVE_KILL on SESSION_DEL.
+ * FLOWSESS_CMD_SESSION_NEW, _UPDATE, _DEL (events for state sync)
+ *   multicast to group FLOWSESS_MCGRP_SYNC (CAP_NET_ADMIN to join): the
+ *   same, and SESSION_UPDATE when a TCP session changes state or one
+ *   direction's sequence numbers pass a multiple of
+ *   FLOWSESS_SYNC_PROGRESS_BYTES (so that a copy of the session is never
+ *   further behind than that, well within what an imported session
+ *   accepts). NEW and UPDATE carry what FLOWSESS_CMD_IMPORT_SESSION takes.
+ * FLOWSESS_CMD_IMPORT_SESSION (doit, CAP_NET_ADMIN over the namespace)
+ *   request: FLOWSESS_A_SESSION as a dump or a sync event exports it: the
+ *   tuple (FAMILY, PROTO, SRC, DST, SPORT, DPORT), STATE, EXPIRES_MS, and
+ *   optionally REPLIED, ESTABLISHED, TRAFFIC_AFTER_RST and, for TCP,
+ *   TCP_ORIG and TCP_REPLY. Creates the session, or brings the one with
+ *   that original tuple up to date; its deadline is EXPIRES_MS from now,
+ *   at most the namespace's timeout for its state. An imported TCP
+ *   session's sequence tracking is loose, as a pickup's (its copy may be
+ *   behind by what was in flight). A session created so is reported
+ *   (SESSION_NEW) as any other; an update is not.
  *
  * Addresses are in network byte order, 4 bytes for AF_INET and 16 for
  * AF_INET6; ports are big-endian u16 attributes; a session is described in
@@ -42,6 +59,10 @@
 #define FLOWSESS_GENL_NAME	"flowsess"
 #define FLOWSESS_GENL_VERSION	1
 #define FLOWSESS_MCGRP_EVENTS	"events"
+#define FLOWSESS_MCGRP_SYNC	"sync"
+
+/* A sync event per this much progress of one direction's sequence numbers. */
+#define FLOWSESS_SYNC_PROGRESS_BYTES	(256 * 1024)
 
 enum flowsess_cmd {
 	FLOWSESS_CMD_UNSPEC,
@@ -52,6 +73,8 @@ enum flowsess_cmd {
 	FLOWSESS_CMD_CLEAR_SESSIONS,
 	FLOWSESS_CMD_SESSION_NEW,
 	FLOWSESS_CMD_SESSION_DEL,
+	FLOWSESS_CMD_SESSION_UPDATE,
+	FLOWSESS_CMD_IMPORT_SESSION,
 	__FLOWSESS_CMD_MAX
 };
 
@@ -133,6 +156,7 @@ enum flowsess_stat {
 	FLOWSESS_STAT_SESSIONS_ICMP,	/* echoes */
 	FLOWSESS_STAT_SESSIONS_ICMPV6,	/* echoes */
 	FLOWSESS_STAT_SESSIONS_OTHER,	/* every other protocol */
+	FLOWSESS_STAT_SESSIONS_IMPORTED, /* created or updated by an import */
 	__FLOWSESS_STAT_MAX
 };
 
@@ -189,6 +213,7 @@ enum flowsess_stat {
 	[FLOWSESS_STAT_SESSIONS_ICMP] = "sessions_icmp",		\
 	[FLOWSESS_STAT_SESSIONS_ICMPV6] = "sessions_icmpv6",		\
 	[FLOWSESS_STAT_SESSIONS_OTHER] = "sessions_other",		\
+	[FLOWSESS_STAT_SESSIONS_IMPORTED] = "sessions_imported",	\
 }
 
 /* The knobs of a namespace, inside FLOWSESS_A_CONFIG. Times in ms. */
@@ -269,10 +294,30 @@ enum flowsess_session_attr {
 	FLOWSESS_SA_PACKETS_REPLY,	/* u64, and reply direction */
 	FLOWSESS_SA_BYTES_REPLY,	/* u64 */
 	FLOWSESS_SA_REPLIED,		/* flag: the reply direction was seen */
+	FLOWSESS_SA_ESTABLISHED,	/* flag: counts as established (eviction) */
+	FLOWSESS_SA_TRAFFIC_AFTER_RST,	/* flag: CLOSE, and a SYN or data since */
+	FLOWSESS_SA_TCP_ORIG,		/* nest of enum flowsess_tcp_peer_attr */
+	FLOWSESS_SA_TCP_REPLY,		/* nest, the same of the reply direction */
 	__FLOWSESS_SA_MAX
 };
 
 #define FLOWSESS_SA_MAX (__FLOWSESS_SA_MAX - 1)
+
+/* One direction of a TCP session, for sequence checking, inside SA_TCP_*. */
+enum flowsess_tcp_peer_attr {
+	FLOWSESS_TCP_PEER_UNSPEC,
+	FLOWSESS_TCP_PEER_END,		/* u32, after the highest sequence sent */
+	FLOWSESS_TCP_PEER_MAXEND,	/* u32, the right edge the other allowed */
+	FLOWSESS_TCP_PEER_MAXWIN,	/* u32, the largest window, scaled */
+	FLOWSESS_TCP_PEER_SCALE,	/* u8, 0 .. 14: its window scale */
+	FLOWSESS_TCP_PEER_FLAGS,	/* u8, FLOWSESS_TCP_PEER_F_* */
+	__FLOWSESS_TCP_PEER_MAX
+};
+
+#define FLOWSESS_TCP_PEER_MAX (__FLOWSESS_TCP_PEER_MAX - 1)
+
+#define FLOWSESS_TCP_PEER_F_WSCALE	0x1	/* sent the window scale option */
+#define FLOWSESS_TCP_PEER_F_LOOSE	0x2	/* tracked loosely: scale unknown */
 
 /*
  * Which sessions a dump or a clear selects, inside FLOWSESS_A_FILTER. The

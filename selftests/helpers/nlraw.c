@@ -217,7 +217,63 @@ static const char *const cases[] = {
 	"filter_family", "filter_family_u32", "filter_mix", "filter_family_conflict", "filter_state",
 	"filter_port_u32", "clear_bad", "dump_valid", "dump_all", "get_stats", "get_config",
 	"set_config",
+	"import_none", "import_family", "import_addr_len", "import_no_ports",
+	"import_echo_ports", "import_ports_gre", "import_tcp_no_state",
+	"import_udp_state", "import_udp_peer", "import_scale", "import_flags",
+	"import_reason", "import_reverse", "import_valid",
 };
+
+/*
+ * A session to import: TCP 10.0.1.2:40000 -> 10.0.2.2:80, established,
+ * an hour left, each side's sequence tracking; @name's mistake in it.
+ */
+static void put_import(struct msg *m, const char *name)
+{
+	unsigned char src[4] = { 10, 0, 1, 2 }, dst[4] = { 10, 0, 2, 2 };
+	int tcp = strcmp(name, "import_udp_state") && strcmp(name, "import_udp_peer") &&
+		  strcmp(name, "import_echo_ports") && strcmp(name, "import_ports_gre");
+	struct nlattr *nest, *peer;
+	int dir;
+
+	nest = nest_start(m, FLOWSESS_A_SESSION);
+	put_u8(m, FLOWSESS_SA_FAMILY, strcmp(name, "import_family") ? AF_INET : 7);
+	put_u8(m, FLOWSESS_SA_PROTO, tcp ? IPPROTO_TCP :
+	       !strcmp(name, "import_echo_ports") ? IPPROTO_ICMP :
+	       !strcmp(name, "import_ports_gre") ? IPPROTO_GRE : IPPROTO_UDP);
+	if (!strcmp(name, "import_reverse")) {
+		put_attr(m, FLOWSESS_SA_SRC, dst, 4);
+		put_attr(m, FLOWSESS_SA_DST, src, 4);
+	} else {
+		put_attr(m, FLOWSESS_SA_SRC, src, !strcmp(name, "import_addr_len") ? 16 : 4);
+		put_attr(m, FLOWSESS_SA_DST, dst, 4);
+	}
+	if (strcmp(name, "import_no_ports")) {
+		put_u16(m, FLOWSESS_SA_SPORT, htons(!strcmp(name, "import_reverse") ? 80 : 40000));
+		put_u16(m, FLOWSESS_SA_DPORT, htons(!strcmp(name, "import_reverse") ? 40000 : 80));
+	}
+	if (strcmp(name, "import_tcp_no_state"))
+		put_u8(m, FLOWSESS_SA_STATE, tcp || !strcmp(name, "import_udp_state") ?
+		       FLOWSESS_TCP_ESTABLISHED : FLOWSESS_TCP_NONE);
+	put_u32(m, FLOWSESS_SA_EXPIRES_MS, 3600000);
+	put_attr(m, FLOWSESS_SA_REPLIED, NULL, 0);
+	put_attr(m, FLOWSESS_SA_ESTABLISHED, NULL, 0);
+	if (!strcmp(name, "import_reason"))
+		put_u8(m, FLOWSESS_SA_REASON, FLOWSESS_REASON_RST);
+	if (!tcp && strcmp(name, "import_udp_peer"))
+		goto out;
+	for (dir = 0; dir < 2; dir++) {
+		peer = nest_start(m, dir ? FLOWSESS_SA_TCP_REPLY : FLOWSESS_SA_TCP_ORIG);
+		put_u32(m, FLOWSESS_TCP_PEER_END, 1000 + dir);
+		put_u32(m, FLOWSESS_TCP_PEER_MAXEND, 70000);
+		put_u32(m, FLOWSESS_TCP_PEER_MAXWIN, 65535);
+		put_u8(m, FLOWSESS_TCP_PEER_SCALE, !strcmp(name, "import_scale") ? 15 : 7);
+		put_u8(m, FLOWSESS_TCP_PEER_FLAGS, !strcmp(name, "import_flags") ? 0x80 :
+		       FLOWSESS_TCP_PEER_F_WSCALE);
+		nest_end(m, peer);
+	}
+out:
+	nest_end(m, nest);
+}
 
 /* The request of case @name, for the family @fam. */
 static int build(struct msg *m, const char *name, unsigned short fam)
@@ -243,6 +299,12 @@ static int build(struct msg *m, const char *name, unsigned short fam)
 	if (IS("top_unsupported")) {
 		msg_init(m, fam, FLOWSESS_CMD_GET_STATS, 0);
 		put_u32(m, FLOWSESS_A_COUNT, 1);
+		return 0;
+	}
+	if (!strncmp(name, "import_", 7)) {
+		msg_init(m, fam, FLOWSESS_CMD_IMPORT_SESSION, 0);
+		if (!IS("import_none"))
+			put_import(m, name);
 		return 0;
 	}
 	if (IS("dump_all")) {
@@ -346,6 +408,61 @@ static unsigned long long fuzz_value(void)
 	return (unsigned long long)rnd() << 32 | rnd();
 }
 
+static void fuzz_attrs(struct msg *m, int depth);
+
+/*
+ * A session to import, mostly well formed, each field often odd: so that
+ * imports get past the first checks and create sessions of every shape.
+ */
+static void fuzz_session(struct msg *m)
+{
+	static const unsigned char protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP,
+		IPPROTO_ICMPV6, IPPROTO_UDPLITE, IPPROTO_GRE };
+	unsigned char addr[17];
+	struct nlattr *nest, *peer;
+	int family = rnd() % 8 ? (rnd() % 2 ? AF_INET : AF_INET6) : rnd() % 256;
+	int alen = rnd() % 8 ? (family == AF_INET ? 4 : 16) : rnd() % 17;
+	unsigned short port = rnd() % 4 ? rnd() : 0;
+	size_t j;
+	int dir;
+
+	nest = nest_start(m, FLOWSESS_A_SESSION);
+	if (rnd() % 16)
+		put_u8(m, FLOWSESS_SA_FAMILY, family);
+	put_u8(m, FLOWSESS_SA_PROTO, rnd() % 8 ? protos[rnd() % sizeof(protos)] : rnd());
+	for (j = 0; j < sizeof(addr); j++)
+		addr[j] = rnd() % 4 ? 10 : rnd();
+	put_attr(m, FLOWSESS_SA_SRC, addr, alen);
+	put_attr(m, FLOWSESS_SA_DST, addr + 1, alen);
+	if (rnd() % 8)
+		put_u16(m, FLOWSESS_SA_SPORT, port);
+	if (rnd() % 8)
+		put_u16(m, FLOWSESS_SA_DPORT, rnd() % 2 ? port : rnd());
+	if (rnd() % 4)
+		put_u8(m, FLOWSESS_SA_STATE, rnd() % 11);
+	if (rnd() % 16)
+		put_u32(m, FLOWSESS_SA_EXPIRES_MS, fuzz_value());
+	for (j = FLOWSESS_SA_REPLIED; j <= FLOWSESS_SA_TRAFFIC_AFTER_RST; j++)
+		if (rnd() % 2)
+			put_attr(m, j, NULL, 0);
+	for (dir = 0; dir < 2; dir++) {
+		if (rnd() % 3 == 0)
+			continue;
+		peer = nest_start(m, dir ? FLOWSESS_SA_TCP_REPLY : FLOWSESS_SA_TCP_ORIG);
+		for (j = FLOWSESS_TCP_PEER_END; j <= FLOWSESS_TCP_PEER_MAXWIN; j++)
+			if (rnd() % 8)
+				put_u32(m, j, fuzz_value());
+		put_u8(m, FLOWSESS_TCP_PEER_SCALE, rnd() % 4 ? rnd() % 15 : rnd());
+		put_u8(m, FLOWSESS_TCP_PEER_FLAGS, rnd() % 4 ? rnd() % 4 : rnd());
+		if (rnd() % 8 == 0)
+			fuzz_attrs(m, 1);
+		nest_end(m, peer);
+	}
+	if (rnd() % 8 == 0)
+		fuzz_attrs(m, 1);
+	nest_end(m, nest);
+}
+
 /* Up to four random attributes, nested up to @depth more levels. */
 static void fuzz_attrs(struct msg *m, int depth)
 {
@@ -357,7 +474,7 @@ static void fuzz_attrs(struct msg *m, int depth)
 	size_t j, len;
 
 	for (i = 0; i < n && m->nlh->nlmsg_len < sizeof(m->buf) - 256; i++) {
-		type = rnd() % 8 ? rnd() % 14 : rnd() % 0x4000;
+		type = rnd() % 8 ? rnd() % 26 : rnd() % 0x4000;
 		v = fuzz_value();
 		/* At the top, mostly the nests the commands take. */
 		if (depth == 3 && rnd() % 2) {
@@ -396,7 +513,7 @@ static void fuzz_one(int fd, unsigned short fam, struct fuzz_tally *t)
 	static const unsigned char cmds[] = {
 		FLOWSESS_CMD_GET_STATS, FLOWSESS_CMD_GET_CONFIG,
 		FLOWSESS_CMD_SET_CONFIG, FLOWSESS_CMD_GET_SESSIONS,
-		FLOWSESS_CMD_CLEAR_SESSIONS,
+		FLOWSESS_CMD_CLEAR_SESSIONS, FLOWSESS_CMD_IMPORT_SESSION,
 	};
 	unsigned char cmd = rnd() % 5 ? cmds[rnd() % sizeof(cmds)] : rnd() % 256;
 	unsigned int len;
@@ -407,7 +524,10 @@ static void fuzz_one(int fd, unsigned short fam, struct fuzz_tally *t)
 	msg_init(&m, fam, cmd, (cmd == FLOWSESS_CMD_GET_SESSIONS) == !!(rnd() % 8) ?
 		 NLM_F_DUMP : 0);
 	((struct genlmsghdr *)NLMSG_DATA(m.nlh))->version = rnd() % 3;
-	fuzz_attrs(&m, 3);
+	if (cmd == FLOWSESS_CMD_IMPORT_SESSION && rnd() % 4)
+		fuzz_session(&m);
+	else
+		fuzz_attrs(&m, 3);
 	len = m.nlh->nlmsg_len;
 	switch (rnd() % 20) {
 	case 0:		/* cut inside the attributes */

@@ -8,6 +8,7 @@ value must agree, in order (order is value).
     check_spec.py [SPEC [HEADER]]
 
 Prints what disagrees; exits 1 if anything does."""
+import os
 import re
 import sys
 
@@ -76,11 +77,15 @@ def main():
     errors = []
 
     def enum_of(prefix):
-        """The header's enum whose entries carry @prefix."""
+        """The header's enum whose entries carry @prefix, and no longer
+        prefix in common (FLOWSESS_TCP_ is tcp_state's, not tcp_peer's)."""
         p = cname(prefix, '')
-        for name, entries in header.items():
-            if entries and all(e[0].startswith(p) for e in entries):
-                return name, entries
+        found = [(len(os.path.commonprefix([e[0] for e in entries])), name, entries)
+                 for name, entries in header.items()
+                 if entries and all(e[0].startswith(p) for e in entries)]
+        if found:
+            _, name, entries = min(found)
+            return name, entries
         errors.append('no enum in the header for prefix %s' % p)
         return None, []
 
