@@ -12,6 +12,7 @@ packages=(
 	busybox-static cpio kmod iproute2		# the initramfs
 	nftables					# teardown.sh, pickup.sh
 	python3-yaml					# the netlink spec's check
+	groff-base					# the man page's rendering check
 	linux-source-6.1 bc flex bison libelf-dev libssl-dev python3 # test kernel
 	xz-utils sparse					# unpacking, make C=2
 	dkms debhelper dh-dkms dpkg-dev build-essential # the DKMS test, the Debian packages

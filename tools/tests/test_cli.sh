@@ -45,5 +45,29 @@ err=$(./flowsess -n ../etc show 2>&1)
 check "-n with a path is a usage error" \
 	[ $? -eq 2 -a "$err" = "flowsess: -n wants a namespace's name, as ip netns lists it" ]
 
+# The man page, rendered for 80 columns and for 60: groff has nothing to
+# warn about, and splits no identifier (a knob, counter or filter in bold,
+# such as rst-invalidate-session) over two lines, at a hyphen of its own
+# or one hyphenation would add (.nh).
+split_identifiers() {	# split_identifiers WIDTH: the identifiers split
+	groff -man -Tutf8 -rLL="$1"n flowsess.8 2>/dev/null | python3 -c '
+import re, sys
+ids = set()
+for line in open("flowsess.8"):
+    if line.startswith((".B", ".I")):
+        ids.update(re.findall(r"[a-z0-9_]+(?:-[a-z0-9_]+)+", line))
+lines = [re.sub(r".\x08", "", l).rstrip() for l in sys.stdin]
+for a, b in zip(lines, lines[1:]):
+    m = re.search(r"([a-z0-9_-]*)[-\u2010]$", a)
+    n = re.match(r"\s*([a-z0-9_-]+)", b)
+    if m and n and m.group(1) + "-" + n.group(1) in ids:
+        print(m.group(1) + "-" + n.group(1))
+'
+}
+groff -man -Tutf8 -ww -rLL=78n flowsess.8 >/dev/null 2>/tmp/flowsess-man.err
+check "the man page renders, without warnings" [ $? -eq 0 -a ! -s /tmp/flowsess-man.err ]
+check "... and splits no identifier over two lines, at 80 columns or 60" \
+	[ -z "$(split_identifiers 78)$(split_identifiers 58)" ]
+
 echo "1..$n"
 [ $failed -eq 0 ]
