@@ -16,9 +16,9 @@ struct flowsess_net;
 
 enum flowsess_event {
 	FLOWSESS_EVENT_NEW,
-	FLOWSESS_EVENT_STATE,		/* a TCP state change */
+	FLOWSESS_EVENT_STATE,		/* a TCP state change, or established */
 	FLOWSESS_EVENT_DEL,
-	FLOWSESS_EVENT_PROGRESS,	/* TCP sequence progress (netlink.c) */
+	FLOWSESS_EVENT_PROGRESS,	/* TCP sequence progress (tcp.c) */
 };
 
 /* One event, as a listener gets it: the session as it was then. */

@@ -418,12 +418,18 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 	return NF_ACCEPT;
 }
 
-/* A reply: the flow is established (aging.c). Once per session. */
+/*
+ * A reply: the flow is established (aging.c). Once per session; a copy of
+ * it on another router hears of it (events.c: STATE, under the lock).
+ */
 static void flowsess_replied(struct flowsess_net *fn, struct flowsess_session *s)
 {
 	spin_lock_bh(&s->lock);
-	if (!s->dead)
+	if (!s->dead && !s->established) {
 		flowsess_session_set_established(&fn->table, s, true);
+		WRITE_ONCE(s->replied, true);
+		flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
+	}
 	spin_unlock_bh(&s->lock);
 }
 

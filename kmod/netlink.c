@@ -228,10 +228,15 @@ static const struct nla_policy flowsess_clear_policy[FLOWSESS_A_MAX + 1] = {
 	[FLOWSESS_A_NO_PICKUP] = { .type = NLA_FLAG },
 };
 
+/* The largest window TCP can advertise: 65535 << 14 (RFC 7323). */
+static struct netlink_range_validation flowsess_tcp_window_range = {
+	.min = 0, .max = 65535U << TCP_MAX_WSCALE,
+};
+
 static const struct nla_policy flowsess_tcp_peer_policy[FLOWSESS_TCP_PEER_MAX + 1] = {
 	[FLOWSESS_TCP_PEER_END]		= { .type = NLA_U32 },
 	[FLOWSESS_TCP_PEER_MAXEND]	= { .type = NLA_U32 },
-	[FLOWSESS_TCP_PEER_MAXWIN]	= { .type = NLA_U32 },
+	[FLOWSESS_TCP_PEER_MAXWIN]	= FLOWSESS_POLICY_U32(&flowsess_tcp_window_range),
 	[FLOWSESS_TCP_PEER_SCALE]	= NLA_POLICY_MAX(NLA_U8, TCP_MAX_WSCALE),
 	[FLOWSESS_TCP_PEER_FLAGS] =
 		NLA_POLICY_MASK(NLA_U8, FLOWSESS_TCP_PEER_F_WSCALE | FLOWSESS_TCP_PEER_F_LOOSE),
@@ -251,7 +256,7 @@ static const struct nla_policy flowsess_import_policy[FLOWSESS_SA_MAX + 1] = {
 	[FLOWSESS_SA_SPORT]		= { .type = NLA_BE16 },
 	[FLOWSESS_SA_DPORT]		= { .type = NLA_BE16 },
 	[FLOWSESS_SA_STATE]		= NLA_POLICY_MAX(NLA_U8, __FLOWSESS_TCP_MAX - 1),
-	[FLOWSESS_SA_EXPIRES_MS]	= { .type = NLA_U32 },
+	[FLOWSESS_SA_EXPIRES_MS]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[FLOWSESS_SA_REASON]		= { .type = NLA_REJECT },
 	[FLOWSESS_SA_LIVE_KILL]		= { .type = NLA_REJECT },
 	[FLOWSESS_SA_ID]		= { .type = NLA_U32 },
@@ -728,6 +733,9 @@ static int flowsess_dump_emit(struct flowsess_session *s, void *arg)
 		flowsess_session_expire(&batch->fn->table, s, batch->now);
 		return 0;
 	}
+	/* Dead meanwhile: not listed, as if it had gone a moment sooner. */
+	if (!flowsess_session_export(&batch->fn->cfg, s, &info))
+		return 0;
 	flowsess_dump_check(cb);
 	hdr = genlmsg_put(batch->skb, NETLINK_CB(cb->skb).portid,
 			  cb->nlh->nlmsg_seq, &flowsess_genl_family,
@@ -735,7 +743,6 @@ static int flowsess_dump_emit(struct flowsess_session *s, void *arg)
 			  FLOWSESS_CMD_GET_SESSIONS);
 	if (!hdr)
 		return -EMSGSIZE;
-	flowsess_session_export(&batch->fn->cfg, s, &info);
 	if (flowsess_put_session(batch->skb, &info, FLOWSESS_REASON_NONE, false)) {
 		genlmsg_cancel(batch->skb, hdr);
 		return -EMSGSIZE;
@@ -987,6 +994,18 @@ static int flowsess_nl_parse_import(const struct nlattr *nest,
 	imp->replied = nla_get_flag(tb[FLOWSESS_SA_REPLIED]);
 	imp->established = nla_get_flag(tb[FLOWSESS_SA_ESTABLISHED]);
 	imp->traffic_after_rst = nla_get_flag(tb[FLOWSESS_SA_TRAFFIC_AFTER_RST]);
+	/* As the packet path leaves them (tcp.c): only ESTABLISHED counts, */
+	if (is_tcp && imp->established && imp->tcp_state != FLOWSESS_TCP_ESTABLISHED) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWSESS_SA_ESTABLISHED],
+				    "only an ESTABLISHED TCP session counts as established");
+		return -EINVAL;
+	}
+	/* and only a RST's grace (CLOSE) has traffic after the RST. */
+	if (imp->traffic_after_rst && imp->tcp_state != FLOWSESS_TCP_CLOSE) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWSESS_SA_TRAFFIC_AFTER_RST],
+				    "only a session in CLOSE has traffic after its RST");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -1006,6 +1025,9 @@ static int flowsess_nl_import_session(struct sk_buff *skb, struct genl_info *inf
 		break;
 	case -ENOSPC:
 		NL_SET_ERR_MSG(info->extack, "the table is full (max-sessions)");
+		break;
+	case -EAGAIN:
+		NL_SET_ERR_MSG(info->extack, "packets made and ended the session meanwhile");
 		break;
 	}
 	return err;

@@ -19,9 +19,9 @@
  *    in-place syn-reopen: a late writer sets it as it found it). The
  *    lock nests inside nothing. Inside it: the hash's bucket locks, when
  *    an insert links a session's second entry, and the event queue's
- *    lock, when NEW (flowsess_session_insert()) and STATE
- *    (flowsess_tcp_track()) are queued (events.c): so a session's events
- *    come in order, its end last.
+ *    lock, when NEW (flowsess_session_insert()), STATE and PROGRESS
+ *    (flowsess_tcp_track(); STATE also for a reply, hooks.c) are queued
+ *    (events.c): so a session's events come in order, its end last.
  * 4. A session dies once: whoever sets ->dead under session->lock (the
  *    killer) unlinks it, counts the reason, reports the event and frees it
  *    after an RCU grace period, in that order (flowsess_session_killed()).
@@ -161,16 +161,23 @@ void flowsess_session_sync_info(const struct flowsess_session *s,
 		memcpy(info->peer, s->peer, sizeof(info->peer));
 }
 
-/* A dump's copy of @s: its info, and what a copy needs if it lives. RCU. */
-void flowsess_session_export(const struct flowsess_config *cfg,
+/*
+ * A dump's copy of @s, its info and what a copy on another router needs,
+ * of one moment: under its lock. False if it died meanwhile. RCU.
+ */
+bool flowsess_session_export(const struct flowsess_config *cfg,
 			     struct flowsess_session *s,
 			     struct flowsess_session_info *info)
 {
-	flowsess_session_info(cfg, s, info);
 	spin_lock_bh(&s->lock);
-	if (!s->dead)
-		flowsess_session_sync_info(s, info);
+	if (s->dead) {
+		spin_unlock_bh(&s->lock);
+		return false;
+	}
+	flowsess_session_info(cfg, s, info);
+	flowsess_session_sync_info(s, info);
 	spin_unlock_bh(&s->lock);
+	return true;
 }
 
 /*
@@ -337,10 +344,11 @@ int flowsess_session_insert(struct flowsess_table *t, struct flowsess_session *s
 /*
  * @imp's state into @s: session->lock held and @s live, or @s not yet
  * linked. Its deadline is @imp->expires_ms from now, at most the timeout
- * of its state: the last packet (or the RST) is dated back to match. A
- * namespace whose timeouts changed since that date may age it sooner
- * (rule 6). Its TCP tracking is loose (tcp_window.c): the copy may be
- * behind the connection by what was in flight.
+ * of its state: the last packet (or the RST) is dated back to match, but
+ * never to before the namespace's timeouts last changed, which would age
+ * it by the timeouts of before (rule 6): then it lives a little longer.
+ * Its TCP tracking is loose (tcp_window.c): the copy may be behind the
+ * connection by what was in flight.
  */
 static void flowsess_session_import_state(struct flowsess_table *t,
 					  struct flowsess_session *s,
@@ -348,7 +356,7 @@ static void flowsess_session_import_state(struct flowsess_table *t,
 					  bool linked)
 {
 	const struct flowsess_config *cfg = &flowsess_table_net(t)->cfg;
-	ktime_t now = ktime_get_coarse();
+	ktime_t now = ktime_get_coarse(), changed, seen;
 	s64 timeout, since;
 
 	if (linked) {
@@ -368,16 +376,22 @@ static void flowsess_session_import_state(struct flowsess_table *t,
 	/* The timeout of its state: the deadline, counted from now. */
 	WRITE_ONCE(s->last_seen, now);
 	if (imp->tcp_state == FLOWSESS_TCP_CLOSE) {
-		WRITE_ONCE(s->rst_seen, ktime_get());
-		timeout = ktime_ms_delta(flowsess_session_deadline(cfg, s), s->rst_seen);
-		since = timeout - min_t(s64, imp->expires_ms, timeout);
-		WRITE_ONCE(s->rst_seen, ktime_sub_ms(s->rst_seen, since));
+		now = ktime_get();
+		WRITE_ONCE(s->rst_seen, now);
+		changed = READ_ONCE(cfg->timeouts_changed);
 	} else {
 		WRITE_ONCE(s->rst_seen, 0);
-		timeout = ktime_ms_delta(flowsess_session_deadline(cfg, s), now);
-		since = timeout - min_t(s64, imp->expires_ms, timeout);
-		WRITE_ONCE(s->last_seen, ktime_sub_ms(now, since));
+		changed = READ_ONCE(cfg->timeouts_changed_coarse);
 	}
+	timeout = ktime_ms_delta(flowsess_session_deadline(cfg, s), now);
+	since = timeout - min_t(s64, imp->expires_ms, timeout);
+	seen = ktime_sub_ms(now, since);
+	if (changed && seen <= changed)
+		seen = changed + 1;
+	if (imp->tcp_state == FLOWSESS_TCP_CLOSE)
+		WRITE_ONCE(s->rst_seen, seen);
+	else
+		WRITE_ONCE(s->last_seen, seen);
 }
 
 /* A live session with @imp's original tuple, brought up to date. */
@@ -385,9 +399,13 @@ static int flowsess_session_import_into(struct flowsess_table *t,
 					struct flowsess_session *s,
 					const struct flowsess_session_import *imp)
 {
+	const struct flowsess_config *cfg = &flowsess_table_net(t)->cfg;
+
 	spin_lock_bh(&s->lock);
-	if (s->dead) {
+	/* Expired meanwhile: rule 6, it is let go, not revived. */
+	if (s->dead || flowsess_session_expired(cfg, s, ktime_get_coarse())) {
 		spin_unlock_bh(&s->lock);
+		flowsess_session_expire(t, s, ktime_get_coarse());
 		return -ENOENT;
 	}
 	flowsess_session_import_state(t, s, imp, true);
@@ -401,12 +419,16 @@ static int flowsess_session_import_new(struct flowsess_table *t,
 {
 	struct flowsess_net *fn = flowsess_table_net(t);
 	struct flowsess_session *s;
+	struct mem_cgroup *old;
 	int err;
 
 	if (!flowsess_session_reserve(t))
 		return -ENOSPC;
-	/* Charged to the importer's memory cgroup (SLAB_ACCOUNT). */
-	s = flowsess_session_alloc(&imp->tuple, READ_ONCE(fn->cfg.accounting), GFP_KERNEL);
+	/* Charged as the namespace's own sessions are (hooks.c). */
+	old = set_active_memcg(fn->memcg);
+	s = flowsess_session_alloc(&imp->tuple, READ_ONCE(fn->cfg.accounting),
+				   GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+	set_active_memcg(old);
 	if (!s) {
 		flowsess_session_unreserve(t);
 		return -ENOMEM;
@@ -424,17 +446,18 @@ static int flowsess_session_import_new(struct flowsess_table *t,
  * FLOWSESS_CMD_IMPORT_SESSION: create @imp, or bring the live session with
  * its original tuple up to date (an expired one is let go first). Sleeps.
  * Returns 0; -EEXIST when a live session has the tuple the other way
- * round; -ENOSPC when the table is full; -ENOMEM.
+ * round; -ENOSPC when the table is full; -ENOMEM; -EAGAIN when packets
+ * made and ended the session twice meanwhile.
  */
 int flowsess_session_import(struct flowsess_table *t,
 			    const struct flowsess_session_import *imp)
 {
 	struct flowsess_session *s;
 	enum flowsess_dir dir;
-	int err = -EEXIST, tries;
+	int err = -EAGAIN, tries;
 
-	/* Twice at most: a packet may create the session meanwhile. */
-	for (tries = 0; tries < 2 && err == -EEXIST; tries++) {
+	/* Twice at most: a packet may create or end the session meanwhile. */
+	for (tries = 0; tries < 2 && err == -EAGAIN; tries++) {
 		rcu_read_lock();
 		s = flowsess_table_lookup(t, &imp->tuple, &dir);
 		if (s && flowsess_session_expire(t, s, ktime_get_coarse()))
@@ -443,13 +466,14 @@ int flowsess_session_import(struct flowsess_table *t,
 			err = dir == FLOWSESS_DIR_ORIGINAL ?
 			      flowsess_session_import_into(t, s, imp) : -EEXIST;
 			rcu_read_unlock();
-			if (err != -ENOENT)
-				break;
-			err = -EEXIST;	/* it died meanwhile: create it */
+			if (err == -ENOENT)
+				err = -EAGAIN;	/* it died meanwhile: create it */
 			continue;
 		}
 		rcu_read_unlock();
 		err = flowsess_session_import_new(t, imp);
+		if (err == -EEXIST)
+			err = -EAGAIN;		/* a packet made it meanwhile */
 	}
 	if (!err)
 		flowsess_stat_inc(flowsess_table_net(t), FLOWSESS_STAT_SESSIONS_IMPORTED);

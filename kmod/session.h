@@ -190,7 +190,7 @@ void flowsess_session_info(const struct flowsess_config *cfg,
 			   struct flowsess_session_info *info);
 void flowsess_session_sync_info(const struct flowsess_session *s,
 				struct flowsess_session_info *info);
-void flowsess_session_export(const struct flowsess_config *cfg,
+bool flowsess_session_export(const struct flowsess_config *cfg,
 			     struct flowsess_session *s,
 			     struct flowsess_session_info *info);
 int flowsess_session_import(struct flowsess_table *t,

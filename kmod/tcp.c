@@ -365,7 +365,7 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 	enum flowsess_tcp_action action = FLOWSESS_TCP_PASS;
 	const struct flowsess_config *cfg = &fn->cfg;
 	bool changed = false;
-	u32 sent;
+	u32 sent, acked;
 	u8 next;
 
 	spin_lock_bh(&s->lock);
@@ -375,6 +375,7 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 		goto out;
 	}
 	sent = s->peer[dir].end;
+	acked = s->peer[!dir].end;
 	if (s->tcp_state == FLOWSESS_TCP_CLOSE) {
 		action = flowsess_tcp_doomed(fn, s, dir, seg, now);
 		changed = s->tcp_state != FLOWSESS_TCP_CLOSE;
@@ -411,13 +412,17 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 						 next == FLOWSESS_TCP_ESTABLISHED);
 		flowsess_session_set_tcp_state(&fn->table, s, next);
 		changed = true;
-	} else if (next == FLOWSESS_TCP_ESTABLISHED && dir == FLOWSESS_DIR_REPLY) {
-		/* A pickup's answer: the flow goes both ways now. */
+	} else if (next == FLOWSESS_TCP_ESTABLISHED && dir == FLOWSESS_DIR_REPLY &&
+		   !s->established) {
+		/* A pickup's answer: the flow goes both ways now; a copy must know. */
 		flowsess_session_set_established(&fn->table, s, true);
+		changed = true;
 	}
 	if (kill)
 		flowsess_session_kill_locked(&fn->table, s, kill);
-	if (!changed && !kill && flowsess_tcp_progressed(sent, s->peer[dir].end))
+	/* The other side's edge moves with what this one acknowledges. */
+	if (!changed && !kill && (flowsess_tcp_progressed(sent, s->peer[dir].end) ||
+				  flowsess_tcp_progressed(acked, s->peer[!dir].end)))
 		flowsess_event(fn, s, FLOWSESS_EVENT_PROGRESS, FLOWSESS_REASON_NONE, false);
 out:
 	/* Under the lock a killer takes: a change comes before the end. */

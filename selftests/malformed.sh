@@ -14,7 +14,7 @@ expect() {
 		echo "# got: $got"
 }
 
-plan 47
+plan 50
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 
@@ -55,6 +55,9 @@ expect import_udp_peer		EINVAL	"only a TCP session has sequence tracking"
 expect import_scale		ERANGE	"integer out of range"
 expect import_flags		EINVAL	"reserved bit set"
 expect import_reason		EINVAL	"Attribute failed policy validation"
+expect import_expires0		ERANGE	"integer out of range"
+expect import_maxwin		ERANGE	"integer out of range"
+expect import_established	EINVAL	"only an ESTABLISHED TCP session counts as established"
 check_num "... and none of them made a session" "$(flowsess_stat router sessions_imported)" -eq 0
 expect import_valid		0	""
 check "... which makes the session, established, replied" \

@@ -273,7 +273,7 @@ static void flowsess_test_time_wait_knob(struct kunit *test)
  */
 static struct {
 	const struct flowsess_net *fn;
-	unsigned int events[FLOWSESS_EVENT_DEL + 1];
+	unsigned int events[FLOWSESS_EVENT_PROGRESS + 1];
 	enum flowsess_reason reason;	/* of the last DEL */
 	bool live_kill;
 } flowsess_heard;
@@ -287,7 +287,7 @@ static bool flowsess_test_wants(const struct flowsess_net *fn,
 static void flowsess_test_event(struct flowsess_net *fn,
 				const struct flowsess_event_msg *msg)
 {
-	if (fn != READ_ONCE(flowsess_heard.fn) || msg->type > FLOWSESS_EVENT_DEL)
+	if (fn != READ_ONCE(flowsess_heard.fn) || msg->type > FLOWSESS_EVENT_PROGRESS)
 		return;
 	flowsess_heard.events[msg->type]++;
 	if (msg->type == FLOWSESS_EVENT_DEL) {
@@ -736,6 +736,89 @@ static void flowsess_test_import(struct kunit *test)
 	flowsess_test_net_destroy(fn);
 }
 
+/*
+ * An import dates the session's last packet back by what it has lived of
+ * its timeout; never to before the namespace's timeouts last changed,
+ * which would age it by the timeouts of before (rule 6) and could kill it
+ * at once: then it lives a little longer.
+ */
+static void flowsess_test_import_after_timeouts_change(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 4);
+	struct flowsess_session_import imp = {};
+	struct flowsess_timeouts to;
+	struct flowsess_session *s;
+	s64 left;
+
+	flowsess_test_collector_hold(fn);
+	to = fn->cfg.timeouts;
+	to.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED] = 1800 * 1000;
+	flowsess_config_set_timeouts(fn, &to);
+	to.tcp_timeout_ms[FLOWSESS_TCP_ESTABLISHED] = 7200 * 1000;
+	flowsess_config_set_timeouts(fn, &to);
+	/* 4200 s of its 7200 gone: from before the change, when 1800 s was all. */
+	flowsess_test_tuple4(&imp.tuple, IPPROTO_TCP, 1, 2, 40000, 80);
+	imp.tcp_state = FLOWSESS_TCP_ESTABLISHED;
+	imp.established = true;
+	imp.expires_ms = 3000 * 1000;
+	KUNIT_ASSERT_EQ(test, flowsess_session_import(&fn->table, &imp), 0);
+	s = import_lookup(fn, &imp.tuple);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_FALSE(test, flowsess_session_expired(&fn->cfg, s, ktime_get_coarse()));
+	left = import_left_ms(fn, s);
+	KUNIT_EXPECT_TRUE_MSG(test, left >= 3000 * 1000 - FLOWSESS_TEST_SLACK_MS &&
+			      left <= 7200 * 1000, "%lld ms left", left);
+	flowsess_test_net_destroy(fn);
+}
+
+/* A segment from @dir, with its numbers, tracked now. */
+static enum flowsess_tcp_action sync_track(struct flowsess_net *fn, struct flowsess_session *s,
+					   enum flowsess_dir dir, u32 seq, u32 ack,
+					   unsigned int payload)
+{
+	struct flowsess_tcp_seg seg;
+
+	flowsess_test_seg(&seg, "A", seq, ack, 65535, payload);
+	return flowsess_tcp_track(fn, s, dir, &seg, ktime_get_coarse());
+}
+
+/*
+ * What a copy on another router hears of a session between its start and
+ * its end: PROGRESS when an edge passes a multiple of
+ * FLOWSESS_SYNC_PROGRESS_BYTES, not before; STATE when a pickup is
+ * answered, as for a change of state.
+ */
+static void flowsess_test_sync_events(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 16);
+	u32 seq = FLOWSESS_SYNC_PROGRESS_BYTES - 300;
+	struct flowsess_session *s;
+	struct flowsess_tuple t;
+
+	flowsess_test_collector_hold(fn);
+	listen(test, fn);
+	flowsess_test_tuple4(&t, IPPROTO_TCP, 1, 2, 40000, 80);
+	/* A pickup, 300 bytes below the mark. */
+	s = flowsess_test_insert_seg(test, fn, &t, "A", seq, 5000, 65535, 100);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, sync_track(fn, s, O, seq + 100, 5000, 100), FLOWSESS_TCP_PASS);
+	flowsess_events_flush(fn);
+	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_NEW], 1U);
+	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_PROGRESS], 0U);
+	/* Past it. */
+	KUNIT_EXPECT_EQ(test, sync_track(fn, s, O, seq + 200, 5000, 200), FLOWSESS_TCP_PASS);
+	flowsess_events_flush(fn);
+	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_PROGRESS], 1U);
+	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_STATE], 0U);
+	/* The answer, acknowledging it all: established, a copy must know. */
+	KUNIT_EXPECT_EQ(test, sync_track(fn, s, R, 5000, seq + 400, 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_TRUE(test, s->established);
+	flowsess_events_flush(fn);
+	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_STATE], 1U);
+	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_PROGRESS], 1U);
+	flowsess_test_net_destroy(fn);
+}
+
 static struct kunit_case flowsess_session_cases[] = {
 	KUNIT_CASE_PARAM(flowsess_test_expiry_exact, flowsess_expiry_gen_params),
 	KUNIT_CASE(flowsess_test_knob_applies_at_once),
@@ -750,6 +833,8 @@ static struct kunit_case flowsess_session_cases[] = {
 	KUNIT_CASE(flowsess_test_reserve),
 	KUNIT_CASE(flowsess_test_unestablished_count),
 	KUNIT_CASE(flowsess_test_import),
+	KUNIT_CASE(flowsess_test_import_after_timeouts_change),
+	KUNIT_CASE(flowsess_test_sync_events),
 	{}
 };
 

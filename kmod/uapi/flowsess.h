@@ -33,18 +33,22 @@
  *   FLOWSESS_SA_REASON and FLOWSESS_SA_LIVE_KILL on SESSION_DEL.
  * FLOWSESS_CMD_SESSION_NEW, _UPDATE, _DEL (events for state sync)
  *   multicast to group FLOWSESS_MCGRP_SYNC (CAP_NET_ADMIN to join): the
- *   same, and SESSION_UPDATE when a TCP session changes state or one
- *   direction's sequence numbers pass a multiple of
- *   FLOWSESS_SYNC_PROGRESS_BYTES (so that a copy of the session is never
- *   further behind than that, well within what an imported session
- *   accepts). NEW and UPDATE carry what FLOWSESS_CMD_IMPORT_SESSION takes.
+ *   same, and SESSION_UPDATE when a TCP session changes state, a session
+ *   becomes established (its reply), or one direction's sequence numbers
+ *   pass a multiple of FLOWSESS_SYNC_PROGRESS_BYTES (so that a copy that
+ *   missed no message is never further behind than that, well within
+ *   what an imported session accepts). NEW and UPDATE carry what
+ *   FLOWSESS_CMD_IMPORT_SESSION takes. Both groups share the namespace's
+ *   event queue (8192): a sync listener's updates may crowd out events.
  * FLOWSESS_CMD_IMPORT_SESSION (doit, CAP_NET_ADMIN over the namespace)
  *   request: FLOWSESS_A_SESSION as a dump or a sync event exports it: the
  *   tuple (FAMILY, PROTO, SRC, DST, SPORT, DPORT), STATE, EXPIRES_MS, and
  *   optionally REPLIED, ESTABLISHED, TRAFFIC_AFTER_RST and, for TCP,
  *   TCP_ORIG and TCP_REPLY. Creates the session, or brings the one with
  *   that original tuple up to date; its deadline is EXPIRES_MS from now,
- *   at most the namespace's timeout for its state. An imported TCP
+ *   at most the namespace's timeout for its state (a little later if the
+ *   namespace's timeouts changed since that would date its last packet).
+ *   An imported TCP
  *   session's sequence tracking is loose, as a pickup's (its copy may be
  *   behind by what was in flight). A session created so is reported
  *   (SESSION_NEW) as any other; an update is not.

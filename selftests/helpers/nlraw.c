@@ -220,7 +220,8 @@ static const char *const cases[] = {
 	"import_none", "import_family", "import_addr_len", "import_no_ports",
 	"import_echo_ports", "import_ports_gre", "import_tcp_no_state",
 	"import_udp_state", "import_udp_peer", "import_scale", "import_flags",
-	"import_reason", "import_reverse", "import_valid",
+	"import_reason", "import_expires0", "import_maxwin", "import_established",
+	"import_reverse", "import_valid",
 };
 
 /*
@@ -252,9 +253,10 @@ static void put_import(struct msg *m, const char *name)
 		put_u16(m, FLOWSESS_SA_DPORT, htons(!strcmp(name, "import_reverse") ? 40000 : 80));
 	}
 	if (strcmp(name, "import_tcp_no_state"))
-		put_u8(m, FLOWSESS_SA_STATE, tcp || !strcmp(name, "import_udp_state") ?
+		put_u8(m, FLOWSESS_SA_STATE, !strcmp(name, "import_established") ?
+		       FLOWSESS_TCP_FIN_WAIT : tcp || !strcmp(name, "import_udp_state") ?
 		       FLOWSESS_TCP_ESTABLISHED : FLOWSESS_TCP_NONE);
-	put_u32(m, FLOWSESS_SA_EXPIRES_MS, 3600000);
+	put_u32(m, FLOWSESS_SA_EXPIRES_MS, strcmp(name, "import_expires0") ? 3600000 : 0);
 	put_attr(m, FLOWSESS_SA_REPLIED, NULL, 0);
 	put_attr(m, FLOWSESS_SA_ESTABLISHED, NULL, 0);
 	if (!strcmp(name, "import_reason"))
@@ -265,7 +267,8 @@ static void put_import(struct msg *m, const char *name)
 		peer = nest_start(m, dir ? FLOWSESS_SA_TCP_REPLY : FLOWSESS_SA_TCP_ORIG);
 		put_u32(m, FLOWSESS_TCP_PEER_END, 1000 + dir);
 		put_u32(m, FLOWSESS_TCP_PEER_MAXEND, 70000);
-		put_u32(m, FLOWSESS_TCP_PEER_MAXWIN, 65535);
+		put_u32(m, FLOWSESS_TCP_PEER_MAXWIN, strcmp(name, "import_maxwin") ? 65535 :
+			(65535U << 14) + 1);
 		put_u8(m, FLOWSESS_TCP_PEER_SCALE, !strcmp(name, "import_scale") ? 15 : 7);
 		put_u8(m, FLOWSESS_TCP_PEER_FLAGS, !strcmp(name, "import_flags") ? 0x80 :
 		       FLOWSESS_TCP_PEER_F_WSCALE);
