@@ -69,3 +69,17 @@ build_userland() {
 		gcc -O2 -Wall -Wextra -static -o "$1/$(basename "$c" .c)" "$c" || return 1
 	done
 }
+
+# host_check KIND DESCRIPTION COMMAND...: one TAP line of a host-side check
+# (install-check.sh, package-check.sh), KIND its prefix; the command's
+# output goes to $log, and a failure sets failed=1.
+host_check() {
+	local kind=$1 desc=$2
+	shift 2
+	if "$@" >>"$log" 2>&1; then
+		echo "ok - $kind: $desc"
+	else
+		echo "not ok - $kind: $desc (log: $log)"
+		failed=1
+	fi
+}

@@ -13,16 +13,7 @@ kver=$1
 top=$FLOWSESS_TOP
 
 failed=0
-result() {	# result DESCRIPTION COMMAND...
-	local desc=$1
-	shift
-	if "$@" >>"$log" 2>&1; then
-		echo "ok - install: $desc"
-	else
-		echo "not ok - install: $desc (log: $log)"
-		failed=1
-	fi
-}
+result() { host_check install "$@"; }	# result DESCRIPTION COMMAND...
 log=$(mktemp /tmp/flowsess-install.XXXXXX)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage" "$src"' EXIT

@@ -15,16 +15,7 @@ kver=$1 out_ko=$2 out_tool=$3
 top=$FLOWSESS_TOP
 
 failed=0
-result() {	# result DESCRIPTION COMMAND...
-	local desc=$1
-	shift
-	if "$@" >>"$log" 2>&1; then
-		echo "ok - package: $desc"
-	else
-		echo "not ok - package: $desc (log: $log)"
-		failed=1
-	fi
-}
+result() { host_check package "$@"; }	# result DESCRIPTION COMMAND...
 log=$(mktemp /tmp/flowsess-package.XXXXXX)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
