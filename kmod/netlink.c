@@ -245,8 +245,8 @@ static const struct nla_policy flowsess_tcp_peer_policy[FLOWSESS_TCP_PEER_MAX + 
 /*
  * A session to import: what a dump or a sync event exports, so that a sync
  * daemon can pass it on as it came. What only describes the session here
- * (its id, interfaces, age, counters) is taken and ignored; an ended
- * session's attributes are refused.
+ * (its id, interfaces, age, counters, whether it was imported) is taken and
+ * ignored. A session with a reason is one that ended: its end is imported.
  */
 static const struct nla_policy flowsess_import_policy[FLOWSESS_SA_MAX + 1] = {
 	[FLOWSESS_SA_FAMILY]		= { .type = NLA_U8 },
@@ -257,8 +257,9 @@ static const struct nla_policy flowsess_import_policy[FLOWSESS_SA_MAX + 1] = {
 	[FLOWSESS_SA_DPORT]		= { .type = NLA_BE16 },
 	[FLOWSESS_SA_STATE]		= NLA_POLICY_MAX(NLA_U8, __FLOWSESS_TCP_MAX - 1),
 	[FLOWSESS_SA_EXPIRES_MS]	= NLA_POLICY_MIN(NLA_U32, 1),
-	[FLOWSESS_SA_REASON]		= { .type = NLA_REJECT },
-	[FLOWSESS_SA_LIVE_KILL]		= { .type = NLA_REJECT },
+	[FLOWSESS_SA_REASON]		= NLA_POLICY_RANGE(NLA_U8, FLOWSESS_REASON_IDLE,
+							   __FLOWSESS_REASON_MAX - 1),
+	[FLOWSESS_SA_LIVE_KILL]		= { .type = NLA_FLAG },
 	[FLOWSESS_SA_ID]		= { .type = NLA_U32 },
 	[FLOWSESS_SA_IIF]		= { .type = NLA_U32 },
 	[FLOWSESS_SA_OIF]		= { .type = NLA_U32 },
@@ -274,6 +275,7 @@ static const struct nla_policy flowsess_import_policy[FLOWSESS_SA_MAX + 1] = {
 	[FLOWSESS_SA_TRAFFIC_AFTER_RST]	= { .type = NLA_FLAG },
 	[FLOWSESS_SA_TCP_ORIG]		= NLA_POLICY_NESTED(flowsess_tcp_peer_policy),
 	[FLOWSESS_SA_TCP_REPLY]		= NLA_POLICY_NESTED(flowsess_tcp_peer_policy),
+	[FLOWSESS_SA_IMPORTED]		= { .type = NLA_FLAG },
 };
 
 static const struct nla_policy flowsess_import_request_policy[FLOWSESS_A_MAX + 1] = {
@@ -423,6 +425,7 @@ static int flowsess_put_session(struct sk_buff *skb,
 	if (flowsess_put_tuple(skb, &info->tuple) ||
 	    nla_put_u8(skb, FLOWSESS_SA_STATE, info->tcp_state) ||
 	    (info->replied && nla_put_flag(skb, FLOWSESS_SA_REPLIED)) ||
+	    (info->imported && nla_put_flag(skb, FLOWSESS_SA_IMPORTED)) ||
 	    flowsess_put_detail(skb, info) || flowsess_put_sync(skb, info))
 		goto err;
 	if (reason == FLOWSESS_REASON_NONE) {
@@ -449,7 +452,7 @@ static size_t flowsess_session_msg_size(void)
 	       nla_total_size(sizeof(u8)) +		/* state */
 	       nla_total_size(sizeof(u32)) +		/* expires */
 	       nla_total_size(sizeof(u8)) +		/* reason */
-	       2 * nla_total_size(0) +			/* live kill, replied */
+	       3 * nla_total_size(0) +			/* live kill, replied, imported */
 	       5 * nla_total_size(sizeof(u32)) +	/* id .. idle */
 	       4 * nla_total_size_64bit(sizeof(u64)) +	/* accounting */
 	       2 * nla_total_size(0) +			/* established, traffic */
@@ -918,11 +921,17 @@ static int flowsess_nl_parse_import(const struct nlattr *nest,
 	err = nla_parse_nested(tb, FLOWSESS_SA_MAX, nest, flowsess_import_policy, extack);
 	if (err)
 		return err;
+	if (tb[FLOWSESS_SA_REASON] && tb[FLOWSESS_SA_EXPIRES_MS]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWSESS_SA_EXPIRES_MS],
+				    "a session that ended (reason) has no expiry");
+		return -EINVAL;
+	}
 	for (a = FLOWSESS_SA_FAMILY; a <= FLOWSESS_SA_EXPIRES_MS; a++) {
 		if (!tb[a] && a != FLOWSESS_SA_SPORT && a != FLOWSESS_SA_DPORT &&
-		    a != FLOWSESS_SA_STATE) {
+		    a != FLOWSESS_SA_STATE &&
+		    !(a == FLOWSESS_SA_EXPIRES_MS && tb[FLOWSESS_SA_REASON])) {
 			NL_SET_ERR_MSG_ATTR(extack, nest,
-					    "a session needs its family, protocol, addresses and expiry");
+					    "a session needs its family, protocol, addresses and expiry or reason");
 			return -EINVAL;
 		}
 	}
@@ -966,6 +975,10 @@ static int flowsess_nl_parse_import(const struct nlattr *nest,
 				    "this protocol's session has no ports");
 		return -EINVAL;
 	}
+	/* An end names its session by the tuple; the rest is as it ended. */
+	imp->end = tb[FLOWSESS_SA_REASON];
+	if (imp->end)
+		return 0;
 
 	imp->tcp_state = tb[FLOWSESS_SA_STATE] ? nla_get_u8(tb[FLOWSESS_SA_STATE]) :
 						FLOWSESS_TCP_NONE;
@@ -1028,6 +1041,9 @@ static int flowsess_nl_import_session(struct sk_buff *skb, struct genl_info *inf
 		break;
 	case -EAGAIN:
 		NL_SET_ERR_MSG(info->extack, "packets made and ended the session meanwhile");
+		break;
+	case -ENOENT:
+		NL_SET_ERR_MSG(info->extack, "no live session has this original tuple");
 		break;
 	}
 	return err;

@@ -6,9 +6,10 @@
  * ------------------------------------------------------------
  * 1. Readers (the packet path, the collector, dumps, clear, aging) find
  *    sessions in the hash under rcu_read_lock() and take no lock to read
- *    the tuple, ->dead, ->last_seen, ->replied, ->tcp_state, ->rst_seen
- *    and the interfaces. A session they hold stays in memory until they
- *    leave the read-side section. Dead sessions never match a lookup.
+ *    the tuple, ->dead, ->last_seen, ->replied, ->tcp_state, ->rst_seen,
+ *    the interfaces and ->imported (set before the session is linked).
+ *    A session they hold stays in memory until they leave the read-side
+ *    section. Dead sessions never match a lookup.
  * 2. The hash is an rhashtable (table.c): its own per-bucket locks order
  *    links and unlinks, and it resizes itself online. Calls into it never
  *    sleep; session->lock is held around one of them (rule 3).
@@ -130,6 +131,7 @@ void flowsess_session_info(const struct flowsess_config *cfg,
 	info->tuple = s->tuple;
 	info->tcp_state = READ_ONCE(s->tcp_state);
 	info->replied = READ_ONCE(s->replied);
+	info->imported = s->imported;
 	info->iif = s->iif;
 	info->oif = s->oif;
 	info->id = flowsess_session_id(s);
@@ -434,6 +436,7 @@ static int flowsess_session_import_new(struct flowsess_table *t,
 		return -ENOMEM;
 	}
 	flowsess_session_import_state(t, s, imp, false);
+	s->imported = true;
 	rcu_read_lock();
 	err = flowsess_session_insert(t, s);
 	rcu_read_unlock();
@@ -442,12 +445,31 @@ static int flowsess_session_import_new(struct flowsess_table *t,
 	return err;
 }
 
+/* An imported end: the live session with @tuple as its original one ends. */
+static int flowsess_session_import_end(struct flowsess_table *t,
+				       const struct flowsess_tuple *tuple)
+{
+	struct flowsess_session *s;
+	enum flowsess_dir dir;
+	int err = -ENOENT;
+
+	rcu_read_lock();
+	s = flowsess_table_lookup(t, tuple, &dir);
+	if (s && dir == FLOWSESS_DIR_ORIGINAL &&
+	    !flowsess_session_expire(t, s, ktime_get_coarse()) &&
+	    flowsess_session_invalidate(t, s, FLOWSESS_REASON_SYNC))
+		err = 0;
+	rcu_read_unlock();
+	return err;
+}
+
 /*
  * FLOWSESS_CMD_IMPORT_SESSION: create @imp, or bring the live session with
- * its original tuple up to date (an expired one is let go first). Sleeps.
- * Returns 0; -EEXIST when a live session has the tuple the other way
- * round; -ENOSPC when the table is full; -ENOMEM; -EAGAIN when packets
- * made and ended the session twice meanwhile.
+ * its original tuple up to date (an expired one is let go first); or, for
+ * an end, end that session. Sleeps. Returns 0; -EEXIST when a live session
+ * has the tuple the other way round; -ENOSPC when the table is full;
+ * -ENOMEM; -EAGAIN when packets made and ended the session twice
+ * meanwhile; for an end, -ENOENT when no live session has the tuple.
  */
 int flowsess_session_import(struct flowsess_table *t,
 			    const struct flowsess_session_import *imp)
@@ -456,6 +478,8 @@ int flowsess_session_import(struct flowsess_table *t,
 	enum flowsess_dir dir;
 	int err = -EAGAIN, tries;
 
+	if (imp->end)
+		return flowsess_session_import_end(t, &imp->tuple);
 	/* Twice at most: a packet may create or end the session meanwhile. */
 	for (tries = 0; tries < 2 && err == -EAGAIN; tries++) {
 		rcu_read_lock();
@@ -489,6 +513,7 @@ static const enum flowsess_stat flowsess_reason_stat[__FLOWSESS_REASON_MAX] = {
 	[FLOWSESS_REASON_REOPEN]	= FLOWSESS_STAT_INVALIDATED_REOPEN,
 	[FLOWSESS_REASON_FIN]		= FLOWSESS_STAT_INVALIDATED_FIN,
 	[FLOWSESS_REASON_EARLY_AGEOUT]	= FLOWSESS_STAT_INVALIDATED_EARLY_AGEOUT,
+	[FLOWSESS_REASON_SYNC]		= FLOWSESS_STAT_INVALIDATED_SYNC,
 	/* evictions are counted by class, in aging.c */
 };
 

@@ -83,6 +83,7 @@ struct flowsess_session {
 	bool traffic_after_rst;
 	bool has_acct;			/* a struct flowsess_session_acct */
 	bool replied;			/* a packet seen in the reply direction */
+	bool imported;			/* made by an import; set before linked */
 	union {
 		/* TCP, under ->lock once the session is seen and live */
 		struct flowsess_tcp_peer peer[FLOWSESS_DIR_MAX];
@@ -123,6 +124,7 @@ struct flowsess_session_info {
 	u8 tcp_state;
 	bool has_acct;
 	bool replied;
+	bool imported;
 	int iif, oif;
 	u32 id;
 	u32 age_s;
@@ -149,6 +151,8 @@ struct flowsess_session_import {
 	bool traffic_after_rst;
 	u32 expires_ms;
 	struct flowsess_tcp_peer peer[FLOWSESS_DIR_MAX];	/* TCP */
+	/* An end (FLOWSESS_SA_REASON): the tuple only, nothing above it. */
+	bool end;
 };
 
 /*

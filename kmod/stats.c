@@ -130,6 +130,8 @@ static const enum flowsess_stat flowsess_proc_stats[] = {
 	FLOWSESS_STAT_SYN_REOPENS,
 	FLOWSESS_STAT_RST_TIMER_LIVE_KILLS,
 	FLOWSESS_STAT_EVENTS_LOST,
+	FLOWSESS_STAT_SESSIONS_IMPORTED,
+	FLOWSESS_STAT_INVALIDATED_SYNC,
 };
 
 static int flowsess_proc_stat_show(struct seq_file *seq, void *v)

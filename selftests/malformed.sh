@@ -14,7 +14,7 @@ expect() {
 		echo "# got: $got"
 }
 
-plan 50
+plan 55
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 
@@ -54,7 +54,9 @@ expect import_udp_state		EINVAL	"a TCP session needs a TCP state, and only a TCP
 expect import_udp_peer		EINVAL	"only a TCP session has sequence tracking"
 expect import_scale		ERANGE	"integer out of range"
 expect import_flags		EINVAL	"reserved bit set"
-expect import_reason		EINVAL	"Attribute failed policy validation"
+expect import_reason		EINVAL	"a session that ended (reason) has no expiry"
+expect import_reason0		ERANGE	"integer out of range"
+expect import_end_none		ENOENT	"no live session has this original tuple"
 expect import_expires0		ERANGE	"integer out of range"
 expect import_maxwin		ERANGE	"integer out of range"
 expect import_established	EINVAL	"only an ESTABLISHED TCP session counts as established"
@@ -64,6 +66,10 @@ check "... which makes the session, established, replied" \
 	eval 'in_ns router flowsess sessions sport 40000 | grep -q " tcp  *10.0.1.2:40000  *10.0.2.2:80  *-  *-  *established  *yes "'
 expect import_reverse		EEXIST	"a session has this tuple the other way round"
 check_num "... counted once" "$(flowsess_stat router sessions_imported)" -eq 1
+expect import_end		0	""
+check "... and its end ends it" \
+	eval '[ "$(in_ns router flowsess sessions sport 40000 | sed 1d | wc -l)" -eq 0 ]'
+check_num "... counted once" "$(flowsess_stat router invalidated_sync)" -eq 1
 
 knob() { in_ns router flowsess show | awk -v k="$1" '$1 == k { print $2 }'; }
 check "all or nothing: the valid half of cfg_partial was not applied" \

@@ -113,8 +113,8 @@ proc_sum() {
 	done
 	echo $sum
 }
-check "/proc/net/stat/flowsess: sessions_active first, 30 columns" \
-	[ "$(procstat | awk 'NR == 1 { print $1, NF }')" = "sessions_active 30" ]
+check "/proc/net/stat/flowsess: sessions_active first, 32 columns" \
+	[ "$(procstat | awk 'NR == 1 { print $1, NF }')" = "sessions_active 32" ]
 check_num "... a line per possible CPU" "$(procstat | wc -l)" -eq \
 	$(( $(awk -F- '{ print $NF }' /sys/devices/system/cpu/possible) + 2 ))
 check_num "... sessions_created as flowsess stats counts it" \
@@ -143,7 +143,7 @@ prom() {
 }
 check "stats -o prometheus: the router's counters, labelled" prom
 check "sessions as JSON" \
-	prints '"dport":8080,"state":"established","replied":true,"expires_ms":' -j sessions proto tcp
+	prints '"dport":8080,"state":"established","replied":true,"imported":false,"expires_ms":' -j sessions proto tcp
 
 err=$(sessions src 10.0.1.0/24 dst fd00::/64 2>&1)
 check "a filter the kernel rejects: its extack text, exit 1" \

@@ -95,7 +95,7 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_ERROR;
 }
 
-/* CTRL_ATTR_MCAST_GROUPS: the id of the "events" group. */
+/* CTRL_ATTR_MCAST_GROUPS: the ids of the "events" and "sync" groups. */
 static void mcast_groups_parse(const struct nlattr *groups, struct fs_genl *g)
 {
 	const struct nlattr *grp, *a;
@@ -114,6 +114,8 @@ static void mcast_groups_parse(const struct nlattr *groups, struct fs_genl *g)
 		}
 		if (name && !strcmp(name, FLOWSESS_MCGRP_EVENTS))
 			g->events_group = id;
+		else if (name && !strcmp(name, FLOWSESS_MCGRP_SYNC))
+			g->sync_group = id;
 	}
 }
 
@@ -238,15 +240,25 @@ err:
 	}
 }
 
+static int join_group(struct fs_genl *g, uint32_t group)
+{
+	if (!group)
+		return -ENOENT;
+	if (mnl_socket_setsockopt(g->nl, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0)
+		return -errno;
+	return 0;
+}
+
 /* Receive the namespace's session events on this socket. */
 int fs_genl_join_events(struct fs_genl *g)
 {
-	if (!g->events_group)
-		return -ENOENT;
-	if (mnl_socket_setsockopt(g->nl, NETLINK_ADD_MEMBERSHIP, &g->events_group,
-				  sizeof(g->events_group)) < 0)
-		return -errno;
-	return 0;
+	return join_group(g, g->events_group);
+}
+
+/* ... or its state sync messages (-ENOENT: a module without them). */
+int fs_genl_join_sync(struct fs_genl *g)
+{
+	return join_group(g, g->sync_group);
 }
 
 void fs_genl_close(struct fs_genl *g)

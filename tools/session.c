@@ -33,6 +33,7 @@ static const char *const reason_names[__FLOWSESS_REASON_MAX] = {
 	[FLOWSESS_REASON_FIN] = "fin",
 	[FLOWSESS_REASON_EARLY_AGEOUT] = "early-ageout",
 	[FLOWSESS_REASON_EVICT] = "evicted",
+	[FLOWSESS_REASON_SYNC] = "sync",
 };
 
 static const struct {
@@ -447,6 +448,9 @@ int fs_session_parse(const struct nlattr *nest, struct fs_session *s)
 		case FLOWSESS_SA_REPLIED:
 			s->replied = true;
 			break;
+		case FLOWSESS_SA_IMPORTED:
+			s->imported = true;
+			break;
 		case FLOWSESS_SA_ID:
 		case FLOWSESS_SA_IIF:
 		case FLOWSESS_SA_OIF:
@@ -563,6 +567,7 @@ static void session_json(FILE *out, const struct fs_session *s)
 		s->family == AF_INET ? "inet" : "inet6", proto_name(s->proto, pb),
 		s->proto, src, s->sport, dst, s->dport, fs_state_name(s->state));
 	fprintf(out, ",\"replied\":%s", s->replied ? "true" : "false");
+	fprintf(out, ",\"imported\":%s", s->imported ? "true" : "false");
 	if (s->has_expires)
 		fprintf(out, ",\"expires_ms\":%u", s->expires_ms);
 	if (s->has_detail) {

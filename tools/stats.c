@@ -59,6 +59,7 @@ static const struct {
 	[FLOWSESS_STAT_SESSIONS_ICMPV6] = { "ICMPv6 echo sessions", true },
 	[FLOWSESS_STAT_SESSIONS_OTHER] = { "Sessions of other protocols", true },
 	[FLOWSESS_STAT_SESSIONS_IMPORTED] = { "Sessions created or updated by an import (state sync)" },
+	[FLOWSESS_STAT_INVALIDATED_SYNC] = { "Sessions ended by an import of their end (state sync)" },
 };
 
 const char *fs_stat_name(unsigned int stat)

@@ -19,6 +19,7 @@ struct fs_genl {
 	unsigned int seq;
 	unsigned int portid;
 	uint32_t events_group;	/* FLOWSESS_MCGRP_EVENTS's id */
+	uint32_t sync_group;	/* FLOWSESS_MCGRP_SYNC's id, 0 if none */
 	char extack[256];	/* the kernel's message for the last error */
 	uint32_t extack_offset;	/* ... and the offset of the attribute it blames,
 				 * from the start of the request; 0: none */
@@ -36,6 +37,7 @@ int fs_genl_talk(struct fs_genl *g, struct nlmsghdr *nlh, fs_reply_cb cb,
 		 void *data);
 
 int fs_genl_join_events(struct fs_genl *g);
+int fs_genl_join_sync(struct fs_genl *g);
 
 int fs_genl_open_or_explain(struct fs_genl *g);
 void fs_genl_explain(const struct fs_genl *g, const char *what, int err);
@@ -105,6 +107,7 @@ struct fs_session {
 	uint8_t reason;
 	bool live_kill;
 	bool replied;			/* the reply direction was seen */
+	bool imported;			/* made by an import (state sync) */
 	bool has_expires;
 	bool has_detail;		/* id .. idle_ms: a module that sends them */
 	bool has_acct;			/* packets, bytes: accounting was on */
@@ -138,6 +141,9 @@ void fs_event_print(FILE *out, uint8_t cmd, const struct fs_session *s,
 void fs_summary_add(struct fs_summary *sum, const struct fs_session *s);
 int fs_summary_from_stats(struct fs_summary *sum, const struct fs_stats *st);
 void fs_summary_print(FILE *out, const struct fs_summary *sum, bool json);
+
+/* sync: state sync with other routers (sync.c). */
+int fs_cmd_sync(int argc, char **argv, const char *netns, bool json);
 
 /* -p: pretty JSON, written through this stream. */
 FILE *fs_json_pretty(FILE *out);

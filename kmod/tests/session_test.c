@@ -462,6 +462,7 @@ static const struct flowsess_reason_case {
 	{ "fin",		FLOWSESS_REASON_FIN,	FLOWSESS_STAT_INVALIDATED_FIN },
 	{ "early ageout",	FLOWSESS_REASON_EARLY_AGEOUT,
 				FLOWSESS_STAT_INVALIDATED_EARLY_AGEOUT },
+	{ "sync",		FLOWSESS_REASON_SYNC,	FLOWSESS_STAT_INVALIDATED_SYNC },
 	/* aging.c counts evictions by class */
 	{ "evict",		FLOWSESS_REASON_EVICT,	FLOWSESS_STAT_UNSPEC },
 };
@@ -733,6 +734,21 @@ static void flowsess_test_import(struct kunit *test)
 	other.tuple.sport = htons(5354);
 	KUNIT_EXPECT_EQ(test, flowsess_session_import(table, &other), -ENOSPC);
 	KUNIT_EXPECT_EQ(test, atomic_read(&table->count), 3);
+
+	/* Said to be imported; its end, imported, ends it, named this way round only. */
+	KUNIT_EXPECT_TRUE(test, s->imported);
+	other = imp;
+	other.end = true;
+	flowsess_tuple_invert(&other.tuple, &imp.tuple);
+	other.tuple.dir = 0;
+	KUNIT_EXPECT_EQ(test, flowsess_session_import(table, &other), -ENOENT);
+	other.tuple = imp.tuple;
+	KUNIT_EXPECT_EQ(test, flowsess_session_import(table, &other), 0);
+	KUNIT_EXPECT_NULL(test, import_lookup(fn, &imp.tuple));
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_SYNC), 1ULL);
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SESSIONS_IMPORTED), 5ULL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&table->count), 2);
+	KUNIT_EXPECT_EQ(test, flowsess_session_import(table, &other), -ENOENT);
 	flowsess_test_net_destroy(fn);
 }
 

@@ -51,7 +51,11 @@
  *   An imported TCP
  *   session's sequence tracking is loose, as a pickup's (its copy may be
  *   behind by what was in flight). A session created so is reported
- *   (SESSION_NEW) as any other; an update is not.
+ *   (SESSION_NEW) as any other, but with FLOWSESS_SA_IMPORTED, which its
+ *   dumps and events carry while it lives; an update is not reported.
+ *   A session as a SESSION_DEL exports it (the tuple and FLOWSESS_SA_REASON,
+ *   any reason but NONE) ends the live session with that original tuple
+ *   instead, with reason FLOWSESS_REASON_SYNC; -ENOENT when there is none.
  *
  * Addresses are in network byte order, 4 bytes for AF_INET and 16 for
  * AF_INET6; ports are big-endian u16 attributes; a session is described in
@@ -161,6 +165,7 @@ enum flowsess_stat {
 	FLOWSESS_STAT_SESSIONS_ICMPV6,	/* echoes */
 	FLOWSESS_STAT_SESSIONS_OTHER,	/* every other protocol */
 	FLOWSESS_STAT_SESSIONS_IMPORTED, /* created or updated by an import */
+	FLOWSESS_STAT_INVALIDATED_SYNC,	/* ended by an import of its end */
 	__FLOWSESS_STAT_MAX
 };
 
@@ -218,6 +223,7 @@ enum flowsess_stat {
 	[FLOWSESS_STAT_SESSIONS_ICMPV6] = "sessions_icmpv6",		\
 	[FLOWSESS_STAT_SESSIONS_OTHER] = "sessions_other",		\
 	[FLOWSESS_STAT_SESSIONS_IMPORTED] = "sessions_imported",	\
+	[FLOWSESS_STAT_INVALIDATED_SYNC] = "invalidated_sync",		\
 }
 
 /* The knobs of a namespace, inside FLOWSESS_A_CONFIG. Times in ms. */
@@ -302,6 +308,7 @@ enum flowsess_session_attr {
 	FLOWSESS_SA_TRAFFIC_AFTER_RST,	/* flag: CLOSE, and a SYN or data since */
 	FLOWSESS_SA_TCP_ORIG,		/* nest of enum flowsess_tcp_peer_attr */
 	FLOWSESS_SA_TCP_REPLY,		/* nest, the same of the reply direction */
+	FLOWSESS_SA_IMPORTED,		/* flag: made by an import, not a packet */
 	__FLOWSESS_SA_MAX
 };
 
@@ -364,6 +371,7 @@ enum flowsess_reason {
 	FLOWSESS_REASON_FIN,		/* fin-invalidate-session */
 	FLOWSESS_REASON_EARLY_AGEOUT,	/* the table was under pressure */
 	FLOWSESS_REASON_EVICT,		/* the table was full: a new session won */
+	FLOWSESS_REASON_SYNC,		/* ended where it was imported from */
 	__FLOWSESS_REASON_MAX
 };
 

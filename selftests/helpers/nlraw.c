@@ -221,12 +221,13 @@ static const char *const cases[] = {
 	"import_echo_ports", "import_ports_gre", "import_tcp_no_state",
 	"import_udp_state", "import_udp_peer", "import_scale", "import_flags",
 	"import_reason", "import_expires0", "import_maxwin", "import_established",
-	"import_reverse", "import_valid",
+	"import_reverse", "import_valid", "import_reason0", "import_end_none", "import_end",
 };
 
 /*
  * A session to import: TCP 10.0.1.2:40000 -> 10.0.2.2:80, established,
- * an hour left, each side's sequence tracking; @name's mistake in it.
+ * an hour left, each side's sequence tracking; @name's mistake in it. An
+ * end (import_end*, import_reason0) has a reason instead of its time left.
  */
 static void put_import(struct msg *m, const char *name)
 {
@@ -256,11 +257,14 @@ static void put_import(struct msg *m, const char *name)
 		put_u8(m, FLOWSESS_SA_STATE, !strcmp(name, "import_established") ?
 		       FLOWSESS_TCP_FIN_WAIT : tcp || !strcmp(name, "import_udp_state") ?
 		       FLOWSESS_TCP_ESTABLISHED : FLOWSESS_TCP_NONE);
-	put_u32(m, FLOWSESS_SA_EXPIRES_MS, strcmp(name, "import_expires0") ? 3600000 : 0);
+	if (strncmp(name, "import_end", 10) && strcmp(name, "import_reason0"))
+		put_u32(m, FLOWSESS_SA_EXPIRES_MS, strcmp(name, "import_expires0") ? 3600000 : 0);
 	put_attr(m, FLOWSESS_SA_REPLIED, NULL, 0);
 	put_attr(m, FLOWSESS_SA_ESTABLISHED, NULL, 0);
-	if (!strcmp(name, "import_reason"))
+	if (!strcmp(name, "import_reason") || !strncmp(name, "import_end", 10))
 		put_u8(m, FLOWSESS_SA_REASON, FLOWSESS_REASON_RST);
+	if (!strcmp(name, "import_reason0"))
+		put_u8(m, FLOWSESS_SA_REASON, FLOWSESS_REASON_NONE);
 	if (!tcp && strcmp(name, "import_udp_peer"))
 		goto out;
 	for (dir = 0; dir < 2; dir++) {

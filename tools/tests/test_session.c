@@ -186,7 +186,7 @@ int main(void)
 	out = CAPTURE(print_row, &s, true);
 	check(!strcmp(out, "{\"family\":\"inet\",\"proto\":\"tcp\",\"proto_num\":6,"
 		      "\"src\":\"10.0.1.2\",\"sport\":40000,\"dst\":\"10.0.2.2\",\"dport\":8080,"
-		      "\"state\":\"established\",\"replied\":false,\"expires_ms\":1799500}"),
+		      "\"state\":\"established\",\"replied\":false,\"imported\":false,\"expires_ms\":1799500}"),
 	      "JSON, with the protocol's number beside its name");
 
 	kernel_session(&s, AF_INET6, IPPROTO_UDP, "fd00:1::2", 5353, "fd00:2::2", 53, 0, 0);
