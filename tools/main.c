@@ -10,6 +10,7 @@
  *   flowsess [-j] [-t] monitor [FILTER ...] [rcvbuf BYTES]
  *   flowsess save [FILE]
  *   flowsess load FILE
+ *   flowsess sync run peer ADDR ... | status | master | backup | resync
  */
 #define _GNU_SOURCE	/* setns() */
 #include <errno.h>
@@ -44,6 +45,7 @@ static void usage(FILE *out)
 		"  monitor [FILTER] [rcvbuf N]  print sessions as they come and go\n"
 		"  save [FILE]                  write the configuration (default: stdout)\n"
 		"  load FILE                    apply a saved configuration, all or nothing\n"
+		"  sync run|status|master|backup|resync  sync with another router\n"
 		"\n"
 		"FILTER: family inet|inet6, proto P, src PREFIX, dst PREFIX,\n"
 		"        sport N, dport N, state S (see flowsess(8))\n"
@@ -614,6 +616,12 @@ static int cmd_monitor(int argc, char **argv)
 	return EXIT_FAILURE;
 }
 
+/* sync run ... | status | master | backup | resync: sync.c */
+static int cmd_sync(int argc, char **argv)
+{
+	return fs_cmd_sync(argc, argv, netns_name, json_output);
+}
+
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -624,6 +632,7 @@ static const struct {
 	{ "sessions", cmd_sessions },
 	{ "clear", cmd_clear },
 	{ "monitor", cmd_monitor },
+	{ "sync", cmd_sync },
 	{ "save", cmd_save },
 	{ "load", cmd_load },
 };

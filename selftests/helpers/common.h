@@ -8,12 +8,27 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+/* A fuzzer's numbers: xorshift64, the same from the same seed. */
+static inline uint64_t xorshift_seed(unsigned long long seed)
+{
+	return seed * 0x9e3779b97f4a7c15ULL | 1;
+}
+
+static inline uint32_t xorshift(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state >> 16;
+}
 
 static inline void die(const char *what)
 {

@@ -39,10 +39,7 @@ static size_t last_len;
 
 static uint32_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng >> 16;
+	return xorshift(&rng);
 }
 
 /* True with probability @pct percent. */
@@ -312,7 +309,7 @@ int main(int argc, char **argv)
 		sll.sll_addr[j] = mac[j];
 	sll.sll_ifindex = if_nametoindex(argv[1]);
 	count = strtoul(argv[7], NULL, 0);
-	rng = strtoull(argv[8], NULL, 0) * 0x9e3779b97f4a7c15ULL | 1;
+	rng = xorshift_seed(strtoull(argv[8], NULL, 0));
 	s = socket(AF_PACKET, SOCK_DGRAM, 0);
 	if (s < 0 || !sll.sll_ifindex)
 		die("socket/interface");

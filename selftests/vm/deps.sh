@@ -6,7 +6,7 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
 packages=(
-	make gcc libc6-dev pkg-config libmnl-dev	# module and tool
+	make gcc libc6-dev pkg-config libmnl-dev libssl-dev # module and tool
 	linux-headers-amd64				# module build tree
 	qemu-system-x86 qemu-system-data		# the VM
 	busybox-static cpio kmod iproute2		# the initramfs

@@ -84,6 +84,18 @@ touch /tmp/flowsess-completion-test.conf
 check "files after load" "/tmp/flowsess-completion-test.conf" \
 	"$(complete_words load /tmp/flowsess-completion-test.c)"
 rm -f /tmp/flowsess-completion-test.conf
+# sync: its commands and run's options, as the tool's usage names them.
+tool_sync=$(./flowsess sync 2>&1 | sed -n 's/.* sync \([a-z|]*\).*/\1/p' | tr '|' ' ' | xargs -n1 | sort -u | xargs)
+tool_sync_run=$(./flowsess sync 2>&1 | sed -n '/ sync run/,/^       flowsess/p' |
+	grep -oE '(^|[[ ])[a-z]+ ([A-Z]|master)' | tr -d '[' | awk '{ print $1 }' | grep -v '^run$' | sort -u | xargs)
+check "the tool lists sync's commands and run's options" "5 8" \
+	"$(wc -w <<<"$tool_sync") $(wc -w <<<"$tool_sync_run")"
+check "sync's commands" "$tool_sync" "$(complete_words sync '')"
+check "sync run's options" "$tool_sync_run" "$(complete_words sync run '')"
+check "... again after one and its value" "$tool_sync_run" "$(complete_words sync run peer 10.0.0.2 '')"
+check "no guess for a peer" "" "$(complete_words sync run peer '')"
+check "role's values" "backup master" "$(complete_words sync run role '')"
+check "control after a request" "control" "$(complete_words -n r1 sync status '')"
 
 echo "1..$n"
 [ $failed -eq 0 ]

@@ -1,0 +1,1070 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * flowsess sync: a copy of this router's session table on its peers, so
+ * that a failover is invisible to the connections crossing it. The
+ * protocol is docs/sync.md; keepalived's part, docs/ha.md.
+ *
+ * One thread, one poll loop. Data flows one way in each role:
+ *
+ *   master: the module's sync group, and dumps of the table (a peer asked,
+ *           or the refresh period passed) -> a queue of records ->
+ *           numbered SESSIONS messages, at most `rate` bytes a second ->
+ *           every peer; the last RING of them are kept for NACKs.
+ *   any:    a configured peer's messages -> checked whole (sync_wire.c) ->
+ *           in order of their numbers -> IMPORT_SESSION, one per record.
+ *
+ * A receiver that misses a message holds what comes after it (HOLD) and
+ * asks for it again (NACK); if it does not come in GAP_MS, or cannot be
+ * held, the receiver counts it lost and goes on; a backup then asks for
+ * the whole table (RESYNC), as it does when it starts, becomes backup, or
+ * sees its peer restart (a new instance). keepalived tells the daemon its role
+ * through the control socket (flowsess sync master|backup).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+
+#include "tool.h"
+#include "sync.h"
+
+#define RING		1024		/* sent SESSIONS kept for NACKs */
+#define HOLD		256		/* received ahead of a gap */
+#define BATCH		32		/* datagrams or events read at a time */
+#define PEERS_MAX	8
+#define QUEUE_MAX	(64u << 20)	/* records waiting for the rate */
+#define DUMP_LOW	(256u << 10)	/* read the dump while fewer wait */
+#define GAP_MS		500		/* a gap not filled by then is lost */
+#define NACK_MS		30		/* between NACKs of one gap */
+#define ALIVE_MS	1000		/* a master's ALIVE */
+#define RESYNC_RETRY_MS	2000		/* a RESYNC not answered by then */
+#define TICK_MS		50
+/* In the queue only: a whole table's end, and the records of a table. */
+#define REC_END		0
+#define REC_TABLE	NLA_F_NET_BYTEORDER
+
+struct msg {
+	uint32_t seq;
+	uint16_t len;
+	uint8_t buf[FS_SYNC_MSG_MAX];
+};
+
+struct peer {
+	struct sockaddr_storage addr;
+	socklen_t alen;
+	char name[INET6_ADDRSTRLEN];
+	bool known;			/* instance and next are set */
+	uint32_t instance;
+	uint32_t next;			/* the SESSIONS expected next */
+	uint32_t last;			/* the last SESSIONS it said it sent */
+	struct msg hold[HOLD];
+	bool held[HOLD];
+	int64_t gap_since, nack_at;	/* a gap: since, next NACK; 0: none */
+	int64_t resync_asked;		/* 0: not waiting for a table */
+	int64_t waiting_since;		/* ... and since when, first asked */
+	int64_t table_at;		/* its last message of a table */
+};
+
+/* The counters `flowsess sync status` prints, in this order. */
+#define SYNC_COUNTERS(X)						\
+	X(sent, "SESSIONS messages sent (retransmissions not counted)")	\
+	X(sent_bytes, "... their bytes")				\
+	X(retransmitted, "SESSIONS sent again for a NACK")		\
+	X(resyncs_sent, "whole tables sent (a peer's RESYNC, or the refresh)") \
+	X(received, "SESSIONS messages received from peers, in order")	\
+	X(received_bytes, "... their bytes")				\
+	X(lost, "SESSIONS never received (a gap given up)")		\
+	X(resyncs, "whole tables asked of peers")			\
+	X(resyncs_received, "... and received to their end")		\
+	X(imported, "records the module took")			\
+	X(import_errors, "records the module refused")			\
+	X(refused, "messages from addresses that are not peers")	\
+	X(malformed, "messages dropped: not well-formed")		\
+	X(auth_failed, "messages dropped: MAC missing or wrong")	\
+	X(overflows, "records dropped: more than the rate could send")	\
+	X(events_lost, "module events lost before the daemon read them")
+
+#define X_FIELD(name, help) uint64_t name;
+struct sync_counters {
+	SYNC_COUNTERS(X_FIELD)
+};
+
+struct syncd {
+	const char *ctl_path;
+	struct fs_genl ev, req, dump;
+	int udp, ctl;
+	bool master;
+	bool dumping, dump_again, reading_dump;
+	uint32_t instance, seq;		/* seq: the last SESSIONS numbered */
+	struct msg *ring;
+	uint8_t *queue;			/* records, as the module wrote them */
+	size_t qhead, qtail, qcap;
+	uint64_t rate;			/* bytes a second */
+	double tokens;
+	int64_t refilled, alive_at, refresh_at;
+	unsigned int refresh_ms;
+	struct fs_sync_key key;
+	struct peer *peers;		/* PEERS_MAX of them */
+	unsigned int npeers;
+	struct sync_counters c;
+	unsigned int import_errors_logged;
+	int64_t last_table_ms;		/* the last table asked for took */
+};
+
+static volatile sig_atomic_t stopping;
+/* One daemon a process: its peers, held messages and all (not on the stack). */
+static struct peer peers[PEERS_MAX];
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The queue of records; an overflow drops them all and sends the table. */
+static size_t queued(const struct syncd *d)
+{
+	return d->qtail - d->qhead;
+}
+
+static void send_table(struct syncd *d, bool refresh);
+
+static void enqueue(struct syncd *d, const void *rec, size_t len, bool table)
+{
+	struct nlattr a;
+	size_t room = NLA_ALIGN(len), cap;
+	uint8_t *q;
+
+	if (queued(d) + room > QUEUE_MAX) {
+		d->c.overflows += queued(d) ? 1 : 0;
+		d->qhead = d->qtail = 0;
+		send_table(d, false);
+		return;
+	}
+	if (d->qtail + room > d->qcap) {
+		memmove(d->queue, d->queue + d->qhead, queued(d));
+		d->qtail -= d->qhead;
+		d->qhead = 0;
+	}
+	if (d->qtail + room > d->qcap) {
+		cap = d->qcap ? d->qcap * 2 : 1 << 16;
+		while (cap < d->qtail + room)
+			cap *= 2;
+		q = realloc(d->queue, cap);
+		if (!q) {
+			d->c.overflows++;
+			d->qhead = d->qtail = 0;
+			send_table(d, false);
+			return;
+		}
+		d->queue = q;
+		d->qcap = cap;
+	}
+	memcpy(d->queue + d->qtail, rec, len);
+	memset(d->queue + d->qtail + len, 0, room - len);
+	if (table) {
+		memcpy(&a, d->queue + d->qtail, sizeof(a));
+		a.nla_type |= REC_TABLE;
+		memcpy(d->queue + d->qtail, &a, sizeof(a));
+	}
+	d->qtail += room;
+}
+
+static void enqueue_end(struct syncd *d)
+{
+	struct nlattr end = { .nla_len = NLA_HDRLEN, .nla_type = REC_END };
+
+	enqueue(d, &end, sizeof(end), false);
+}
+
+/* ---- sending ---- */
+
+static void send_to(struct syncd *d, const struct peer *p, const uint8_t *buf, size_t len)
+{
+	/* A peer that is down is the normal case of a failover: no complaint. */
+	sendto(d->udp, buf, len, 0, (const struct sockaddr *)&p->addr, p->alen);
+}
+
+static void send_ctl(struct syncd *d, struct peer *p, uint8_t type, uint32_t seq,
+		     uint32_t arg)
+{
+	struct fs_sync_hdr h = { .magic = FS_SYNC_MAGIC, .type = type, .instance = d->instance,
+				 .seq = seq, .arg = arg };
+	uint8_t buf[FS_SYNC_MSG_MAX];
+	size_t len = fs_sync_seal(buf, FS_SYNC_HDR_LEN, &h, &d->key);
+	unsigned int i;
+
+	for (i = 0; i < d->npeers; i++)
+		if (!p || p == &d->peers[i])
+			send_to(d, &d->peers[i], buf, len);
+}
+
+/*
+ * Master: the records that wait, in messages as full as they go, while
+ * the rate allows; each message kept in the ring for NACKs. A message
+ * with a record of a table says so (FS_SYNC_F_TABLE), and the one that
+ * ends it, FS_SYNC_F_TABLE_END.
+ */
+static void pump(struct syncd *d)
+{
+	const size_t room = FS_SYNC_MSG_MAX - FS_SYNC_HDR_LEN - (d->key.len ? FS_SYNC_MAC_LEN : 0);
+	struct fs_sync_hdr h = { .magic = FS_SYNC_MAGIC, .type = FS_SYNC_SESSIONS,
+				 .instance = d->instance };
+	size_t take, used, n;
+	struct nlattr a;
+	struct msg *m;
+	unsigned int i;
+
+	while (queued(d)) {
+		/* What fits in one message: records, up to a table's end. */
+		take = used = 0;
+		h.flags = 0;
+		while (d->qhead + take < d->qtail) {
+			memcpy(&a, d->queue + d->qhead + take, sizeof(a));
+			if (a.nla_type == REC_END) {
+				h.flags |= FS_SYNC_F_TABLE_END;
+				take += NLA_HDRLEN;
+				break;
+			}
+			if (used + NLA_ALIGN(a.nla_len) > room && used) {
+				break;
+			} else if (used + NLA_ALIGN(a.nla_len) > room) {
+				/* Never: a session is a few hundred bytes. */
+				d->qhead += NLA_ALIGN(a.nla_len);
+				d->c.overflows++;
+				continue;
+			}
+			if (a.nla_type & REC_TABLE)
+				h.flags |= FS_SYNC_F_TABLE;
+			take += NLA_ALIGN(a.nla_len);
+			used += NLA_ALIGN(a.nla_len);
+		}
+		n = FS_SYNC_HDR_LEN + used + (d->key.len ? FS_SYNC_MAC_LEN : 0);
+		if (d->tokens < n)
+			return;
+		d->tokens -= n;
+		h.seq = ++d->seq;
+		m = &d->ring[h.seq % RING];
+		memcpy(m->buf + FS_SYNC_HDR_LEN, d->queue + d->qhead, used);
+		for (i = 0; i < used; i += NLA_ALIGN(a.nla_len)) {
+			memcpy(&a, m->buf + FS_SYNC_HDR_LEN + i, sizeof(a));
+			a.nla_type &= ~REC_TABLE;
+			memcpy(m->buf + FS_SYNC_HDR_LEN + i, &a, sizeof(a));
+		}
+		m->len = fs_sync_seal(m->buf, FS_SYNC_HDR_LEN + used, &h, &d->key);
+		m->seq = h.seq;
+		d->qhead += take;
+		for (i = 0; i < d->npeers; i++)
+			send_to(d, &d->peers[i], m->buf, m->len);
+		d->c.sent++;
+		d->c.sent_bytes += m->len;
+	}
+	d->qhead = d->qtail = 0;
+}
+
+/* A peer's NACK: what the ring still holds of seq .. arg, to it alone. */
+static void answer_nack(struct syncd *d, struct peer *p, const struct fs_sync_hdr *h)
+{
+	uint32_t s;
+
+	for (s = h->seq; s - h->seq <= h->arg - h->seq; s++) {
+		const struct msg *m = &d->ring[s % RING];
+
+		if (m->seq == s && m->len && d->seq - s < RING) {
+			send_to(d, p, m->buf, m->len);
+			d->c.retransmitted++;
+		}
+	}
+}
+
+/* ---- the module: events and dumps in, imports out ---- */
+
+static int queue_session_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	struct syncd *d = data;
+	struct fs_session s;
+	struct nlattr *attr;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		d->dump_again = true;	/* a resize: some may be missing */
+	mnl_attr_for_each(attr, nlh, sizeof(*genl)) {
+		if (mnl_attr_get_type(attr) != FLOWSESS_A_SESSION)
+			continue;
+		memset(&s, 0, sizeof(s));
+		if (fs_session_parse(attr, &s))
+			continue;
+		/* A copy's own birth and death are its master's news. */
+		if ((genl->cmd == FLOWSESS_CMD_SESSION_NEW && s.imported) ||
+		    (genl->cmd == FLOWSESS_CMD_SESSION_DEL && s.reason == FLOWSESS_REASON_SYNC))
+			continue;
+		enqueue(d, attr, attr->nla_len, d->reading_dump);
+	}
+	return MNL_CB_OK;
+}
+
+/* A batch at a time, so that peers, timers and the control are heard. */
+static void read_events(struct syncd *d)
+{
+	char buf[65536];
+	unsigned int i;
+	ssize_t n;
+
+	for (i = 0; i < BATCH; i++) {
+		n = recv(mnl_socket_get_fd(d->ev.nl), buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && errno == ENOBUFS) {
+			/* The module's messages overran us: send the table. */
+			d->c.events_lost++;
+			if (d->master)
+				send_table(d, false);
+			continue;
+		}
+		if (n <= 0)
+			return;
+		if (d->master)
+			mnl_cb_run(buf, n, 0, 0, queue_session_cb, d);
+	}
+}
+
+/*
+ * Master: send the whole table. One being sent is sent again after, for a
+ * peer that asks (it lost some of it), unless @refresh.
+ */
+static void send_table(struct syncd *d, bool refresh)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	if (!d->master)
+		return;
+	if (d->dumping) {
+		d->dump_again |= !refresh;
+		return;
+	}
+	nlh = fs_genl_msg(&d->dump, buf, FLOWSESS_CMD_GET_SESSIONS, NLM_F_DUMP);
+	if (mnl_socket_sendto(d->dump.nl, nlh, nlh->nlmsg_len) < 0) {
+		fprintf(stderr, "flowsess: sync: dump: %s\n", strerror(errno));
+		return;
+	}
+	d->dumping = true;
+	d->dump_again = false;
+	d->c.resyncs_sent++;
+}
+
+/*
+ * One read of the dump, when the queue has room: the dump waits for us.
+ * The buffer holds any message the kernel sends (a dump's are up to 32
+ * KiB): a shorter one would cut them, and sessions would go missing.
+ */
+static void read_dump(struct syncd *d)
+{
+	char buf[65536];
+	ssize_t n;
+	int ret;
+
+	n = recv(mnl_socket_get_fd(d->dump.nl), buf, sizeof(buf), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	d->reading_dump = true;
+	ret = n > 0 ? mnl_cb_run(buf, n, d->dump.seq, d->dump.portid, queue_session_cb, d) : -1;
+	d->reading_dump = false;
+	if (ret > 0)
+		return;
+	if (ret < 0)
+		fprintf(stderr, "flowsess: sync: dump: %s\n", strerror(errno));
+	d->dumping = false;
+	if (ret == 0 && !d->dump_again)
+		enqueue_end(d);		/* the whole table: its end is news */
+	if (d->dump_again) {
+		d->dump_again = false;
+		send_table(d, false);
+	}
+}
+
+/* One record, to the module; an end of a session it no longer has is no error. */
+static void import(struct syncd *d, const struct peer *p, const struct nlattr *rec)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int err;
+
+	nlh = fs_genl_msg(&d->req, buf, FLOWSESS_CMD_IMPORT_SESSION, 0);
+	nest = mnl_attr_nest_start(nlh, FLOWSESS_A_SESSION);
+	memcpy(mnl_attr_get_payload(nest), mnl_attr_get_payload(rec), mnl_attr_get_payload_len(rec));
+	nlh->nlmsg_len += NLA_ALIGN(mnl_attr_get_payload_len(rec));
+	mnl_attr_nest_end(nlh, nest);
+	err = fs_genl_talk(&d->req, nlh, NULL, NULL);
+	if (!err || err == -ENOENT) {
+		d->c.imported += !err;
+		return;
+	}
+	d->c.import_errors++;
+	/* The first few in full; then the counter says it. */
+	if (d->import_errors_logged++ < 10)
+		fprintf(stderr, "flowsess: sync: a session from %s refused: %s%s%s\n", p->name,
+			strerror(-err), d->req.extack[0] ? ": " : "", d->req.extack);
+}
+
+/* ---- receiving ---- */
+
+/*
+ * Backup: ask @p for its whole table. A master asks for none: its own
+ * table is the one that counts, and a copy of it would be older.
+ */
+static void ask_resync(struct syncd *d, struct peer *p)
+{
+	if (d->master)
+		return;
+	send_ctl(d, p, FS_SYNC_RESYNC, 0, 0);
+	if (!p->resync_asked)
+		p->waiting_since = now_ms();
+	p->resync_asked = now_ms();
+	d->c.resyncs++;
+}
+
+static void apply(struct syncd *d, struct peer *p, const uint8_t *records, size_t len,
+		  uint8_t flags)
+{
+	const struct nlattr *rec;
+	size_t off = 0;
+
+	while (off < len) {
+		rec = (const struct nlattr *)(records + off);
+		import(d, p, rec);
+		off += NLA_ALIGN(rec->nla_len);
+	}
+	if (flags & (FS_SYNC_F_TABLE | FS_SYNC_F_TABLE_END))
+		p->table_at = now_ms();
+	if (flags & FS_SYNC_F_TABLE_END && p->resync_asked) {
+		d->c.resyncs_received++;
+		d->last_table_ms = now_ms() - p->waiting_since;
+		p->resync_asked = 0;
+	}
+}
+
+/* The message numbered p->next, and those held after it. */
+static void apply_next(struct syncd *d, struct peer *p, const uint8_t *buf, size_t len)
+{
+	const uint8_t *records;
+	struct fs_sync_hdr h;
+	size_t n;
+
+	if (fs_sync_open(buf, len, &h, &d->key, &records, &n))
+		return;		/* checked when it came; cannot fail */
+	apply(d, p, records, n, h.flags);
+	d->c.received++;
+	d->c.received_bytes += len;
+	p->next++;
+}
+
+static void drain_held(struct syncd *d, struct peer *p)
+{
+	struct msg *m;
+
+	for (;;) {
+		m = &p->hold[p->next % HOLD];
+		if (!p->held[p->next % HOLD] || m->seq != p->next)
+			break;
+		p->held[p->next % HOLD] = false;
+		apply_next(d, p, m->buf, m->len);
+	}
+}
+
+/* Whether anything the peer sent is still missing. */
+static bool gap_open(const struct peer *p)
+{
+	return p->known && (int32_t)(p->last - p->next) >= 0;
+}
+
+/*
+ * Give the gap up to @upto: count what is missing, apply what was held,
+ * ask for the table again (one being sent is no longer whole).
+ */
+static void give_up_gap(struct syncd *d, struct peer *p, uint32_t upto)
+{
+	while (gap_open(p) && (int32_t)(upto - p->next) > 0) {
+		if (p->held[p->next % HOLD] && p->hold[p->next % HOLD].seq == p->next) {
+			drain_held(d, p);
+			continue;
+		}
+		d->c.lost++;
+		p->next++;
+	}
+	if ((int32_t)(upto - p->next) > 0)
+		p->next = upto;
+	memset(p->held, 0, sizeof(p->held));
+	p->gap_since = 0;
+	ask_resync(d, p);
+}
+
+/* A peer we did not know, or one that restarted: we may have missed anything. */
+static void meet(struct syncd *d, struct peer *p, const struct fs_sync_hdr *h)
+{
+	if (p->known && p->instance == h->instance)
+		return;
+	p->known = true;
+	p->instance = h->instance;
+	p->next = h->type == FS_SYNC_SESSIONS ? h->seq : h->seq + 1;
+	p->last = p->next - 1;
+	memset(p->held, 0, sizeof(p->held));
+	p->gap_since = 0;
+	if (!p->resync_asked)		/* one asked for already will come */
+		ask_resync(d, p);
+}
+
+static void on_sessions(struct syncd *d, struct peer *p, const uint8_t *buf, size_t len,
+			const struct fs_sync_hdr *h)
+{
+	int32_t ahead = (int32_t)(h->seq - p->next);
+
+	if ((int32_t)(h->seq - p->last) > 0)
+		p->last = h->seq;
+	if (ahead < 0)
+		return;				/* a duplicate */
+	if (ahead == 0) {
+		apply_next(d, p, buf, len);
+		drain_held(d, p);
+	} else if (ahead < HOLD) {
+		memcpy(p->hold[h->seq % HOLD].buf, buf, len);
+		p->hold[h->seq % HOLD].len = len;
+		p->hold[h->seq % HOLD].seq = h->seq;
+		p->held[h->seq % HOLD] = true;
+	} else {
+		give_up_gap(d, p, h->seq);	/* too far behind to hold on */
+		apply_next(d, p, buf, len);
+		drain_held(d, p);
+	}
+	if (!gap_open(p))
+		p->gap_since = 0;
+	else if (!p->gap_since)
+		p->gap_since = p->nack_at = now_ms();
+}
+
+static struct peer *peer_of(struct syncd *d, const struct sockaddr_storage *from)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->npeers; i++) {
+		const struct peer *p = &d->peers[i];
+
+		if (from->ss_family != p->addr.ss_family)
+			continue;
+		if (from->ss_family == AF_INET &&
+		    ((const struct sockaddr_in *)from)->sin_addr.s_addr ==
+		    ((const struct sockaddr_in *)&p->addr)->sin_addr.s_addr)
+			return &d->peers[i];
+		if (from->ss_family == AF_INET6 &&
+		    !memcmp(&((const struct sockaddr_in6 *)from)->sin6_addr,
+			    &((const struct sockaddr_in6 *)&p->addr)->sin6_addr, 16))
+			return &d->peers[i];
+	}
+	return NULL;
+}
+
+static void read_peers(struct syncd *d)
+{
+	uint8_t buf[FS_SYNC_MSG_MAX + 1];
+	struct sockaddr_storage from;
+	const uint8_t *records;
+	struct fs_sync_hdr h;
+	struct peer *p;
+	socklen_t alen;
+	size_t n;
+	unsigned int i;
+	ssize_t len;
+	int err;
+
+	/* A batch at a time: NACKs, the events and the control must go on. */
+	for (i = 0; i < BATCH; i++) {
+		alen = sizeof(from);
+		len = recvfrom(d->udp, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &alen);
+		if (len < 0)
+			return;
+		p = peer_of(d, &from);
+		if (!p) {
+			d->c.refused++;
+			continue;
+		}
+		err = fs_sync_open(buf, len, &h, &d->key, &records, &n);
+		if (err) {
+			if (err == -EPERM)
+				d->c.auth_failed++;
+			else
+				d->c.malformed++;
+			continue;
+		}
+		switch (h.type) {
+		case FS_SYNC_SESSIONS:
+			meet(d, p, &h);
+			on_sessions(d, p, buf, len, &h);
+			break;
+		case FS_SYNC_ALIVE:
+			meet(d, p, &h);
+			if ((int32_t)(h.seq - p->last) > 0)
+				p->last = h.seq;
+			if (gap_open(p) && !p->gap_since)
+				p->gap_since = p->nack_at = now_ms();
+			break;
+		case FS_SYNC_NACK:
+			if (d->master)
+				answer_nack(d, p, &h);
+			break;
+		case FS_SYNC_RESYNC:
+			send_table(d, false);
+			break;
+		}
+	}
+}
+
+/* ---- time ---- */
+
+static void tick(struct syncd *d, int64_t now)
+{
+	unsigned int i;
+
+	d->tokens += (double)(now - d->refilled) * d->rate / 1000;
+	d->refilled = now;
+	/* A burst of 50 ms at most, but always room for one message. */
+	if (d->tokens > d->rate / 20 + FS_SYNC_MSG_MAX)
+		d->tokens = d->rate / 20 + FS_SYNC_MSG_MAX;
+	if (d->master && now >= d->alive_at) {
+		send_ctl(d, NULL, FS_SYNC_ALIVE, d->seq, 0);
+		d->alive_at = now + ALIVE_MS;
+	}
+	if (d->master && d->refresh_ms && now >= d->refresh_at) {
+		send_table(d, true);
+		d->refresh_at = now + d->refresh_ms;
+	}
+	for (i = 0; i < d->npeers; i++) {
+		struct peer *p = &d->peers[i];
+
+		if (p->gap_since && now - p->gap_since >= GAP_MS) {
+			give_up_gap(d, p, p->last + 1);
+		} else if (p->gap_since && now >= p->nack_at) {
+			uint32_t to = p->last;
+
+			if (to - p->next >= FS_SYNC_NACK_MAX)
+				to = p->next + FS_SYNC_NACK_MAX - 1;
+			send_ctl(d, p, FS_SYNC_NACK, p->next, to);
+			p->nack_at = now + NACK_MS;
+		}
+		/* Asked, and no table coming: the request or the master was lost. */
+		if (p->resync_asked && now - p->resync_asked >= RESYNC_RETRY_MS &&
+		    now - p->table_at >= RESYNC_RETRY_MS)
+			ask_resync(d, p);
+	}
+}
+
+/* ---- control: role, resync, status ---- */
+
+static void set_role(struct syncd *d, bool master)
+{
+	unsigned int i;
+
+	if (d->master == master)
+		return;
+	fprintf(stderr, "flowsess: sync: %s\n", master ? "master" : "backup");
+	d->master = master;
+	d->qhead = d->qtail = 0;
+	for (i = 0; i < d->npeers; i++)
+		d->peers[i].resync_asked = 0;
+	if (master) {
+		d->refresh_at = now_ms() + d->refresh_ms;
+		return;
+	}
+	d->dumping = d->dump_again = false;
+	/* Drop what a master's dump left unread; the next dump starts clean. */
+	fs_genl_close(&d->dump);
+	if (fs_genl_open(&d->dump))
+		fprintf(stderr, "flowsess: sync: netlink: %s\n", strerror(errno));
+	/* A backup wants the new master's table. */
+	for (i = 0; i < d->npeers; i++)
+		ask_resync(d, &d->peers[i]);
+}
+
+#define X_NAME(name, help) #name,
+static const char *const counter_names[] = { SYNC_COUNTERS(X_NAME) };
+
+static size_t status(const struct syncd *d, char *out, size_t size, bool json)
+{
+	const uint64_t *v = (const uint64_t *)&d->c;
+	size_t n = 0;
+	unsigned int i;
+
+#define OUT(...) (n += snprintf(out + n, n < size ? size - n : 0, __VA_ARGS__))
+	OUT(json ? "{\"role\":\"%s\",\"queued_bytes\":%zu,\"last_table_ms\":%lld" :
+	    "role %s\nqueued_bytes %zu\nlast_table_ms %lld\n",
+	    d->master ? "master" : "backup", queued(d), (long long)d->last_table_ms);
+	for (i = 0; i < sizeof(counter_names) / sizeof(counter_names[0]); i++)
+		OUT(json ? ",\"%s\":%llu" : "%s %llu\n", counter_names[i], (unsigned long long)v[i]);
+	OUT(json ? ",\"peers\":[" : "");
+	for (i = 0; i < d->npeers; i++) {
+		const struct peer *p = &d->peers[i];
+
+		if (json)
+			OUT("%s{\"address\":\"%s\",\"waiting_for_table\":%s,\"gap\":%s}",
+			    i ? "," : "", p->name, p->resync_asked ? "true" : "false",
+			    gap_open(p) ? "true" : "false");
+		else
+			OUT("peer %s%s%s\n", p->name, p->resync_asked ? " waiting-for-table" : "",
+			    gap_open(p) ? " gap" : "");
+	}
+	OUT(json ? "]}\n" : "");
+#undef OUT
+	return n < size ? n : size - 1;
+}
+
+static void read_ctl(struct syncd *d)
+{
+	struct sockaddr_un from;
+	socklen_t alen = sizeof(from);
+	char req[64], reply[4096];
+	size_t n = 0;
+	ssize_t len;
+
+	len = recvfrom(d->ctl, req, sizeof(req) - 1, MSG_DONTWAIT, (struct sockaddr *)&from, &alen);
+	if (len < 0)
+		return;
+	req[len] = 0;
+	if (!strcmp(req, "master") || !strcmp(req, "backup")) {
+		set_role(d, !strcmp(req, "master"));
+		n = snprintf(reply, sizeof(reply), "ok\n");
+	} else if (!strcmp(req, "resync")) {
+		unsigned int i;
+
+		for (i = 0; i < d->npeers; i++)
+			ask_resync(d, &d->peers[i]);
+		n = snprintf(reply, sizeof(reply), "ok\n");
+	} else if (!strcmp(req, "status") || !strcmp(req, "status-json")) {
+		n = status(d, reply, sizeof(reply), !strcmp(req, "status-json"));
+	} else {
+		n = snprintf(reply, sizeof(reply), "error: unknown request\n");
+	}
+	sendto(d->ctl, reply, n, 0, (struct sockaddr *)&from, alen);
+}
+
+/* ---- setup ---- */
+
+static int parse_addr(const char *s, uint16_t port, struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, s, &in->sin_addr) == 1) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons(port);
+		*len = sizeof(*in);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		*len = sizeof(*in6);
+		return 0;
+	}
+	return -1;
+}
+
+/* A size: digits, then k, M or G (powers of 1000, as rates go). */
+static int parse_rate(const char *s, uint64_t *rate)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -1;
+	if (*end == 'k' || *end == 'M' || *end == 'G') {
+		v *= *end == 'k' ? 1000 : *end == 'M' ? 1000000 : 1000000000;
+		end++;
+	}
+	if (*end || v < FS_SYNC_MSG_MAX * 10ULL || v > 10000000000ULL)
+		return -1;
+	*rate = v;
+	return 0;
+}
+
+/* The control socket's path: one daemon per namespace. */
+static const char *fs_sync_ctl_path(const char *netns, char *buf, size_t size)
+{
+	snprintf(buf, size, "/run/flowsess/sync%s%s.sock", netns ? "-" : "", netns ? netns : "");
+	return buf;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static int open_sockets(struct syncd *d, const struct sockaddr_storage *local, socklen_t llen)
+{
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	int one = 1, big = 8 << 20;
+
+	d->udp = socket(local->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (d->udp < 0 || setsockopt(d->udp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(d->udp, (const struct sockaddr *)local, llen)) {
+		fprintf(stderr, "flowsess: sync: local address: %s\n", strerror(errno));
+		return -1;
+	}
+	setsockopt(d->udp, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
+	if (strlen(d->ctl_path) >= sizeof(un.sun_path)) {
+		fprintf(stderr, "flowsess: sync: control path too long\n");
+		return -1;
+	}
+	strcpy(un.sun_path, d->ctl_path);
+	mkdir("/run/flowsess", 0755);
+	unlink(d->ctl_path);
+	d->ctl = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (d->ctl < 0 || bind(d->ctl, (struct sockaddr *)&un, sizeof(un)) ||
+	    chmod(d->ctl_path, 0600)) {
+		fprintf(stderr, "flowsess: sync: control socket %s: %s\n", d->ctl_path, strerror(errno));
+		return -1;
+	}
+	if (fs_genl_open_or_explain(&d->ev) || fs_genl_open_or_explain(&d->req) ||
+	    fs_genl_open_or_explain(&d->dump))
+		return -1;
+	if (!d->ev.sync_group) {
+		fprintf(stderr, "flowsess: sync: the module has no state sync (too old)\n");
+		return -1;
+	}
+	setsockopt(mnl_socket_get_fd(d->ev.nl), SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
+	if (fs_genl_join_sync(&d->ev)) {
+		fs_genl_explain(&d->ev, "sync", -errno);
+		return -1;
+	}
+	return 0;
+}
+
+static int run(struct syncd *d)
+{
+	struct pollfd pfd[4];
+	unsigned int i;
+	int64_t now;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_signal }, NULL);
+	sigaction(SIGINT, &(struct sigaction){ .sa_handler = on_signal }, NULL);
+	d->refilled = now_ms();
+	fprintf(stderr, "flowsess: sync: %s, %u peer%s, instance %08x\n",
+		d->master ? "master" : "backup", d->npeers, d->npeers > 1 ? "s" : "", d->instance);
+	for (i = 0; i < d->npeers; i++)
+		ask_resync(d, &d->peers[i]);
+	while (!stopping) {
+		pfd[0] = (struct pollfd){ .fd = d->udp, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = mnl_socket_get_fd(d->ev.nl), .events = POLLIN };
+		pfd[2] = (struct pollfd){ .fd = d->ctl, .events = POLLIN };
+		pfd[3] = (struct pollfd){ .fd = mnl_socket_get_fd(d->dump.nl),
+			.events = d->dumping && queued(d) < DUMP_LOW ? POLLIN : 0 };
+		if (poll(pfd, 4, TICK_MS) < 0 && errno != EINTR) {
+			fprintf(stderr, "flowsess: sync: poll: %s\n", strerror(errno));
+			return -1;
+		}
+		read_ctl(d);
+		read_peers(d);
+		read_events(d);
+		if (d->dumping && queued(d) < DUMP_LOW)
+			read_dump(d);
+		now = now_ms();
+		tick(d, now);
+		if (d->master)
+			pump(d);
+	}
+	return 0;
+}
+
+static void sync_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: flowsess [-n NETNS] sync run peer ADDR [peer ADDR ...] [local ADDR]\n"
+		"                [port N] [key FILE] [rate BYTES] [refresh SECONDS]\n"
+		"                [role master|backup] [control PATH]\n"
+		"       flowsess [-j] [-n NETNS] sync status|master|backup|resync [control PATH]\n");
+}
+
+static int cmd_run(int argc, char **argv, const char *netns)
+{
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)], *end;
+	struct sockaddr_storage local;
+	const char *local_s = NULL, *peer_s[PEERS_MAX];
+	unsigned long v;
+	uint16_t port = FS_SYNC_PORT;
+	struct syncd d = { .rate = 10000000, .refresh_ms = 30000 };
+	socklen_t llen;
+	unsigned int np = 0, i;
+	int ret;
+
+	d.ctl_path = fs_sync_ctl_path(netns, path, sizeof(path));
+	d.peers = peers;
+	for (i = 2; i < (unsigned int)argc; i += 2) {
+		const char *k = argv[i], *val = i + 1 < (unsigned int)argc ? argv[i + 1] : NULL;
+
+		if (!val) {
+			fprintf(stderr, "flowsess: sync: %s wants a value\n", k);
+			return EXIT_USAGE;
+		}
+		errno = 0;
+		if (!strcmp(k, "peer")) {
+			if (np == PEERS_MAX) {
+				fprintf(stderr, "flowsess: sync: %d peers at most\n", PEERS_MAX);
+				return EXIT_USAGE;
+			}
+			peer_s[np++] = val;
+		} else if (!strcmp(k, "local")) {
+			local_s = val;
+		} else if (!strcmp(k, "port")) {
+			v = strtoul(val, &end, 10);
+			if (errno || *end || !v || v > 65535) {
+				fprintf(stderr, "flowsess: sync: port is 1..65535\n");
+				return EXIT_USAGE;
+			}
+			port = v;
+		} else if (!strcmp(k, "key")) {
+			if (fs_sync_key_load(val, &d.key, stderr))
+				return EXIT_USAGE;
+		} else if (!strcmp(k, "rate")) {
+			if (parse_rate(val, &d.rate)) {
+				fprintf(stderr, "flowsess: sync: rate is bytes a second (k, M, G: "
+					"powers of 1000), 14k..10G\n");
+				return EXIT_USAGE;
+			}
+		} else if (!strcmp(k, "refresh")) {
+			v = strtoul(val, &end, 10);
+			if (errno || *end || *val == '-' || v > 86400) {
+				fprintf(stderr, "flowsess: sync: refresh is 0 (off) .. 86400 seconds\n");
+				return EXIT_USAGE;
+			}
+			d.refresh_ms = v * 1000;
+		} else if (!strcmp(k, "role")) {
+			if (strcmp(val, "master") && strcmp(val, "backup")) {
+				fprintf(stderr, "flowsess: sync: role is master or backup\n");
+				return EXIT_USAGE;
+			}
+			d.master = !strcmp(val, "master");
+		} else if (!strcmp(k, "control")) {
+			d.ctl_path = val;
+		} else {
+			fprintf(stderr, "flowsess: sync: unknown option \"%s\"\n", k);
+			sync_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (!np) {
+		fprintf(stderr, "flowsess: sync: no peer (peer ADDR)\n");
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < np; i++) {
+		struct peer *p = &d.peers[d.npeers++];
+
+		if (parse_addr(peer_s[i], port, &p->addr, &p->alen)) {
+			fprintf(stderr, "flowsess: sync: peer %s: not an IPv4 or IPv6 address\n",
+				peer_s[i]);
+			return EXIT_USAGE;
+		}
+		snprintf(p->name, sizeof(p->name), "%s", peer_s[i]);
+		if (p->addr.ss_family != d.peers[0].addr.ss_family) {
+			fprintf(stderr, "flowsess: sync: the peers are of one family\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (local_s ? parse_addr(local_s, port, &local, &llen) :
+	    parse_addr(d.peers[0].addr.ss_family == AF_INET ? "0.0.0.0" : "::", port, &local, &llen)) {
+		fprintf(stderr, "flowsess: sync: local %s: not an IPv4 or IPv6 address\n", local_s);
+		return EXIT_USAGE;
+	}
+	if (local.ss_family != d.peers[0].addr.ss_family) {
+		fprintf(stderr, "flowsess: sync: local and peer addresses are of one family\n");
+		return EXIT_USAGE;
+	}
+	d.ring = calloc(RING, sizeof(*d.ring));
+	if (!d.ring || getrandom(&d.instance, sizeof(d.instance), 0) != sizeof(d.instance)) {
+		fprintf(stderr, "flowsess: sync: %s\n", strerror(errno ? errno : ENOMEM));
+		return EXIT_FAILURE;
+	}
+	ret = open_sockets(&d, &local, llen) || run(&d) ? EXIT_FAILURE : EXIT_SUCCESS;
+	unlink(d.ctl_path);
+	fs_genl_close(&d.ev);
+	fs_genl_close(&d.req);
+	fs_genl_close(&d.dump);
+	free(d.ring);
+	free(d.queue);
+	return ret;
+}
+
+/* status, master, backup, resync: one request to the namespace's daemon. */
+static int cmd_ask(int argc, char **argv, const char *netns, bool json)
+{
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = 2 };
+	const char *req = argv[1];
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)], reply[4096];
+	ssize_t n;
+	int fd;
+
+	fs_sync_ctl_path(netns, path, sizeof(path));
+	if (argc == 4 && !strcmp(argv[2], "control")) {
+		snprintf(path, sizeof(path), "%s", argv[3]);
+	} else if (argc != 2) {
+		sync_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (json && !strcmp(req, "status"))
+		req = "status-json";
+	snprintf(un.sun_path, sizeof(un.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	/* An autobound address, for the reply. */
+	if (fd < 0 || bind(fd, (struct sockaddr *)&un, sizeof(sa_family_t)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    sendto(fd, req, strlen(req), 0, (struct sockaddr *)&un, sizeof(un)) < 0 ||
+	    (n = recv(fd, reply, sizeof(reply) - 1, 0)) < 0) {
+		fprintf(stderr, "flowsess: sync: no daemon answers at %s: %s\n", path,
+			errno == EAGAIN ? "no reply" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return EXIT_FAILURE;
+	}
+	close(fd);
+	reply[n] = 0;
+	if (!strncmp(reply, "error", 5)) {
+		fprintf(stderr, "flowsess: sync: %s", reply);
+		return EXIT_FAILURE;
+	}
+	/* master, backup, resync: silent when done, as set is. */
+	if (strcmp(reply, "ok\n"))
+		fputs(reply, stdout);
+	return EXIT_SUCCESS;
+}
+
+int fs_cmd_sync(int argc, char **argv, const char *netns, bool json)
+{
+	if (argc < 2) {
+		sync_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc, argv, netns);
+	if (!strcmp(argv[1], "status") || !strcmp(argv[1], "master") ||
+	    !strcmp(argv[1], "backup") || !strcmp(argv[1], "resync"))
+		return cmd_ask(argc, argv, netns, json);
+	fprintf(stderr, "flowsess: sync: unknown command \"%s\"\n", argv[1]);
+	sync_usage(stderr);
+	return EXIT_USAGE;
+}
