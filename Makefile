@@ -79,11 +79,16 @@ install-tools: tools
 	sed 's,@SBINDIR@,$(SBINDIR),' dist/flowsess-prometheus.service.in \
 		>$(DESTDIR)$(UNITDIR)/flowsess-prometheus.service
 	install -m 0644 dist/flowsess-prometheus.timer $(DESTDIR)$(UNITDIR)/
+	sed 's,@SBINDIR@,$(SBINDIR),' dist/flowsess-sync.service.in \
+		>$(DESTDIR)$(UNITDIR)/flowsess-sync.service
 	install -D -m 0644 dist/flowsess.conf $(DESTDIR)$(DOCDIR)/examples/flowsess.conf
 	install -D -m 0644 dist/modules-load.d/flowsess.conf \
 		$(DESTDIR)$(DOCDIR)/examples/modules-load.d/flowsess.conf
 	install -D -m 0644 dist/modprobe.d/flowsess.conf \
 		$(DESTDIR)$(DOCDIR)/examples/modprobe.d/flowsess.conf
+	install -m 0644 dist/flowsess-sync.conf $(DESTDIR)$(DOCDIR)/examples/
+	install -D -m 0644 dist/keepalived/keepalived.conf \
+		$(DESTDIR)$(DOCDIR)/examples/keepalived/keepalived.conf
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/$(MODDIR)/kmod/flowsess.ko
@@ -92,7 +97,8 @@ uninstall:
 		$(DESTDIR)$(COMPLETIONDIR)/flowsess $(DESTDIR)$(UNITDIR)/flowsess.service \
 		$(DESTDIR)$(UNITDIR)/flowsess@.service \
 		$(DESTDIR)$(UNITDIR)/flowsess-prometheus.service \
-		$(DESTDIR)$(UNITDIR)/flowsess-prometheus.timer
+		$(DESTDIR)$(UNITDIR)/flowsess-prometheus.timer \
+		$(DESTDIR)$(UNITDIR)/flowsess-sync.service
 	rm -rf $(DESTDIR)$(DOCDIR)
 
 clean:

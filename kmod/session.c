@@ -7,7 +7,8 @@
  * 1. Readers (the packet path, the collector, dumps, clear, aging) find
  *    sessions in the hash under rcu_read_lock() and take no lock to read
  *    the tuple, ->dead, ->last_seen, ->replied, ->tcp_state, ->rst_seen,
- *    the interfaces and ->imported (set before the session is linked).
+ *    the interfaces and ->imported (set before the session is linked,
+ *    cleared under session->lock by a syn-reopen in place).
  *    A session they hold stays in memory until they leave the read-side
  *    section. Dead sessions never match a lookup.
  * 2. The hash is an rhashtable (table.c): its own per-bucket locks order
@@ -131,7 +132,7 @@ void flowsess_session_info(const struct flowsess_config *cfg,
 	info->tuple = s->tuple;
 	info->tcp_state = READ_ONCE(s->tcp_state);
 	info->replied = READ_ONCE(s->replied);
-	info->imported = s->imported;
+	info->imported = READ_ONCE(s->imported);
 	info->iif = s->iif;
 	info->oif = s->oif;
 	info->id = flowsess_session_id(s);
@@ -445,7 +446,10 @@ static int flowsess_session_import_new(struct flowsess_table *t,
 	return err;
 }
 
-/* An imported end: the live session with @tuple as its original one ends. */
+/*
+ * An imported end: the live session with @tuple as its original one ends.
+ * Whose ends to take (a backup takes its master's) is the daemon's to say.
+ */
 static int flowsess_session_import_end(struct flowsess_table *t,
 				       const struct flowsess_tuple *tuple)
 {

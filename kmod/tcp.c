@@ -287,6 +287,8 @@ static enum flowsess_tcp_action flowsess_tcp_doomed(struct flowsess_net *fn,
 		WRITE_ONCE(s->last_seen, now);
 		WRITE_ONCE(s->rst_seen, 0);
 		WRITE_ONCE(s->replied, false);
+		/* A new connection, made by a packet here: no copy's any more. */
+		WRITE_ONCE(s->imported, false);
 		s->traffic_after_rst = false;
 		flowsess_session_set_tcp_state(&fn->table, s, FLOWSESS_TCP_SYN_SENT);
 		flowsess_tcp_window_init(s, seg);

@@ -41,8 +41,9 @@
 #include "sync.h"
 
 #define RING		1024		/* sent SESSIONS kept for NACKs */
-#define HOLD		256		/* received ahead of a gap */
-#define BATCH		32		/* datagrams or events read at a time */
+#define HOLD		RING		/* received ahead of a gap */
+#define BATCH		32		/* events read at a time */
+#define PEER_BATCH	8		/* datagrams: each may be a dozen imports */
 #define PEERS_MAX	8
 #define QUEUE_MAX	(64u << 20)	/* records waiting for the rate */
 #define DUMP_LOW	(256u << 10)	/* read the dump while fewer wait */
@@ -51,9 +52,11 @@
 #define ALIVE_MS	1000		/* a master's ALIVE */
 #define RESYNC_RETRY_MS	2000		/* a RESYNC not answered by then */
 #define TICK_MS		50
-/* In the queue only: a whole table's end, and the records of a table. */
+/* In the queue only: a whole table's start and end, and its records. */
 #define REC_END		0
+#define REC_START	0x3fff
 #define REC_TABLE	NLA_F_NET_BYTEORDER
+#define ENDED_MAX	(1u << 20)	/* tuples ended during a dump, at most */
 
 struct msg {
 	uint32_t seq;
@@ -73,6 +76,7 @@ struct peer {
 	bool held[HOLD];
 	int64_t gap_since, nack_at;	/* a gap: since, next NACK; 0: none */
 	int64_t resync_asked;		/* 0: not waiting for a table */
+	bool table_started;		/* ... and one began since it was asked */
 	int64_t waiting_since;		/* ... and since when, first asked */
 	int64_t table_at;		/* its last message of a table */
 };
@@ -93,7 +97,7 @@ struct peer {
 	X(refused, "messages from addresses that are not peers")	\
 	X(malformed, "messages dropped: not well-formed")		\
 	X(auth_failed, "messages dropped: MAC missing or wrong")	\
-	X(overflows, "records dropped: more than the rate could send")	\
+	X(overflows, "times the queue was dropped for the table: more than the rate") \
 	X(events_lost, "module events lost before the daemon read them")
 
 #define X_FIELD(name, help) uint64_t name;
@@ -107,6 +111,13 @@ struct syncd {
 	int udp, ctl;
 	bool master;
 	bool dumping, dump_again, reading_dump;
+	/*
+	 * Tuples whose end was queued while a dump runs: the dump's pages
+	 * are filled before they are read, so a page may hold a session
+	 * that ended since, and must not send it after its end.
+	 */
+	uint64_t *ended;
+	size_t nended, ended_cap;
 	uint32_t instance, seq;		/* seq: the last SESSIONS numbered */
 	struct msg *ring;
 	uint8_t *queue;			/* records, as the module wrote them */
@@ -120,6 +131,7 @@ struct syncd {
 	unsigned int npeers;
 	struct sync_counters c;
 	unsigned int import_errors_logged;
+	const char *role_path;
 	int64_t last_table_ms;		/* the last table asked for took */
 };
 
@@ -184,11 +196,11 @@ static void enqueue(struct syncd *d, const void *rec, size_t len, bool table)
 	d->qtail += room;
 }
 
-static void enqueue_end(struct syncd *d)
+static void enqueue_marker(struct syncd *d, uint16_t type)
 {
-	struct nlattr end = { .nla_len = NLA_HDRLEN, .nla_type = REC_END };
+	struct nlattr m = { .nla_len = NLA_HDRLEN, .nla_type = type };
 
-	enqueue(d, &end, sizeof(end), false);
+	enqueue(d, &m, sizeof(m), false);
 }
 
 /* ---- sending ---- */
@@ -216,8 +228,8 @@ static void send_ctl(struct syncd *d, struct peer *p, uint8_t type, uint32_t seq
 /*
  * Master: the records that wait, in messages as full as they go, while
  * the rate allows; each message kept in the ring for NACKs. A message
- * with a record of a table says so (FS_SYNC_F_TABLE), and the one that
- * ends it, FS_SYNC_F_TABLE_END.
+ * with a record of a table says so (FS_SYNC_F_TABLE), the first of it
+ * FS_SYNC_F_TABLE_START and the one that ends it FS_SYNC_F_TABLE_END.
  */
 static void pump(struct syncd *d)
 {
@@ -240,6 +252,13 @@ static void pump(struct syncd *d)
 				take += NLA_HDRLEN;
 				break;
 			}
+			if (a.nla_type == REC_START && take) {
+				break;		/* a table starts a message */
+			} else if (a.nla_type == REC_START) {
+				h.flags |= FS_SYNC_F_TABLE_START;
+				take += NLA_HDRLEN;
+				continue;
+			}
 			if (used + NLA_ALIGN(a.nla_len) > room && used) {
 				break;
 			} else if (used + NLA_ALIGN(a.nla_len) > room) {
@@ -259,7 +278,10 @@ static void pump(struct syncd *d)
 		d->tokens -= n;
 		h.seq = ++d->seq;
 		m = &d->ring[h.seq % RING];
-		memcpy(m->buf + FS_SYNC_HDR_LEN, d->queue + d->qhead, used);
+		/* A start marker is first, an end marker last: neither is sent. */
+		memcpy(m->buf + FS_SYNC_HDR_LEN,
+		       d->queue + d->qhead + (h.flags & FS_SYNC_F_TABLE_START ? NLA_HDRLEN : 0),
+		       used);
 		for (i = 0; i < used; i += NLA_ALIGN(a.nla_len)) {
 			memcpy(&a, m->buf + FS_SYNC_HDR_LEN + i, sizeof(a));
 			a.nla_type &= ~REC_TABLE;
@@ -285,6 +307,10 @@ static void answer_nack(struct syncd *d, struct peer *p, const struct fs_sync_hd
 		const struct msg *m = &d->ring[s % RING];
 
 		if (m->seq == s && m->len && d->seq - s < RING) {
+			/* Within the rate too: the receiver asks again. */
+			if (d->tokens < m->len)
+				return;
+			d->tokens -= m->len;
 			send_to(d, p, m->buf, m->len);
 			d->c.retransmitted++;
 		}
@@ -292,6 +318,68 @@ static void answer_nack(struct syncd *d, struct peer *p, const struct fs_sync_hd
 }
 
 /* ---- the module: events and dumps in, imports out ---- */
+
+/* A session's tuple, hashed (FNV-1a): what an end and a dump record share. */
+static uint64_t tuple_key(const struct fs_session *s)
+{
+	uint8_t b[40];
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	b[0] = s->family;
+	b[1] = s->proto;
+	memcpy(b + 2, &s->sport, 2);
+	memcpy(b + 4, &s->dport, 2);
+	memcpy(b + 6, s->src, 16);
+	memcpy(b + 22, s->dst, 16);
+	for (i = 0; i < 38; i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	return h ? h : 1;
+}
+
+static bool ended_has(const struct syncd *d, uint64_t key)
+{
+	size_t i;
+
+	if (!d->ended_cap)
+		return false;
+	for (i = key & (d->ended_cap - 1); d->ended[i]; i = (i + 1) & (d->ended_cap - 1))
+		if (d->ended[i] == key)
+			return true;
+	return false;
+}
+
+/* Remember @key until the dump ends; past ENDED_MAX, send the table again after. */
+static void ended_add(struct syncd *d, uint64_t key)
+{
+	size_t cap, i, j;
+	uint64_t *t;
+
+	if (ended_has(d, key))
+		return;
+	if (2 * (d->nended + 1) > d->ended_cap) {
+		cap = d->ended_cap ? 2 * d->ended_cap : 1024;
+		t = cap <= ENDED_MAX ? calloc(cap, sizeof(*t)) : NULL;
+		if (!t) {
+			d->dump_again = true;
+			return;
+		}
+		for (i = 0; i < d->ended_cap; i++) {
+			if (!d->ended[i])
+				continue;
+			for (j = d->ended[i] & (cap - 1); t[j]; j = (j + 1) & (cap - 1))
+				;
+			t[j] = d->ended[i];
+		}
+		free(d->ended);
+		d->ended = t;
+		d->ended_cap = cap;
+	}
+	for (i = key & (d->ended_cap - 1); d->ended[i]; i = (i + 1) & (d->ended_cap - 1))
+		;
+	d->ended[i] = key;
+	d->nended++;
+}
 
 static int queue_session_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -312,6 +400,10 @@ static int queue_session_cb(const struct nlmsghdr *nlh, void *data)
 		if ((genl->cmd == FLOWSESS_CMD_SESSION_NEW && s.imported) ||
 		    (genl->cmd == FLOWSESS_CMD_SESSION_DEL && s.reason == FLOWSESS_REASON_SYNC))
 			continue;
+		if (d->reading_dump && ended_has(d, tuple_key(&s)))
+			continue;	/* ended after its page was filled */
+		if (!d->reading_dump && d->dumping && genl->cmd == FLOWSESS_CMD_SESSION_DEL)
+			ended_add(d, tuple_key(&s));
 		enqueue(d, attr, attr->nla_len, d->reading_dump);
 	}
 	return MNL_CB_OK;
@@ -363,6 +455,9 @@ static void send_table(struct syncd *d, bool refresh)
 	d->dumping = true;
 	d->dump_again = false;
 	d->c.resyncs_sent++;
+	memset(d->ended, 0, d->ended_cap * sizeof(*d->ended));
+	d->nended = 0;
+	enqueue_marker(d, REC_START);
 }
 
 /*
@@ -388,23 +483,34 @@ static void read_dump(struct syncd *d)
 		fprintf(stderr, "flowsess: sync: dump: %s\n", strerror(errno));
 	d->dumping = false;
 	if (ret == 0 && !d->dump_again)
-		enqueue_end(d);		/* the whole table: its end is news */
+		enqueue_marker(d, REC_END);	/* the whole table: its end is news */
 	if (d->dump_again) {
 		d->dump_again = false;
 		send_table(d, false);
 	}
 }
 
-/* One record, to the module; an end of a session it no longer has is no error. */
+/*
+ * One record, to the module; an end of a session it no longer has is no
+ * error. A master takes no end: its own table is the one that counts, and
+ * a peer that is master too would end its sessions as its copies expire.
+ */
 static void import(struct syncd *d, const struct peer *p, const struct nlattr *rec)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
+	struct fs_session s;
 	int err;
+
+	memset(&s, 0, sizeof(s));
+	if (d->master && (fs_session_parse(rec, &s) || s.reason))
+		return;
 
 	nlh = fs_genl_msg(&d->req, buf, FLOWSESS_CMD_IMPORT_SESSION, 0);
 	nest = mnl_attr_nest_start(nlh, FLOWSESS_A_SESSION);
+	/* The record's attributes as they came (checked to tile it), padding zeroed. */
+	memset(mnl_attr_get_payload(nest), 0, NLA_ALIGN(mnl_attr_get_payload_len(rec)));
 	memcpy(mnl_attr_get_payload(nest), mnl_attr_get_payload(rec), mnl_attr_get_payload_len(rec));
 	nlh->nlmsg_len += NLA_ALIGN(mnl_attr_get_payload_len(rec));
 	mnl_attr_nest_end(nlh, nest);
@@ -434,6 +540,7 @@ static void ask_resync(struct syncd *d, struct peer *p)
 	if (!p->resync_asked)
 		p->waiting_since = now_ms();
 	p->resync_asked = now_ms();
+	p->table_started = false;
 	d->c.resyncs++;
 }
 
@@ -448,9 +555,12 @@ static void apply(struct syncd *d, struct peer *p, const uint8_t *records, size_
 		import(d, p, rec);
 		off += NLA_ALIGN(rec->nla_len);
 	}
-	if (flags & (FS_SYNC_F_TABLE | FS_SYNC_F_TABLE_END))
+	if (flags & (FS_SYNC_F_TABLE | FS_SYNC_F_TABLE_END | FS_SYNC_F_TABLE_START))
 		p->table_at = now_ms();
-	if (flags & FS_SYNC_F_TABLE_END && p->resync_asked) {
+	/* Only a table begun after the request answers it. */
+	if (flags & FS_SYNC_F_TABLE_START && p->resync_asked)
+		p->table_started = true;
+	if (flags & FS_SYNC_F_TABLE_END && p->resync_asked && p->table_started) {
 		d->c.resyncs_received++;
 		d->last_table_ms = now_ms() - p->waiting_since;
 		p->resync_asked = 0;
@@ -485,6 +595,19 @@ static void drain_held(struct syncd *d, struct peer *p)
 	}
 }
 
+/* The first message held after p->next and before @upto, else @upto. */
+static uint32_t held_after(const struct peer *p, uint32_t upto)
+{
+	uint32_t first = upto;
+	unsigned int i;
+
+	for (i = 0; i < HOLD; i++)
+		if (p->held[i] && (int32_t)(p->hold[i].seq - p->next) > 0 &&
+		    (int32_t)(p->hold[i].seq - first) < 0)
+			first = p->hold[i].seq;
+	return first;
+}
+
 /* Whether anything the peer sent is still missing. */
 static bool gap_open(const struct peer *p)
 {
@@ -497,13 +620,17 @@ static bool gap_open(const struct peer *p)
  */
 static void give_up_gap(struct syncd *d, struct peer *p, uint32_t upto)
 {
+	uint32_t skip;
+
 	while (gap_open(p) && (int32_t)(upto - p->next) > 0) {
 		if (p->held[p->next % HOLD] && p->hold[p->next % HOLD].seq == p->next) {
 			drain_held(d, p);
 			continue;
 		}
-		d->c.lost++;
-		p->next++;
+		/* Missing up to the next one held, or to @upto. */
+		skip = held_after(p, upto) - p->next;
+		d->c.lost += skip;
+		p->next += skip;
 	}
 	if ((int32_t)(upto - p->next) > 0)
 		p->next = upto;
@@ -590,7 +717,7 @@ static void read_peers(struct syncd *d)
 	int err;
 
 	/* A batch at a time: NACKs, the events and the control must go on. */
-	for (i = 0; i < BATCH; i++) {
+	for (i = 0; i < PEER_BATCH; i++) {
 		alen = sizeof(from);
 		len = recvfrom(d->udp, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &alen);
 		if (len < 0)
@@ -656,7 +783,8 @@ static void tick(struct syncd *d, int64_t now)
 		if (p->gap_since && now - p->gap_since >= GAP_MS) {
 			give_up_gap(d, p, p->last + 1);
 		} else if (p->gap_since && now >= p->nack_at) {
-			uint32_t to = p->last;
+			/* The first run missing: what is held is not asked for. */
+			uint32_t to = held_after(p, p->last + 1) - 1;
 
 			if (to - p->next >= FS_SYNC_NACK_MAX)
 				to = p->next + FS_SYNC_NACK_MAX - 1;
@@ -744,6 +872,8 @@ static void read_ctl(struct syncd *d)
 	if (!strcmp(req, "master") || !strcmp(req, "backup")) {
 		set_role(d, !strcmp(req, "master"));
 		n = snprintf(reply, sizeof(reply), "ok\n");
+	} else if (!strcmp(req, "resync") && d->master) {
+		n = snprintf(reply, sizeof(reply), "error: a master asks for no table\n");
 	} else if (!strcmp(req, "resync")) {
 		unsigned int i;
 
@@ -792,7 +922,11 @@ static int parse_rate(const char *s, uint64_t *rate)
 	if (errno || end == s || *s == '-')
 		return -1;
 	if (*end == 'k' || *end == 'M' || *end == 'G') {
-		v *= *end == 'k' ? 1000 : *end == 'M' ? 1000000 : 1000000000;
+		unsigned long long unit = *end == 'k' ? 1000 : *end == 'M' ? 1000000 : 1000000000;
+
+		if (v > 10000000000ULL / unit)
+			return -1;
+		v *= unit;
 		end++;
 	}
 	if (*end || v < FS_SYNC_MSG_MAX * 10ULL || v > 10000000000ULL)
@@ -806,6 +940,50 @@ static const char *fs_sync_ctl_path(const char *netns, char *buf, size_t size)
 {
 	snprintf(buf, size, "/run/flowsess/sync%s%s.sock", netns ? "-" : "", netns ? netns : "");
 	return buf;
+}
+
+/*
+ * The role keepalived last gave, beside the control socket (".role" for
+ * ".sock"): a daemon that starts, or starts again, takes it up, so that a
+ * restarted master is master still, and a notify that came before the
+ * daemon is not lost.
+ */
+static void role_path(const char *ctl, char *buf, size_t size)
+{
+	size_t n = strlen(ctl);
+
+	if (n > 5 && !strcmp(ctl + n - 5, ".sock"))
+		n -= 5;
+	snprintf(buf, size, "%.*s.role", (int)n, ctl);
+}
+
+static int role_write(const char *path, const char *role)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	mkdir("/run/flowsess", 0755);
+	f = fopen(tmp, "we");
+	if (!f || fprintf(f, "%s\n", role) < 0 || fclose(f) || rename(tmp, path)) {
+		fprintf(stderr, "flowsess: sync: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* 1 master, 0 backup, -1 none said. */
+static int role_read(const char *path)
+{
+	char line[16] = "";
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = 0;
+	fclose(f);
+	return !strcmp(line, "master\n") ? 1 : !strcmp(line, "backup\n") ? 0 : -1;
 }
 
 static void on_signal(int sig)
@@ -908,6 +1086,8 @@ static int cmd_run(int argc, char **argv, const char *netns)
 	unsigned long v;
 	uint16_t port = FS_SYNC_PORT;
 	struct syncd d = { .rate = 10000000, .refresh_ms = 30000 };
+	char rpath[sizeof(path) + 8];
+	bool role_given = false;
 	socklen_t llen;
 	unsigned int np = 0, i;
 	int ret;
@@ -959,6 +1139,7 @@ static int cmd_run(int argc, char **argv, const char *netns)
 				return EXIT_USAGE;
 			}
 			d.master = !strcmp(val, "master");
+			role_given = true;
 		} else if (!strcmp(k, "control")) {
 			d.ctl_path = val;
 		} else {
@@ -999,6 +1180,9 @@ static int cmd_run(int argc, char **argv, const char *netns)
 		fprintf(stderr, "flowsess: sync: %s\n", strerror(errno ? errno : ENOMEM));
 		return EXIT_FAILURE;
 	}
+	role_path(d.ctl_path, rpath, sizeof(rpath));
+	if (!role_given && role_read(rpath) >= 0)
+		d.master = role_read(rpath);
 	ret = open_sockets(&d, &local, llen) || run(&d) ? EXIT_FAILURE : EXIT_SUCCESS;
 	unlink(d.ctl_path);
 	fs_genl_close(&d.ev);
@@ -1013,7 +1197,7 @@ static int cmd_run(int argc, char **argv, const char *netns)
 static int cmd_ask(int argc, char **argv, const char *netns, bool json)
 {
 	struct sockaddr_un un = { .sun_family = AF_UNIX };
-	struct timeval tv = { .tv_sec = 2 };
+	struct timeval tv = { .tv_sec = 5 };
 	const char *req = argv[1];
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)], reply[4096];
 	ssize_t n;
@@ -1028,6 +1212,14 @@ static int cmd_ask(int argc, char **argv, const char *netns, bool json)
 	}
 	if (json && !strcmp(req, "status"))
 		req = "status-json";
+	/* Kept for a daemon that starts later, or starts again. */
+	if (!strcmp(req, "master") || !strcmp(req, "backup")) {
+		char rpath[sizeof(path) + 8];
+
+		role_path(path, rpath, sizeof(rpath));
+		if (role_write(rpath, req))
+			return EXIT_FAILURE;
+	}
 	snprintf(un.sun_path, sizeof(un.sun_path), "%s", path);
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	/* An autobound address, for the reply. */
@@ -1035,8 +1227,10 @@ static int cmd_ask(int argc, char **argv, const char *netns, bool json)
 	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
 	    sendto(fd, req, strlen(req), 0, (struct sockaddr *)&un, sizeof(un)) < 0 ||
 	    (n = recv(fd, reply, sizeof(reply) - 1, 0)) < 0) {
-		fprintf(stderr, "flowsess: sync: no daemon answers at %s: %s\n", path,
-			errno == EAGAIN ? "no reply" : strerror(errno));
+		fprintf(stderr, "flowsess: sync: no daemon answers at %s: %s%s\n", path,
+			errno == EAGAIN ? "no reply" : strerror(errno),
+			strcmp(req, "master") && strcmp(req, "backup") ? "" :
+			" (the role is kept for its start)");
 		if (fd >= 0)
 			close(fd);
 		return EXIT_FAILURE;

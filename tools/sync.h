@@ -31,8 +31,10 @@ enum fs_sync_type {
 
 /* SESSIONS: the last message of a whole table (a RESYNC's answer, a refresh) */
 #define FS_SYNC_F_TABLE_END	0x1
-/* ... and one with records of such a table */
+/* ... one with records of such a table */
 #define FS_SYNC_F_TABLE		0x2
+/* ... and its first, sent after every message before the table began */
+#define FS_SYNC_F_TABLE_START	0x4
 
 struct fs_sync_hdr {
 	uint32_t magic;

@@ -124,7 +124,8 @@ int fs_sync_open(const uint8_t *buf, size_t len, struct fs_sync_hdr *h,
 	*records_len = body - FS_SYNC_HDR_LEN;
 	switch (h->type) {
 	case FS_SYNC_SESSIONS:
-		if (h->flags & ~(FS_SYNC_F_TABLE_END | FS_SYNC_F_TABLE) || h->arg ||
+		if (h->flags & ~(FS_SYNC_F_TABLE_END | FS_SYNC_F_TABLE | FS_SYNC_F_TABLE_START) ||
+		    h->arg ||
 		    records_check(*records, *records_len))
 			return -EBADMSG;
 		return 0;

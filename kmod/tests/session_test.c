@@ -749,6 +749,7 @@ static void flowsess_test_import(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_SESSIONS_IMPORTED), 5ULL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&table->count), 2);
 	KUNIT_EXPECT_EQ(test, flowsess_session_import(table, &other), -ENOENT);
+
 	flowsess_test_net_destroy(fn);
 }
 

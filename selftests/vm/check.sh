@@ -195,11 +195,12 @@ selftests() {
 		"$vm/package-check.sh" "$kv" "$run/dkms.ko" "$run/bin/flowsess-deb" >"$run/package.tap"
 		tally <"$run/package.tap"
 	fi
-	# big_tcp counts packets with tc (the debug kernel has no u32).
+	# big_tcp counts packets with tc (the debug kernel has no u32);
+	# failover's switch is a bridge (nor has it that).
 	mods="veth sch_netem tcp_diag nf_tables nf_defrag_ipv4 nf_defrag_ipv6"
-	[ "$kernel" = debug ] || mods="$mods sch_ingress cls_u32 act_gact"
+	[ "$kernel" = debug ] || mods="$mods sch_ingress cls_u32 act_gact bridge"
 	FLOWSESS_DKMS_KO="$run/dkms.ko" "$vm/initramfs.sh" "$run/$kernel.cpio.gz" \
-		"$kroot" "$kv" "$ko" "$mods" "$run"/bin/* /usr/sbin/nft ||
+		"$kroot" "$kv" "$ko" "$mods" "$run"/bin/* /usr/sbin/nft /usr/sbin/keepalived ||
 		{ fail "the $kernel kernel's initramfs did not build"; return 0; }
 	if [ $shell -eq 1 ]; then
 		exec "$vm/run.sh" "$image" "$run/$kernel.cpio.gz" - 0 "flowsess_mode=shell"

@@ -11,6 +11,7 @@ packages=(
 	qemu-system-x86 qemu-system-data		# the VM
 	busybox-static cpio kmod iproute2		# the initramfs
 	nftables					# teardown.sh, pickup.sh
+	keepalived					# failover.sh
 	python3-yaml					# the netlink spec's check
 	groff-base					# the man page's rendering check
 	linux-source-6.1 bc flex bison libelf-dev libssl-dev python3 # test kernel

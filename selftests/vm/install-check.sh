@@ -33,7 +33,10 @@ installed() {
 		 usr/lib/systemd/system/flowsess@.service \
 		 usr/lib/systemd/system/flowsess-prometheus.service \
 		 usr/lib/systemd/system/flowsess-prometheus.timer \
+		 usr/lib/systemd/system/flowsess-sync.service \
 		 usr/share/doc/flowsess/examples/flowsess.conf \
+		 usr/share/doc/flowsess/examples/flowsess-sync.conf \
+		 usr/share/doc/flowsess/examples/keepalived/keepalived.conf \
 		 "lib/modules/$kver/updates/kmod/flowsess.ko"; do
 		[ -f "$stage/$f" ] || { echo "missing $f"; return 1; }
 	done
@@ -45,7 +48,9 @@ installed() {
 	grep -qx 'ExecStart=/usr/sbin/flowsess -n %i load /etc/flowsess/%i.conf' \
 		"$stage/usr/lib/systemd/system/flowsess@.service" &&
 	grep -q "^ExecStart=/bin/sh -c '/usr/sbin/flowsess stats -o prometheus" \
-		"$stage/usr/lib/systemd/system/flowsess-prometheus.service"
+		"$stage/usr/lib/systemd/system/flowsess-prometheus.service" &&
+	grep -qx 'ExecStart=/usr/sbin/flowsess sync run $FLOWSESS_SYNC' \
+		"$stage/usr/lib/systemd/system/flowsess-sync.service"
 }
 result "... puts the module (in modules.dep), tool, man page, completion, units and examples" installed
 result "make uninstall" make_in uninstall

@@ -89,8 +89,10 @@ result "... the tool, man page, completion, units and examples" has \
 	/usr/share/bash-completion/completions/flowsess \
 	/lib/systemd/system/flowsess.service /lib/systemd/system/flowsess@.service \
 	/lib/systemd/system/flowsess-prometheus.service \
-	/lib/systemd/system/flowsess-prometheus.timer \
-	/usr/share/doc/flowsess/examples/flowsess.conf "/usr/src/flowsess-$version/dkms.conf"
+	/lib/systemd/system/flowsess-prometheus.timer /lib/systemd/system/flowsess-sync.service \
+	/usr/share/doc/flowsess/examples/flowsess.conf \
+	/usr/share/doc/flowsess/examples/keepalived/keepalived.conf \
+	"/usr/src/flowsess-$version/dkms.conf"
 result "... the module is $kver's (vermagic)" \
 	sh -c "modinfo -F vermagic '$work/dkms.ko' | grep -q '^$kver '"
 result "dpkg --purge of both" test "$(rc 4)" = 0

@@ -74,7 +74,7 @@ static void set_u16(uint8_t *p, uint16_t v)
 }
 
 static void m_version(uint8_t *b) { b[3] = '2'; }
-static void m_flag(uint8_t *b) { b[5] = 0x4; }
+static void m_flag(uint8_t *b) { b[5] = 0x8; }
 static void m_type(uint8_t *b) { b[4] = 9; }
 static void m_alive(uint8_t *b) { b[4] = FS_SYNC_ALIVE; }
 static void m_len(uint8_t *b) { b[7]--; }
@@ -93,7 +93,7 @@ int main(void)
 	size_t len, n, i;
 	int fails;
 
-	printf("1..15\n");
+	printf("1..16\n");
 	len = sessions(buf, &nokey, 7);
 	check(open_msg(buf, len, &nokey, &h) == 0 && h.type == FS_SYNC_SESSIONS &&
 	      h.seq == 7 && h.instance == 0x1234 && h.len == len, "a message opens, without a key");
@@ -147,6 +147,12 @@ int main(void)
 
 		len = fs_sync_seal(buf, FS_SYNC_HDR_LEN, &nack, &key);
 		check(open_msg(buf, len, &key, &h) == -EBADMSG, "a NACK of too many: refused");
+		/* The most a NACK asks, across the numbers' wrap. */
+		nack.seq = 0xffffff00;
+		nack.arg = nack.seq + FS_SYNC_NACK_MAX - 1;
+		len = fs_sync_seal(buf, FS_SYNC_HDR_LEN, &nack, &key);
+		check(open_msg(buf, len, &key, &h) == 0 && h.seq == 0xffffff00 && h.arg == 0x2ff,
+		      "... of 1024, across the wrap: taken");
 	}
 	return tests_failed ? 1 : 0;
 }
