@@ -87,8 +87,9 @@ install-tools: tools
 	install -D -m 0644 dist/modprobe.d/flowsess.conf \
 		$(DESTDIR)$(DOCDIR)/examples/modprobe.d/flowsess.conf
 	install -m 0644 dist/flowsess-sync.conf $(DESTDIR)$(DOCDIR)/examples/
-	install -D -m 0644 dist/keepalived/keepalived.conf \
-		$(DESTDIR)$(DOCDIR)/examples/keepalived/keepalived.conf
+	install -d $(DESTDIR)$(DOCDIR)/examples/keepalived
+	sed 's,@SBINDIR@,$(SBINDIR),' dist/keepalived/keepalived.conf.in \
+		>$(DESTDIR)$(DOCDIR)/examples/keepalived/keepalived.conf
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/$(MODDIR)/kmod/flowsess.ko

@@ -54,49 +54,16 @@ check "two routers, a client, a server and a switch come up" up
 umask 077
 echo "flowsess-failover-key-0123456789" >/tmp/ha.key
 umask 022
-# keepalived NS PRIORITY: its configuration (docs/ha.md, dist/keepalived/),
-# with this test's interfaces; VRRP v3 at 5 adverts a second, so that a
+# keepalived_conf NS PRIORITY: the configuration flowsess ships
+# (dist/keepalived/keepalived.conf.in, docs/ha.md) on this test's
+# interfaces and with its tool: VRRP v3 at 5 adverts a second, so that a
 # failure is seen in about 0.7 s; a router that comes back waits 8 s
 # before it takes over again, time for its copy to catch up.
 keepalived_conf() {
-	cat <<-EOF
-	global_defs {
-		router_id $1
-		vrrp_version 3
-		script_user root
-	}
-	vrrp_sync_group FLOWSESS {
-		group {
-			LAN
-			WAN
-		}
-		notify_master "/bin/flowsess -n $1 sync master"
-		notify_backup "/bin/flowsess -n $1 sync backup"
-		notify_fault "/bin/flowsess -n $1 sync backup"
-	}
-	vrrp_instance LAN {
-		state BACKUP
-		interface ${1}c
-		virtual_router_id 51
-		priority $2
-		advert_int 0.2
-		preempt_delay 8
-		virtual_ipaddress {
-			10.0.1.1/24
-		}
-	}
-	vrrp_instance WAN {
-		state BACKUP
-		interface ${1}s
-		virtual_router_id 52
-		priority $2
-		advert_int 0.2
-		preempt_delay 8
-		virtual_ipaddress {
-			10.0.2.1/24
-		}
-	}
-	EOF
+	sed -e "s/router_id flowsess-a/router_id $1/" -e "s/priority 150/priority $2/" \
+	    -e "s/interface eth0/interface ${1}c/" -e "s/interface eth1/interface ${1}s/" \
+	    -e "s|\"@SBINDIR@/flowsess sync |\"/bin/flowsess -n $1 sync |" \
+	    keepalived.conf.in
 }
 # bg NS COMMAND...: COMMAND in namespace NS, as the background job itself
 # (its $! is COMMAND's pid, so that kill reaches it).

@@ -10,7 +10,7 @@
 #   router r-sync 10.9.0.1 (and .3) --- 10.9.0.2 s-sync spare
 . ./lib.sh
 
-plan 36
+plan 41
 # A role kept by an earlier test's daemons would be taken up at start.
 rm -f /run/flowsess/sync-*.role
 check "the module loads" flowsess_load
@@ -44,7 +44,7 @@ start_router() {
 }
 start_spare() {
 	in_ns spare flowsess -n spare sync run peer 10.9.0.1 local 10.9.0.2 key /tmp/sync.key \
-		refresh 0 2>>/tmp/sync-spare.log &
+		refresh 2 2>>/tmp/sync-spare.log &
 }
 # -n gives each daemon its own control socket: /run/flowsess/sync-NS.sock.
 start_router
@@ -90,13 +90,15 @@ check "cleared on the router: gone from the spare" wait_for 5 gone 8081
 check_num "... ended by its import (invalidated_sync)" "$(flowsess_stat spare invalidated_sync)" -ge 1
 kill $(ip netns pids client) 2>/dev/null
 
-# Both masters (split brain): a copy is never sent back.
+# Both masters (split brain): a copy is never sent back. The spare, master,
+# sends its table every 2 s (refresh 2): the router, master, takes none
+# of the copies in it, nor an end.
 in_ns spare flowsess -n spare sync master >/dev/null
 in_ns client udpecho client "$SERVER4" 5353 1 >/dev/null
 check "with both masters, a new session reaches the spare" wait_for 5 same
-sleep 1
-# The copy's birth is not news; and a master takes no end from the other
-# (the spare's copies end as they time out, and may send that).
+tables0=$(status spare resyncs_sent)
+check "... the spare sends its table" wait_for 10 eval '[ "$(status spare resyncs_sent)" -gt "$tables0" ]'
+check "... which the router receives" wait_for 5 eval '[ "$(status router received)" -gt 0 ]'
 check_num "... and no copy comes back to the router" "$(flowsess_stat router sessions_imported)" -eq 0
 check_num "... nor does the router take an end from the spare" \
 	"$(flowsess_stat router invalidated_sync)" -eq 0
@@ -119,6 +121,27 @@ check "... to its end (resyncs_received)" wait_for 5 eval '[ "$(status spare res
 echo "# $(($(listed router) - 1)) sessions in $(status spare last_table_ms) ms," \
 	"$(( $(status router sent_bytes) - bytes0 )) bytes sent"
 check "... the same sessions" eval 'same || differ'
+
+# The rate and the refresh: the router's daemon again, at 100 kB/s, with a
+# table every 3 s. The spare sees a new instance and asks for the table:
+# 225 kB, so 2 s at least (10M, the default, sent it in half a second).
+kill $(ip netns pids router)
+wait_for 5 eval '! status router >/dev/null 2>&1'
+resyncs0=$(status spare resyncs_received)
+in_ns router flowsess -n router sync run peer 10.9.0.2 local 10.9.0.1 key /tmp/sync.key \
+	rate 100k refresh 3 role master 2>>/tmp/sync-router.log &
+check "a router's daemon restarted: the spare asks for its table and gets it" \
+	wait_for 30 eval '[ "$(status spare resyncs_received)" -gt "$resyncs0" ]'
+ms=$(status spare last_table_ms)
+echo "# a table of $(($(listed router) - 1)) sessions at 100 kB/s: $ms ms"
+check_num "... at 100 kB/s, in 2 s or more" "$ms" -ge 2000
+sent0=$(status router resyncs_sent)
+check "... and, refresh 3, two tables more within 10 s" \
+	wait_for 10 eval '[ "$(status router resyncs_sent)" -ge $((sent0 + 2)) ]'
+kill $(ip netns pids router)
+wait_for 5 eval '! status router >/dev/null 2>&1'
+start_router
+wait_for 5 eval 'status router >/dev/null'
 
 # A lossy link: a third of the messages, NACKs and RESYNCs lost, each way.
 modload sch_netem

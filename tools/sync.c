@@ -110,11 +110,13 @@ struct syncd {
 	struct fs_genl ev, req, dump;
 	int udp, ctl;
 	bool master;
-	bool dumping, dump_again, reading_dump;
+	bool dumping, reading_dump;
+	bool dump_again;		/* a peer asked meanwhile: once more after */
+	bool dump_incomplete;		/* some of it went missing: no end, again */
 	/*
-	 * Tuples whose end was queued while a dump runs: the dump's pages
-	 * are filled before they are read, so a page may hold a session
-	 * that ended since, and must not send it after its end.
+	 * Tuples whose change or end was queued while a dump runs: the
+	 * dump's pages are filled before they are read, so a page may hold
+	 * a session older than that, which must not be sent after it.
 	 */
 	uint64_t *ended;
 	size_t nended, ended_cap;
@@ -164,6 +166,7 @@ static void enqueue(struct syncd *d, const void *rec, size_t len, bool table)
 	if (queued(d) + room > QUEUE_MAX) {
 		d->c.overflows += queued(d) ? 1 : 0;
 		d->qhead = d->qtail = 0;
+		d->dump_incomplete = true;
 		send_table(d, false);
 		return;
 	}
@@ -180,6 +183,7 @@ static void enqueue(struct syncd *d, const void *rec, size_t len, bool table)
 		if (!q) {
 			d->c.overflows++;
 			d->qhead = d->qtail = 0;
+			d->dump_incomplete = true;
 			send_table(d, false);
 			return;
 		}
@@ -361,7 +365,7 @@ static void ended_add(struct syncd *d, uint64_t key)
 		cap = d->ended_cap ? 2 * d->ended_cap : 1024;
 		t = cap <= ENDED_MAX ? calloc(cap, sizeof(*t)) : NULL;
 		if (!t) {
-			d->dump_again = true;
+			d->dump_incomplete = true;
 			return;
 		}
 		for (i = 0; i < d->ended_cap; i++) {
@@ -389,7 +393,7 @@ static int queue_session_cb(const struct nlmsghdr *nlh, void *data)
 	struct nlattr *attr;
 
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		d->dump_again = true;	/* a resize: some may be missing */
+		d->dump_incomplete = true;	/* a resize: some may be missing */
 	mnl_attr_for_each(attr, nlh, sizeof(*genl)) {
 		if (mnl_attr_get_type(attr) != FLOWSESS_A_SESSION)
 			continue;
@@ -402,7 +406,8 @@ static int queue_session_cb(const struct nlmsghdr *nlh, void *data)
 			continue;
 		if (d->reading_dump && ended_has(d, tuple_key(&s)))
 			continue;	/* ended after its page was filled */
-		if (!d->reading_dump && d->dumping && genl->cmd == FLOWSESS_CMD_SESSION_DEL)
+		/* Newer than the dump's pages: its records of the tuple are stale. */
+		if (!d->reading_dump && d->dumping)
 			ended_add(d, tuple_key(&s));
 		enqueue(d, attr, attr->nla_len, d->reading_dump);
 	}
@@ -453,9 +458,10 @@ static void send_table(struct syncd *d, bool refresh)
 		return;
 	}
 	d->dumping = true;
-	d->dump_again = false;
+	d->dump_again = d->dump_incomplete = false;
 	d->c.resyncs_sent++;
-	memset(d->ended, 0, d->ended_cap * sizeof(*d->ended));
+	if (d->ended)
+		memset(d->ended, 0, d->ended_cap * sizeof(*d->ended));
 	d->nended = 0;
 	enqueue_marker(d, REC_START);
 }
@@ -482,18 +488,21 @@ static void read_dump(struct syncd *d)
 	if (ret < 0)
 		fprintf(stderr, "flowsess: sync: dump: %s\n", strerror(errno));
 	d->dumping = false;
-	if (ret == 0 && !d->dump_again)
-		enqueue_marker(d, REC_END);	/* the whole table: its end is news */
-	if (d->dump_again) {
-		d->dump_again = false;
+	/*
+	 * A whole table ends, even if a peer asked meanwhile: only a table
+	 * begun after its request answers that peer (FS_SYNC_F_TABLE_START).
+	 */
+	if (ret == 0 && !d->dump_incomplete)
+		enqueue_marker(d, REC_END);
+	if (d->dump_again || d->dump_incomplete || ret < 0)
 		send_table(d, false);
-	}
 }
 
 /*
  * One record, to the module; an end of a session it no longer has is no
- * error. A master takes no end: its own table is the one that counts, and
- * a peer that is master too would end its sessions as its copies expire.
+ * error. A master takes no end and no copy: its own table is the one that
+ * counts, and a peer that is master too would end its sessions as its
+ * copies expire, or bring them back from its copies in a table.
  */
 static void import(struct syncd *d, const struct peer *p, const struct nlattr *rec)
 {
@@ -504,7 +513,8 @@ static void import(struct syncd *d, const struct peer *p, const struct nlattr *r
 	int err;
 
 	memset(&s, 0, sizeof(s));
-	if (d->master && (fs_session_parse(rec, &s) || s.reason))
+	/* Nor a peer's copies of sessions (a master's own, most likely). */
+	if (d->master && (fs_session_parse(rec, &s) || s.reason || s.imported))
 		return;
 
 	nlh = fs_genl_msg(&d->req, buf, FLOWSESS_CMD_IMPORT_SESSION, 0);
@@ -642,6 +652,8 @@ static void give_up_gap(struct syncd *d, struct peer *p, uint32_t upto)
 /* A peer we did not know, or one that restarted: we may have missed anything. */
 static void meet(struct syncd *d, struct peer *p, const struct fs_sync_hdr *h)
 {
+	bool restarted = p->known;
+
 	if (p->known && p->instance == h->instance)
 		return;
 	p->known = true;
@@ -650,7 +662,11 @@ static void meet(struct syncd *d, struct peer *p, const struct fs_sync_hdr *h)
 	p->last = p->next - 1;
 	memset(p->held, 0, sizeof(p->held));
 	p->gap_since = 0;
-	if (!p->resync_asked)		/* one asked for already will come */
+	/*
+	 * At first contact, a table asked for already will come; from a
+	 * peer that restarted, a table of the old instance answers nothing.
+	 */
+	if (restarted || !p->resync_asked)
 		ask_resync(d, p);
 }
 
@@ -815,11 +831,14 @@ static void set_role(struct syncd *d, bool master)
 		d->refresh_at = now_ms() + d->refresh_ms;
 		return;
 	}
-	d->dumping = d->dump_again = false;
+	d->dumping = d->dump_again = d->dump_incomplete = false;
 	/* Drop what a master's dump left unread; the next dump starts clean. */
 	fs_genl_close(&d->dump);
-	if (fs_genl_open(&d->dump))
-		fprintf(stderr, "flowsess: sync: netlink: %s\n", strerror(errno));
+	if (fs_genl_open(&d->dump)) {
+		fprintf(stderr, "flowsess: sync: netlink: %s; stopping\n", strerror(errno));
+		stopping = 1;
+		return;
+	}
 	/* A backup wants the new master's table. */
 	for (i = 0; i < d->npeers; i++)
 		ask_resync(d, &d->peers[i]);

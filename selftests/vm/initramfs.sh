@@ -23,6 +23,8 @@ mkdir -p "$stage"/{bin,sbin,etc,lib/flowsess/mods,opt/iproute2,selftests}
 cp /bin/busybox "$stage/bin/busybox"
 cp "$FLOWSESS_TOP/selftests/vm/init" "$stage/init"
 cp "$FLOWSESS_TOP"/selftests/*.sh "$stage/selftests/"
+# failover.sh runs keepalived with the configuration flowsess ships.
+cp "$FLOWSESS_TOP/dist/keepalived/keepalived.conf.in" "$stage/selftests/"
 cp -r "$FLOWSESS_TOP/selftests/bench" "$stage/selftests/"
 cp "$ko" "$stage/lib/flowsess/flowsess.ko"
 # The module DKMS built, for the dkms selftest, when there is one.

@@ -91,6 +91,7 @@ result "... the tool, man page, completion, units and examples" has \
 	/lib/systemd/system/flowsess-prometheus.service \
 	/lib/systemd/system/flowsess-prometheus.timer /lib/systemd/system/flowsess-sync.service \
 	/usr/share/doc/flowsess/examples/flowsess.conf \
+	/usr/share/doc/flowsess/examples/flowsess-sync.conf \
 	/usr/share/doc/flowsess/examples/keepalived/keepalived.conf \
 	"/usr/src/flowsess-$version/dkms.conf"
 result "... the module is $kver's (vermagic)" \
