@@ -485,16 +485,20 @@ static void read_dump(struct syncd *d)
 	d->reading_dump = false;
 	if (ret > 0)
 		return;
-	if (ret < 0)
-		fprintf(stderr, "flowsess: sync: dump: %s\n", strerror(errno));
 	d->dumping = false;
+	if (ret < 0) {
+		/* Not begun again at once, which could spin: a peer asks again. */
+		fprintf(stderr, "flowsess: sync: dump: %s\n", strerror(errno));
+		d->dump_again = d->dump_incomplete = false;
+		return;
+	}
 	/*
 	 * A whole table ends, even if a peer asked meanwhile: only a table
 	 * begun after its request answers that peer (FS_SYNC_F_TABLE_START).
 	 */
-	if (ret == 0 && !d->dump_incomplete)
+	if (!d->dump_incomplete)
 		enqueue_marker(d, REC_END);
-	if (d->dump_again || d->dump_incomplete || ret < 0)
+	if (d->dump_again || d->dump_incomplete)
 		send_table(d, false);
 }
 
