@@ -83,7 +83,7 @@ struct flowsess_session {
 	bool traffic_after_rst;
 	bool has_acct;			/* a struct flowsess_session_acct */
 	bool replied;			/* a packet seen in the reply direction */
-	bool imported;			/* made by an import; set before linked */
+	bool imported;			/* made by an import: rule 1 */
 	union {
 		/* TCP, under ->lock once the session is seen and live */
 		struct flowsess_tcp_peer peer[FLOWSESS_DIR_MAX];
