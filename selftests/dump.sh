@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# A dump of 100 000 sessions returns exactly those, each once, while other
+# A dump of 100 000 sessions (70 000 on the debug kernel: still more than
+# the tool holds back) returns exactly those, each once, while other
 # sessions come and go; a dump that a resize of the hash overtakes is
 # flagged (NLM_F_DUMP_INTR), so the tool dumps again.
 . ./lib.sh
@@ -45,12 +46,14 @@ exact() {
 	[ "$n" -eq $(($3 * $4)) ] && [ "$u" -eq "$n" ]
 }
 
+PER_PORT=$(stress 50000 35000)
+TOTAL=$((PER_PORT * 2))
 plan 14
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 in_ns router flowsess set udp-timeout 3600
-check "100 000 UDP sessions" flood 20000 2 50000
-check_num "... all in the table" "$(flowsess_stat router sessions_active)" -eq 100000
+check "$TOTAL UDP sessions" flood 20000 2 $PER_PORT
+check_num "... all in the table" "$(flowsess_stat router sessions_active)" -eq $TOTAL
 
 created=$(flowsess_stat router sessions_created)
 churn_start
@@ -58,8 +61,8 @@ wait_for 10 churning "$created"
 in_ns router flowsess sessions proto udp >/tmp/dump.txt 2>/tmp/dump.err
 check "the dump under churn succeeds" [ $? -eq 0 ]
 churn_stop
-check "... and lists the 100 000, each once" exact /tmp/dump.txt 20000 2 50000
-# 100 000 sessions are more than the tool holds back (65 536): this
+check "... and lists the $TOTAL, each once" exact /tmp/dump.txt 20000 2 $PER_PORT
+# Those are more sessions than the tool holds back (65 536): this
 # listing is printed as it arrives, and must still be one JSON array.
 in_ns router flowsess -j sessions proto udp >/tmp/dump.json 2>/tmp/dump.err
 json_rc=$?
@@ -67,9 +70,9 @@ json_rc=$?
 check "JSON lists them too, streamed: one array, every session once" \
 	eval '[ $json_rc -eq 0 ] && [ "$(head -c 2 /tmp/dump.json)" = "[{" ] &&
 		[ "$(tail -c 3 /tmp/dump.json)" = "}]" ] &&
-		[ "$(grep -o "\"dport\"" /tmp/dump.json | wc -l)" -eq 100000 ] &&
-		[ "$(grep -o "},{" /tmp/dump.json | wc -l)" -eq 99999 ]'
-check "clear sport 20001" [ "$(in_ns router flowsess clear sport 20001)" = "cleared 50000 sessions" ]
+		[ "$(grep -o "\"dport\"" /tmp/dump.json | wc -l)" -eq $TOTAL ] &&
+		[ "$(grep -o "},{" /tmp/dump.json | wc -l)" -eq $((TOTAL - 1)) ]'
+check "clear sport 20001" [ "$(in_ns router flowsess clear sport 20001)" = "cleared $PER_PORT sessions" ]
 topology_down
 flowsess_unload
 

@@ -4,8 +4,11 @@
 # commands, flags, attribute types, lengths, values and nesting, truncated
 # and corrupted messages). Unprivileged, nothing changes; as root, whatever
 # the requests did, the family still answers and the router still forwards.
-# The VM log must stay free of reports.
+# The VM log must stay free of reports. The debug kernel answers the first
+# 30 000 of the root run's requests (the same seed: the same requests).
 . ./lib.sh
+
+ROOT_REQUESTS=$(stress 100000 30000)
 
 plan 9
 check "the module loads" flowsess_load
@@ -23,9 +26,10 @@ check "unprivileged: 20 000 requests, some refused with EPERM" \
 check "... and nothing changed: the knobs" [ "$(in_ns router flowsess -j show)" = "$before" ]
 check_num "... nor the sessions" "$(flowsess_stat router sessions_active)" -eq "$active"
 
-out=$(in_ns router nlraw fuzz 100000 42)
+out=$(in_ns router nlraw fuzz $ROOT_REQUESTS 42)
 echo "# as root: $out"
-check "as root: 100 000 requests, each answered" sh -c "echo '$out' | grep -q '^sent=100000 accepted=[0-9]* E'"
+check "as root: $ROOT_REQUESTS requests, each answered" \
+	sh -c "echo '$out' | grep -q '^sent=$ROOT_REQUESTS accepted=[0-9]* E'"
 check "the family still answers, and takes the knobs back" \
 	in_ns router flowsess set rst-invalidate-session off rst-grace-delay 2s \
 		max-sessions 262144 tcp-initial-timeout 20 tcp-timeout 1800 \

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Packet-path fuzzing: a million random and mutated IPv4 and IPv6 packets
+# (100 000 on the debug kernel, where a million took 18 minutes)
 # (helper pktfuzz: truncated headers, lying lengths, extension-header
 # chains, odd TCP options and flags, fragments, ICMP errors quoting random
 # headers) sent raw from the client through the router. The VM log stays
@@ -9,7 +10,7 @@
 # router still forwards afterwards.
 . ./lib.sh
 
-COUNT=1000000
+COUNT=$(stress 1000000 100000)
 plan 10
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
@@ -46,7 +47,7 @@ seen0=$(seen) passed0=$(passed) dropped0=$(dropped)
 mac=$(ip -n router -o link show r0 | sed -n 's|.*link/ether \([0-9a-f:]*\).*|\1|p')
 out=$(in_ns client pktfuzz c0 "$mac" "$CLIENT4" "$SERVER4" "$CLIENT6" "$SERVER6" $COUNT 1)
 echo "# $out"
-check "a million fuzzed packets sent" [ "$out" = "sent=$COUNT" ]
+check "$COUNT fuzzed packets sent" [ "$out" = "sent=$COUNT" ]
 check "the router's traffic settles" wait_for 60 still
 echo "# router: $(ip -6 -n router neigh show | grep -c .) IPv6 neighbours;" \
 	"$(ip -s -n router ntable show name ndisc_cache | grep -o 'table_fulls [0-9]*')"
