@@ -218,7 +218,7 @@ selftests() {
 	fi
 	"$vm/run.sh" "$image" "$run/$kernel.cpio.gz" "$run/$kernel.log" \
 		$((120 + per_test * ${#tests[@]})) \
-		"$boot_args flowsess_mode=selftests flowsess_tests=$list flowsess_timeout=$per_test flowsess_debug=$debug" ||
+		"$boot_args flowsess_mode=selftests flowsess_tests=$list flowsess_timeout=$per_test flowsess_debug=$debug${FLOWSESS_FUZZ_PACKETS:+ flowsess_fuzz_packets=$FLOWSESS_FUZZ_PACKETS}" ||
 		true
 	if [ $demo -eq 1 ]; then
 		sleep 1
