@@ -133,7 +133,7 @@ void flowsess_events_init(struct flowsess_net *fn)
 	spin_lock_init(&q->lock);
 	INIT_LIST_HEAD(&q->msgs);
 	q->pending = 0;
-	q->limit = FLOWSESS_EVENT_QUEUE_LIMIT;
+	q->limit = flowsess_event_queue_limit();
 	INIT_WORK(&q->work, flowsess_events_deliver);
 }
 

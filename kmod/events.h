@@ -39,8 +39,12 @@ struct flowsess_event_queue {
 	struct work_struct work;
 };
 
-/* The most events of one namespace that wait for their listeners. */
+/*
+ * The most events of one namespace that wait for their listeners: the
+ * default of the event_queue_limit parameter, and its most.
+ */
 #define FLOWSESS_EVENT_QUEUE_LIMIT	8192
+#define FLOWSESS_EVENT_QUEUE_LIMIT_MAX	262144
 
 struct flowsess_listener {
 	struct list_head list;

@@ -120,6 +120,7 @@ static inline struct flowsess_net *flowsess_table_net(struct flowsess_table *t)
 void flowsess_config_defaults(struct flowsess_config *cfg);
 u32 flowsess_max_sessions_allowed(const struct flowsess_net *fn);
 u32 flowsess_netns_max_sessions(void);
+u32 flowsess_event_queue_limit(void);
 /* session.c: new timeouts for every session (rule 6). Sleeps. */
 void flowsess_config_set_timeouts(struct flowsess_net *fn,
 				  const struct flowsess_timeouts *next);

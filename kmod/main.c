@@ -113,6 +113,16 @@ static unsigned int pickup_period_ms = 60 * MSEC_PER_SEC;
 FLOWSESS_PARAM(pickup_period_ms, pickup_period_ms, 0, FLOWSESS_PICKUP_PERIOD_MS_MAX, 0644,
 	       "How long after the load or a clear TCP connections in mid-stream are picked up, in ms (default 60 s)");
 
+static unsigned int event_queue_limit = FLOWSESS_EVENT_QUEUE_LIMIT;
+FLOWSESS_PARAM(event_queue_limit, event_queue_limit, 1, FLOWSESS_EVENT_QUEUE_LIMIT_MAX, 0644,
+	       "Events of a namespace that wait for its netlink listeners (monitors, the sync daemon); more are dropped and counted in events_lost (default 8192)");
+
+/* events.c: a new namespace's queue limit, from the parameter. */
+u32 flowsess_event_queue_limit(void)
+{
+	return READ_ONCE(event_queue_limit);
+}
+
 /*
  * A container's root has CAP_NET_ADMIN over its own namespaces: the
  * initial namespace's admin caps what their tables may hold, as

@@ -10,22 +10,25 @@
 #   router r-sync 10.9.0.1 (and .3) --- 10.9.0.2 s-sync spare
 . ./lib.sh
 
-plan 41
+plan 49
 # A role kept by an earlier test's daemons would be taken up at start.
 rm -f /run/flowsess/sync-*.role
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 ip netns add spare
-ip link add r-sync netns router type veth peer name s-sync netns spare
-ip -n router addr add 10.9.0.1/24 dev r-sync
-ip -n router addr add 10.9.0.3/24 dev r-sync
-ip -n spare addr add 10.9.0.2/24 dev s-sync
-ip -n router link set r-sync up
-ip -n spare link set s-sync up
 ip -n spare link set lo up
-for ns in router spare; do
-	in_ns $ns flowsess set pickup-period 0 udp-timeout 600 icmp-timeout 600
-done
+in_ns spare flowsess set pickup-period 0 udp-timeout 600 icmp-timeout 600
+# sync_link: the router's side of the sync link and its knobs.
+sync_link() {
+	ip link add r-sync netns router type veth peer name s-sync netns spare
+	ip -n router addr add 10.9.0.1/24 dev r-sync
+	ip -n router addr add 10.9.0.3/24 dev r-sync
+	ip -n spare addr add 10.9.0.2/24 dev s-sync
+	ip -n router link set r-sync up
+	ip -n spare link set s-sync up
+	in_ns router flowsess set pickup-period 0 udp-timeout 600 icmp-timeout 600
+}
+sync_link
 umask 077
 echo "flowsess-selftest-key-0123456789" >/tmp/sync.key
 umask 022
@@ -125,13 +128,20 @@ check "... the same sessions" eval 'same || differ'
 # The rate and the refresh: the router's daemon again, at 100 kB/s, with a
 # table every 3 s. The spare sees a new instance and asks for the table:
 # 225 kB, so 2 s at least (10M, the default, sent it in half a second).
+# While it is down, 20 sessions are cleared on the router: their ends are
+# never sent. The whole table does not list them, so the spare ends its
+# copies (swept) instead of keeping them until they time out.
 kill $(ip netns pids router)
 wait_for 5 eval '! status router >/dev/null 2>&1'
-resyncs0=$(status spare resyncs_received)
+resyncs0=$(status spare resyncs_received) swept0=$(status spare swept)
+in_ns router flowsess clear sport 20000 nopickup >/dev/null
 in_ns router flowsess -n router sync run peer 10.9.0.2 local 10.9.0.1 key /tmp/sync.key \
 	rate 100k refresh 3 role master 2>>/tmp/sync-router.log &
 check "a router's daemon restarted: the spare asks for its table and gets it" \
 	wait_for 30 eval '[ "$(status spare resyncs_received)" -gt "$resyncs0" ]'
+check_num "... and ends the copies it does not list: the 20 cleared meanwhile" \
+	"$(( $(status spare swept) - swept0 ))" -ge 20
+check_num "... gone from the spare" "$(in_ns spare flowsess sessions sport 20000 | grep -c ' udp ')" -eq 0
 ms=$(status spare last_table_ms)
 echo "# a table of $(($(listed router) - 1)) sessions at 100 kB/s: $ms ms"
 check_num "... at 100 kB/s, in 2 s or more" "$ms" -ge 2000
@@ -196,6 +206,38 @@ start_spare
 in_ns client udpecho client "$SERVER4" 5353 1 >/dev/null
 in_ns client udpflood "$SERVER4" 40000 10 8000 1 >/dev/null
 check "after it all, the spare follows the router again" eval 'wait_for 30 counted || differ'
+
+# Events the module could not queue never reach the daemon's socket: the
+# master reads the module's events_lost and sends its table. A new router
+# namespace, its module queue 2 events long, no refresh.
+kill $(ip netns pids router) $(ip netns pids spare) 2>/dev/null
+wait_for 5 eval '! status router >/dev/null 2>&1 && ! status spare >/dev/null 2>&1'
+topology_down
+check "event_queue_limit takes 1 to 262144, no more, no less" eval \
+	'! flowsess_param event_queue_limit 0 2>/dev/null &&
+	 ! flowsess_param event_queue_limit 262145 2>/dev/null &&
+	 [ "$(cat /sys/module/flowsess/parameters/event_queue_limit)" = 8192 ]'
+flowsess_param event_queue_limit 2
+topology_up
+flowsess_param event_queue_limit 8192
+# The old link goes with the old namespace, in the background.
+wait_for 10 eval '! ip -n spare link show s-sync >/dev/null 2>&1' && sync_link
+start_router
+start_spare
+# The spare ends its 3000 copies of the old router's sessions one request
+# each: 10 s on the debug kernel.
+check "a new router: the spare gets its table" \
+	wait_for 60 eval '[ "$(status spare resyncs_received)" -ge 1 ]'
+check "... which lists none of the old router's copies: all ended" \
+	eval '[ -z "$(rows spare)" ] || differ'
+mlost0=$(flowsess_stat router events_lost) tables0=$(status router resyncs_sent)
+in_ns client udpflood "$SERVER4" 50000 100 9000 10 >/dev/null
+echo "# the module lost $(( $(flowsess_stat router events_lost) - mlost0 )) events of 1000 sessions"
+check_num "the router's module, its queue full, lost events" \
+	"$(( $(flowsess_stat router events_lost) - mlost0 ))" -gt 0
+check "... its daemon counts them, and sends its table" wait_for 5 eval \
+	'[ "$(status router events_lost)" -gt 0 ] && [ "$(status router resyncs_sent)" -gt "$tables0" ]'
+check "... and the spare holds the router's sessions all the same" eval 'wait_for 30 counted || differ'
 
 # SIGTERM ends a daemon cleanly, its control socket gone.
 pid=$(ip netns pids spare)

@@ -56,7 +56,14 @@
 #define REC_END		0
 #define REC_START	0x3fff
 #define REC_TABLE	NLA_F_NET_BYTEORDER
-#define ENDED_MAX	(1u << 20)	/* tuples ended during a dump, at most */
+#define ENDED_MAX	(1u << 20)	/* slots: tuples ended during a dump */
+#define LISTED_MAX	(1u << 24)	/* slots: tuples a received table listed */
+
+/* A set of tuple_key()s: open addressing, 0 for an empty slot. */
+struct keyset {
+	uint64_t *slot;
+	size_t n, cap;
+};
 
 struct msg {
 	uint32_t seq;
@@ -79,6 +86,12 @@ struct peer {
 	bool table_started;		/* ... and one began since it was asked */
 	int64_t waiting_since;		/* ... and since when, first asked */
 	int64_t table_at;		/* its last message of a table */
+	/*
+	 * The tuples of a whole table being received, and of the changes
+	 * that came with it; listing: since its start, with no gap given up.
+	 */
+	struct keyset listed;
+	bool listing;
 };
 
 /* The counters `flowsess sync status` prints, in this order. */
@@ -98,7 +111,8 @@ struct peer {
 	X(malformed, "messages dropped: not well-formed")		\
 	X(auth_failed, "messages dropped: MAC missing or wrong")	\
 	X(overflows, "times the queue was dropped for the table: more than the rate") \
-	X(events_lost, "module events lost before the daemon read them")
+	X(events_lost, "module events lost before the daemon read them (the module's too)") \
+	X(swept, "copies a whole table did not list (their end was lost), ended")
 
 #define X_FIELD(name, help) uint64_t name;
 struct sync_counters {
@@ -118,8 +132,7 @@ struct syncd {
 	 * dump's pages are filled before they are read, so a page may hold
 	 * a session older than that, which must not be sent after it.
 	 */
-	uint64_t *ended;
-	size_t nended, ended_cap;
+	struct keyset ended;
 	uint32_t instance, seq;		/* seq: the last SESSIONS numbered */
 	struct msg *ring;
 	uint8_t *queue;			/* records, as the module wrote them */
@@ -127,6 +140,8 @@ struct syncd {
 	uint64_t rate;			/* bytes a second */
 	double tokens;
 	int64_t refilled, alive_at, refresh_at;
+	uint64_t module_events_lost;	/* the module's count, last read */
+	bool module_events_read;	/* ... and whether it was */
 	unsigned int refresh_ms;
 	struct fs_sync_key key;
 	struct peer *peers;		/* PEERS_MAX of them */
@@ -341,48 +356,54 @@ static uint64_t tuple_key(const struct fs_session *s)
 	return h ? h : 1;
 }
 
-static bool ended_has(const struct syncd *d, uint64_t key)
+static bool keyset_has(const struct keyset *ks, uint64_t key)
 {
 	size_t i;
 
-	if (!d->ended_cap)
+	if (!ks->cap)
 		return false;
-	for (i = key & (d->ended_cap - 1); d->ended[i]; i = (i + 1) & (d->ended_cap - 1))
-		if (d->ended[i] == key)
+	for (i = key & (ks->cap - 1); ks->slot[i]; i = (i + 1) & (ks->cap - 1))
+		if (ks->slot[i] == key)
 			return true;
 	return false;
 }
 
-/* Remember @key until the dump ends; past ENDED_MAX, send the table again after. */
-static void ended_add(struct syncd *d, uint64_t key)
+/* Add @key; false if that would take more than @max slots, or memory. */
+static bool keyset_add(struct keyset *ks, uint64_t key, size_t max)
 {
 	size_t cap, i, j;
 	uint64_t *t;
 
-	if (ended_has(d, key))
-		return;
-	if (2 * (d->nended + 1) > d->ended_cap) {
-		cap = d->ended_cap ? 2 * d->ended_cap : 1024;
-		t = cap <= ENDED_MAX ? calloc(cap, sizeof(*t)) : NULL;
-		if (!t) {
-			d->dump_incomplete = true;
-			return;
-		}
-		for (i = 0; i < d->ended_cap; i++) {
-			if (!d->ended[i])
+	if (keyset_has(ks, key))
+		return true;
+	if (2 * (ks->n + 1) > ks->cap) {
+		cap = ks->cap ? 2 * ks->cap : 1024;
+		t = cap <= max ? calloc(cap, sizeof(*t)) : NULL;
+		if (!t)
+			return false;
+		for (i = 0; i < ks->cap; i++) {
+			if (!ks->slot[i])
 				continue;
-			for (j = d->ended[i] & (cap - 1); t[j]; j = (j + 1) & (cap - 1))
+			for (j = ks->slot[i] & (cap - 1); t[j]; j = (j + 1) & (cap - 1))
 				;
-			t[j] = d->ended[i];
+			t[j] = ks->slot[i];
 		}
-		free(d->ended);
-		d->ended = t;
-		d->ended_cap = cap;
+		free(ks->slot);
+		ks->slot = t;
+		ks->cap = cap;
 	}
-	for (i = key & (d->ended_cap - 1); d->ended[i]; i = (i + 1) & (d->ended_cap - 1))
+	for (i = key & (ks->cap - 1); ks->slot[i]; i = (i + 1) & (ks->cap - 1))
 		;
-	d->ended[i] = key;
-	d->nended++;
+	ks->slot[i] = key;
+	ks->n++;
+	return true;
+}
+
+static void keyset_clear(struct keyset *ks)
+{
+	if (ks->slot)
+		memset(ks->slot, 0, ks->cap * sizeof(*ks->slot));
+	ks->n = 0;
 }
 
 static int queue_session_cb(const struct nlmsghdr *nlh, void *data)
@@ -404,11 +425,15 @@ static int queue_session_cb(const struct nlmsghdr *nlh, void *data)
 		if ((genl->cmd == FLOWSESS_CMD_SESSION_NEW && s.imported) ||
 		    (genl->cmd == FLOWSESS_CMD_SESSION_DEL && s.reason == FLOWSESS_REASON_SYNC))
 			continue;
-		if (d->reading_dump && ended_has(d, tuple_key(&s)))
+		if (d->reading_dump && keyset_has(&d->ended, tuple_key(&s)))
 			continue;	/* ended after its page was filled */
-		/* Newer than the dump's pages: its records of the tuple are stale. */
-		if (!d->reading_dump && d->dumping)
-			ended_add(d, tuple_key(&s));
+		/*
+		 * Newer than the dump's pages: its records of the tuple are
+		 * stale. Past ENDED_MAX, the table is sent again after.
+		 */
+		if (!d->reading_dump && d->dumping &&
+		    !keyset_add(&d->ended, tuple_key(&s), ENDED_MAX))
+			d->dump_incomplete = true;
 		enqueue(d, attr, attr->nla_len, d->reading_dump);
 	}
 	return MNL_CB_OK;
@@ -460,9 +485,7 @@ static void send_table(struct syncd *d, bool refresh)
 	d->dumping = true;
 	d->dump_again = d->dump_incomplete = false;
 	d->c.resyncs_sent++;
-	if (d->ended)
-		memset(d->ended, 0, d->ended_cap * sizeof(*d->ended));
-	d->nended = 0;
+	keyset_clear(&d->ended);
 	enqueue_marker(d, REC_START);
 }
 
@@ -558,19 +581,125 @@ static void ask_resync(struct syncd *d, struct peer *p)
 	d->c.resyncs++;
 }
 
+/* The sessions of a dump that are copies (imported) no table listed. */
+struct stale {
+	const struct keyset *listed;
+	struct fs_session *s;
+	size_t n, cap;
+};
+
+static int stale_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	struct stale *st = data;
+	struct fs_session s, *t;
+	struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(*genl)) {
+		if (mnl_attr_get_type(attr) != FLOWSESS_A_SESSION || fs_session_parse(attr, &s) ||
+		    !s.imported || keyset_has(st->listed, tuple_key(&s)))
+			continue;
+		if (st->n == st->cap) {
+			t = realloc(st->s, (st->cap ? 2 * st->cap : 64) * sizeof(*t));
+			if (!t)
+				return MNL_CB_ERROR;
+			st->s = t;
+			st->cap = st->cap ? 2 * st->cap : 64;
+		}
+		st->s[st->n++] = s;
+	}
+	return MNL_CB_OK;
+}
+
+/* End the copy @s, as an import of its end would (reason sync). */
+static int end_copy(struct syncd *d, const struct fs_session *s)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	size_t alen = s->family == AF_INET ? 4 : 16;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = fs_genl_msg(&d->req, buf, FLOWSESS_CMD_IMPORT_SESSION, 0);
+	nest = mnl_attr_nest_start(nlh, FLOWSESS_A_SESSION);
+	mnl_attr_put_u8(nlh, FLOWSESS_SA_FAMILY, s->family);
+	mnl_attr_put_u8(nlh, FLOWSESS_SA_PROTO, s->proto);
+	mnl_attr_put(nlh, FLOWSESS_SA_SRC, alen, s->src);
+	mnl_attr_put(nlh, FLOWSESS_SA_DST, alen, s->dst);
+	mnl_attr_put_u16(nlh, FLOWSESS_SA_SPORT, htons(s->sport));
+	mnl_attr_put_u16(nlh, FLOWSESS_SA_DPORT, htons(s->dport));
+	mnl_attr_put_u8(nlh, FLOWSESS_SA_REASON, FLOWSESS_REASON_SYNC);
+	mnl_attr_nest_end(nlh, nest);
+	return fs_genl_talk(&d->req, nlh, NULL, NULL);
+}
+
+/*
+ * Backup: a whole table came from @p, every message of it, with the
+ * changes sent while it was: its master has no session it did not list.
+ * A copy here that it did not list is one whose end was lost (given up
+ * in a gap, sent while this daemon or the master's was down): end it,
+ * or it would live on until its timeout and could be picked up by a
+ * failover. Sessions made here (not imported) are not the master's to
+ * end. The dump blocks the loop for a moment: once a table.
+ */
+static void sweep(struct syncd *d, struct peer *p)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct stale st = { .listed = &p->listed };
+	struct nlmsghdr *nlh;
+	size_t i;
+	int err;
+
+	nlh = fs_genl_msg(&d->req, buf, FLOWSESS_CMD_GET_SESSIONS, NLM_F_DUMP);
+	err = fs_genl_talk(&d->req, nlh, stale_cb, &st);
+	/* A dump a resize overtook may have missed some: those found are stale still. */
+	if (err && err != -EINTR) {
+		fprintf(stderr, "flowsess: sync: sessions not listed by %s: %s\n", p->name,
+			strerror(-err));
+	} else {
+		for (i = 0; i < st.n; i++) {
+			err = end_copy(d, &st.s[i]);
+			if (!err)
+				d->c.swept++;
+			else if (err != -ENOENT)	/* ended meanwhile: not an error */
+				d->c.import_errors++;
+		}
+	}
+	free(st.s);
+}
+
+/* While a table comes whole, the tuples it and the changes with it name. */
+static void list_record(struct peer *p, const struct nlattr *rec)
+{
+	struct fs_session s;
+
+	if (!fs_session_parse(rec, &s) && !keyset_add(&p->listed, tuple_key(&s), LISTED_MAX))
+		p->listing = false;	/* too big to tell: no sweep */
+}
+
 static void apply(struct syncd *d, struct peer *p, const uint8_t *records, size_t len,
 		  uint8_t flags)
 {
 	const struct nlattr *rec;
 	size_t off = 0;
 
+	if (flags & FS_SYNC_F_TABLE_START) {
+		keyset_clear(&p->listed);
+		p->listing = true;
+	}
 	while (off < len) {
 		rec = (const struct nlattr *)(records + off);
+		if (p->listing)
+			list_record(p, rec);
 		import(d, p, rec);
 		off += NLA_ALIGN(rec->nla_len);
 	}
 	if (flags & (FS_SYNC_F_TABLE | FS_SYNC_F_TABLE_END | FS_SYNC_F_TABLE_START))
 		p->table_at = now_ms();
+	if (flags & FS_SYNC_F_TABLE_END && p->listing) {
+		p->listing = false;
+		if (!d->master)
+			sweep(d, p);
+	}
 	/* Only a table begun after the request answers it. */
 	if (flags & FS_SYNC_F_TABLE_START && p->resync_asked)
 		p->table_started = true;
@@ -650,6 +779,7 @@ static void give_up_gap(struct syncd *d, struct peer *p, uint32_t upto)
 		p->next = upto;
 	memset(p->held, 0, sizeof(p->held));
 	p->gap_since = 0;
+	p->listing = false;	/* a table being received is not whole */
 	ask_resync(d, p);
 }
 
@@ -666,6 +796,7 @@ static void meet(struct syncd *d, struct peer *p, const struct fs_sync_hdr *h)
 	p->last = p->next - 1;
 	memset(p->held, 0, sizeof(p->held));
 	p->gap_since = 0;
+	p->listing = false;
 	/*
 	 * At first contact, a table asked for already will come; from a
 	 * peer that restarted, a table of the old instance answers nothing.
@@ -780,6 +911,42 @@ static void read_peers(struct syncd *d)
 
 /* ---- time ---- */
 
+static int events_lost_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct fs_stats *st = data;
+	struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(attr) == FLOWSESS_A_STATS && fs_stats_parse(attr, st) < 0)
+			return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+/*
+ * Master: events the module could not deliver (its queue full, or no
+ * memory) never reach the socket, so no overrun tells of them: the
+ * module's own count does. The changes they carried are in the table.
+ */
+static void check_module_events(struct syncd *d)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct fs_stats st = {};
+	struct nlmsghdr *nlh;
+	uint64_t n;
+
+	nlh = fs_genl_msg(&d->req, buf, FLOWSESS_CMD_GET_STATS, 0);
+	if (fs_genl_talk(&d->req, nlh, events_lost_cb, &st) ||
+	    !st.present[FLOWSESS_STAT_EVENTS_LOST])
+		return;
+	n = st.val[FLOWSESS_STAT_EVENTS_LOST];
+	if (d->module_events_read && n != d->module_events_lost) {
+		d->c.events_lost += n - d->module_events_lost;
+		send_table(d, false);
+	}
+	d->module_events_lost = n;
+	d->module_events_read = true;
+}
+
 static void tick(struct syncd *d, int64_t now)
 {
 	unsigned int i;
@@ -792,6 +959,7 @@ static void tick(struct syncd *d, int64_t now)
 	if (d->master && now >= d->alive_at) {
 		send_ctl(d, NULL, FS_SYNC_ALIVE, d->seq, 0);
 		d->alive_at = now + ALIVE_MS;
+		check_module_events(d);
 	}
 	if (d->master && d->refresh_ms && now >= d->refresh_at) {
 		send_table(d, true);
@@ -829,8 +997,10 @@ static void set_role(struct syncd *d, bool master)
 	fprintf(stderr, "flowsess: sync: %s\n", master ? "master" : "backup");
 	d->master = master;
 	d->qhead = d->qtail = 0;
-	for (i = 0; i < d->npeers; i++)
+	for (i = 0; i < d->npeers; i++) {
 		d->peers[i].resync_asked = 0;
+		d->peers[i].listing = false;
+	}
 	if (master) {
 		d->refresh_at = now_ms() + d->refresh_ms;
 		return;
@@ -1213,6 +1383,9 @@ static int cmd_run(int argc, char **argv, const char *netns)
 	fs_genl_close(&d.dump);
 	free(d.ring);
 	free(d.queue);
+	free(d.ended.slot);
+	for (i = 0; i < d.npeers; i++)
+		free(d.peers[i].listed.slot);
 	return ret;
 }
 
