@@ -92,6 +92,8 @@ struct peer {
 	 */
 	struct keyset listed;
 	bool listing;
+	int64_t listing_since;		/* ... since when */
+	int64_t sessions_at;		/* its last records received */
 };
 
 /* The counters `flowsess sync status` prints, in this order. */
@@ -338,12 +340,57 @@ static void answer_nack(struct syncd *d, struct peer *p, const struct fs_sync_hd
 
 /* ---- the module: events and dumps in, imports out ---- */
 
-/* A session's tuple, hashed (FNV-1a): what an end and a dump record share. */
+/*
+ * A session's tuple, hashed: what an end, a dump record and a table's
+ * listing share. SipHash-2-4 with a key drawn at start: the tuples come
+ * from the traffic, and a collision would hide a live session from a
+ * table (and a backup would then end its copy).
+ */
+static uint64_t tuple_hash_key[2];
+
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND							\
+	do {								\
+		v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32); \
+		v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;			\
+		v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;			\
+		v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32); \
+	} while (0)
+
+static uint64_t siphash24(const uint8_t *in, size_t len, const uint64_t k[2])
+{
+	uint64_t v0 = 0x736f6d6570736575ULL ^ k[0], v1 = 0x646f72616e646f6dULL ^ k[1];
+	uint64_t v2 = 0x6c7967656e657261ULL ^ k[0], v3 = 0x7465646279746573ULL ^ k[1];
+	uint64_t m, last = (uint64_t)len << 56;
+	size_t i, j;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		m = 0;
+		for (j = 0; j < 8; j++)
+			m |= (uint64_t)in[i + j] << (8 * j);
+		v3 ^= m;
+		SIPROUND;
+		SIPROUND;
+		v0 ^= m;
+	}
+	for (j = 0; i + j < len; j++)
+		last |= (uint64_t)in[i + j] << (8 * j);
+	v3 ^= last;
+	SIPROUND;
+	SIPROUND;
+	v0 ^= last;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
 static uint64_t tuple_key(const struct fs_session *s)
 {
-	uint8_t b[40];
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
+	uint8_t b[38];
+	uint64_t h;
 
 	b[0] = s->family;
 	b[1] = s->proto;
@@ -351,8 +398,7 @@ static uint64_t tuple_key(const struct fs_session *s)
 	memcpy(b + 4, &s->dport, 2);
 	memcpy(b + 6, s->src, 16);
 	memcpy(b + 22, s->dst, 16);
-	for (i = 0; i < 38; i++)
-		h = (h ^ b[i]) * 0x100000001b3ULL;
+	h = siphash24(b, sizeof(b), tuple_hash_key);
 	return h ? h : 1;
 }
 
@@ -413,8 +459,6 @@ static int queue_session_cb(const struct nlmsghdr *nlh, void *data)
 	struct fs_session s;
 	struct nlattr *attr;
 
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		d->dump_incomplete = true;	/* a resize: some may be missing */
 	mnl_attr_for_each(attr, nlh, sizeof(*genl)) {
 		if (mnl_attr_get_type(attr) != FLOWSESS_A_SESSION)
 			continue;
@@ -489,6 +533,31 @@ static void send_table(struct syncd *d, bool refresh)
 	enqueue_marker(d, REC_START);
 }
 
+/* The dump socket, anew: what a dump left on it would answer the next. */
+static int reopen_dump(struct syncd *d)
+{
+	fs_genl_close(&d->dump);
+	if (!fs_genl_open(&d->dump))
+		return 0;
+	fprintf(stderr, "flowsess: sync: netlink: %s; stopping\n", strerror(errno));
+	stopping = 1;
+	return -1;
+}
+
+/* A dump's NLMSG_DONE carries the error that cut it short, if one did. */
+static int dump_done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	int err = 0;
+
+	(void)data;
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err))
+		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	if (!err)
+		return MNL_CB_STOP;
+	errno = -err;
+	return MNL_CB_ERROR;
+}
+
 /*
  * One read of the dump, when the queue has room: the dump waits for us.
  * The buffer holds any message the kernel sends (a dump's are up to 32
@@ -496,7 +565,10 @@ static void send_table(struct syncd *d, bool refresh)
  */
 static void read_dump(struct syncd *d)
 {
+	/* Unset: libmnl's own (NLMSG_ERROR: its error; NLMSG_NOOP: skipped). */
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_DONE] = dump_done_cb };
 	char buf[65536];
+	bool resized;
 	ssize_t n;
 	int ret;
 
@@ -504,15 +576,27 @@ static void read_dump(struct syncd *d)
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	d->reading_dump = true;
-	ret = n > 0 ? mnl_cb_run(buf, n, d->dump.seq, d->dump.portid, queue_session_cb, d) : -1;
+	ret = n > 0 ? mnl_cb_run2(buf, n, d->dump.seq, d->dump.portid, queue_session_cb, d,
+				  ctl, NLMSG_MIN_TYPE) : -1;
 	d->reading_dump = false;
 	if (ret > 0)
 		return;
 	d->dumping = false;
 	if (ret < 0) {
-		/* Not begun again at once, which could spin: a peer asks again. */
-		fprintf(stderr, "flowsess: sync: dump: %s\n", strerror(errno));
+		/*
+		 * Cut short, with no end: a resize overtook it (its pages
+		 * flagged NLM_F_DUMP_INTR, which libmnl reports as EINTR),
+		 * or the module or the socket failed. The rest of it would
+		 * answer the next request: the socket goes. After a resize
+		 * the table is dumped again; after an error, not at once,
+		 * which could spin (a peer asks again, or the refresh).
+		 */
+		resized = n > 0 && errno == EINTR;
+		if (!resized)
+			fprintf(stderr, "flowsess: sync: dump: %s\n", strerror(errno));
 		d->dump_again = d->dump_incomplete = false;
+		if (!reopen_dump(d) && resized)
+			send_table(d, false);
 		return;
 	}
 	/*
@@ -638,31 +722,47 @@ static int end_copy(struct syncd *d, const struct fs_session *s)
  * A copy here that it did not list is one whose end was lost (given up
  * in a gap, sent while this daemon or the master's was down): end it,
  * or it would live on until its timeout and could be picked up by a
- * failover. Sessions made here (not imported) are not the master's to
- * end. The dump blocks the loop for a moment: once a table.
+ * failover. Sessions made here (not imported when the dump lists them)
+ * are not the master's to end; nor are copies while another peer sends
+ * sessions too (two masters: each lists only its own).
+ *
+ * The dump has a socket of its own, closed after: one cut short (a
+ * resize overtook it, NLM_F_DUMP_INTR) leaves the rest of it unread,
+ * and is tried again; one that fails sweeps nothing. The loop waits
+ * meanwhile: a dump of the table, and a request per copy ended.
  */
 static void sweep(struct syncd *d, struct peer *p)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct stale st = { .listed = &p->listed };
 	struct nlmsghdr *nlh;
-	size_t i;
-	int err;
+	struct fs_genl g;
+	unsigned int i, try;
+	int err = -EINTR;
 
-	nlh = fs_genl_msg(&d->req, buf, FLOWSESS_CMD_GET_SESSIONS, NLM_F_DUMP);
-	err = fs_genl_talk(&d->req, nlh, stale_cb, &st);
-	/* A dump a resize overtook may have missed some: those found are stale still. */
-	if (err && err != -EINTR) {
-		fprintf(stderr, "flowsess: sync: sessions not listed by %s: %s\n", p->name,
+	for (i = 0; i < d->npeers; i++)
+		if (&d->peers[i] != p && d->peers[i].sessions_at >= p->listing_since)
+			return;
+	for (try = 0; try < 3 && err == -EINTR; try++) {
+		st.n = 0;
+		err = fs_genl_open(&g) ? -errno : 0;
+		if (err)
+			break;
+		nlh = fs_genl_msg(&g, buf, FLOWSESS_CMD_GET_SESSIONS, NLM_F_DUMP);
+		err = fs_genl_talk(&g, nlh, stale_cb, &st);
+		fs_genl_close(&g);
+	}
+	if (err) {
+		fprintf(stderr, "flowsess: sync: the copies %s did not list: %s\n", p->name,
 			strerror(-err));
-	} else {
-		for (i = 0; i < st.n; i++) {
-			err = end_copy(d, &st.s[i]);
-			if (!err)
-				d->c.swept++;
-			else if (err != -ENOENT)	/* ended meanwhile: not an error */
-				d->c.import_errors++;
-		}
+		st.n = 0;
+	}
+	for (i = 0; i < st.n; i++) {
+		err = end_copy(d, &st.s[i]);
+		if (!err)
+			d->c.swept++;
+		else if (err != -ENOENT)	/* ended meanwhile: not an error */
+			d->c.import_errors++;
 	}
 	free(st.s);
 }
@@ -685,7 +785,10 @@ static void apply(struct syncd *d, struct peer *p, const uint8_t *records, size_
 	if (flags & FS_SYNC_F_TABLE_START) {
 		keyset_clear(&p->listed);
 		p->listing = true;
+		p->listing_since = now_ms();
 	}
+	if (len)
+		p->sessions_at = now_ms();
 	while (off < len) {
 		rec = (const struct nlattr *)(records + off);
 		if (p->listing)
@@ -765,6 +868,8 @@ static void give_up_gap(struct syncd *d, struct peer *p, uint32_t upto)
 {
 	uint32_t skip;
 
+	/* A table being received is not whole; one held after the gap may be. */
+	p->listing = false;
 	while (gap_open(p) && (int32_t)(upto - p->next) > 0) {
 		if (p->held[p->next % HOLD] && p->hold[p->next % HOLD].seq == p->next) {
 			drain_held(d, p);
@@ -779,7 +884,6 @@ static void give_up_gap(struct syncd *d, struct peer *p, uint32_t upto)
 		p->next = upto;
 	memset(p->held, 0, sizeof(p->held));
 	p->gap_since = 0;
-	p->listing = false;	/* a table being received is not whole */
 	ask_resync(d, p);
 }
 
@@ -939,7 +1043,7 @@ static void check_module_events(struct syncd *d)
 	    !st.present[FLOWSESS_STAT_EVENTS_LOST])
 		return;
 	n = st.val[FLOWSESS_STAT_EVENTS_LOST];
-	if (d->module_events_read && n != d->module_events_lost) {
+	if (d->module_events_read && n > d->module_events_lost) {
 		d->c.events_lost += n - d->module_events_lost;
 		send_table(d, false);
 	}
@@ -1003,16 +1107,13 @@ static void set_role(struct syncd *d, bool master)
 	}
 	if (master) {
 		d->refresh_at = now_ms() + d->refresh_ms;
+		d->module_events_read = false;	/* what a backup lost is no master's */
 		return;
 	}
 	d->dumping = d->dump_again = d->dump_incomplete = false;
 	/* Drop what a master's dump left unread; the next dump starts clean. */
-	fs_genl_close(&d->dump);
-	if (fs_genl_open(&d->dump)) {
-		fprintf(stderr, "flowsess: sync: netlink: %s; stopping\n", strerror(errno));
-		stopping = 1;
+	if (reopen_dump(d))
 		return;
-	}
 	/* A backup wants the new master's table. */
 	for (i = 0; i < d->npeers; i++)
 		ask_resync(d, &d->peers[i]);
@@ -1369,7 +1470,8 @@ static int cmd_run(int argc, char **argv, const char *netns)
 		return EXIT_USAGE;
 	}
 	d.ring = calloc(RING, sizeof(*d.ring));
-	if (!d.ring || getrandom(&d.instance, sizeof(d.instance), 0) != sizeof(d.instance)) {
+	if (!d.ring || getrandom(&d.instance, sizeof(d.instance), 0) != sizeof(d.instance) ||
+	    getrandom(tuple_hash_key, sizeof(tuple_hash_key), 0) != sizeof(tuple_hash_key)) {
 		fprintf(stderr, "flowsess: sync: %s\n", strerror(errno ? errno : ENOMEM));
 		return EXIT_FAILURE;
 	}
