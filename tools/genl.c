@@ -85,6 +85,7 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (dump_intr(nlh))
 		return MNL_CB_ERROR;
+	g->answered = true;
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(err)))
 		return MNL_CB_STOP;
 	memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
@@ -166,6 +167,7 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 		errno = EBADMSG;
 		return MNL_CB_ERROR;
 	}
+	g->answered = true;	/* an ACK, or the error: the request's last word */
 	if (!err->error)
 		return MNL_CB_STOP;
 	errno = -err->error;
@@ -190,6 +192,7 @@ int fs_genl_talk(struct fs_genl *g, struct nlmsghdr *nlh, fs_reply_cb cb,
 	int ret;
 
 	g->extack[0] = 0;
+	g->answered = false;
 	g->extack_offset = 0;
 	g->extack_range = false;
 	if (mnl_socket_sendto(g->nl, nlh, nlh->nlmsg_len) < 0)

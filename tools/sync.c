@@ -51,6 +51,7 @@
 #define NACK_MS		30		/* between NACKs of one gap */
 #define ALIVE_MS	1000		/* a master's ALIVE */
 #define RESYNC_RETRY_MS	2000		/* a RESYNC not answered by then */
+#define DUMP_RETRY_MS	200		/* a dump a resize cut short: again after */
 #define TICK_MS		50
 /* In the queue only: a whole table's start and end, and its records. */
 #define REC_END		0
@@ -93,7 +94,7 @@ struct peer {
 	struct keyset listed;
 	bool listing;
 	int64_t listing_since;		/* ... since when */
-	int64_t sessions_at;		/* its last records received */
+	int64_t master_at;		/* its last SESSIONS or ALIVE: a master's */
 };
 
 /* The counters `flowsess sync status` prints, in this order. */
@@ -144,6 +145,8 @@ struct syncd {
 	int64_t refilled, alive_at, refresh_at;
 	uint64_t module_events_lost;	/* the module's count, last read */
 	bool module_events_read;	/* ... and whether it was */
+	uint64_t dump_events_lost;	/* ... when the dump began */
+	int64_t dump_retry_at;		/* a dump a resize cut short: again then */
 	unsigned int refresh_ms;
 	struct fs_sync_key key;
 	struct peer *peers;		/* PEERS_MAX of them */
@@ -341,6 +344,49 @@ static void answer_nack(struct syncd *d, struct peer *p, const struct fs_sync_hd
 /* ---- the module: events and dumps in, imports out ---- */
 
 /*
+ * A request on d->req. A reply not read to its end (a callback that
+ * failed, a signal) would answer the next request: the socket goes.
+ */
+static int req_talk(struct syncd *d, struct nlmsghdr *nlh, fs_reply_cb cb, void *data)
+{
+	int err = fs_genl_talk(&d->req, nlh, cb, data);
+
+	if (err && !d->req.answered) {
+		fs_genl_close(&d->req);
+		if (fs_genl_open(&d->req)) {
+			fprintf(stderr, "flowsess: sync: netlink: %s; stopping\n", strerror(errno));
+			stopping = 1;
+		}
+	}
+	return err;
+}
+
+static int events_lost_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct fs_stats *st = data;
+	struct nlattr *attr;
+
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(attr) == FLOWSESS_A_STATS && fs_stats_parse(attr, st) < 0)
+			return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+/* The module's count of events it lost (its events_lost): 0, or an error. */
+static int module_events_lost(struct syncd *d, uint64_t *n)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct fs_stats st = {};
+	struct nlmsghdr *nlh;
+
+	nlh = fs_genl_msg(&d->req, buf, FLOWSESS_CMD_GET_STATS, 0);
+	if (req_talk(d, nlh, events_lost_cb, &st) || !st.present[FLOWSESS_STAT_EVENTS_LOST])
+		return -1;
+	*n = st.val[FLOWSESS_STAT_EVENTS_LOST];
+	return 0;
+}
+
+/*
  * A session's tuple, hashed: what an end, a dump record and a table's
  * listing share. SipHash-2-4 with a key drawn at start: the tuples come
  * from the traffic, and a collision would hide a live session from a
@@ -495,6 +541,7 @@ static void read_events(struct syncd *d)
 		if (n < 0 && errno == ENOBUFS) {
 			/* The module's messages overran us: send the table. */
 			d->c.events_lost++;
+			d->dump_incomplete |= d->dumping;	/* not this one */
 			if (d->master)
 				send_table(d, false);
 			continue;
@@ -528,8 +575,12 @@ static void send_table(struct syncd *d, bool refresh)
 	}
 	d->dumping = true;
 	d->dump_again = d->dump_incomplete = false;
+	d->dump_retry_at = 0;
 	d->c.resyncs_sent++;
 	keyset_clear(&d->ended);
+	/* Events lost while it runs may hide a change from it (read_dump()). */
+	if (module_events_lost(d, &d->dump_events_lost))
+		d->dump_incomplete = true;
 	enqueue_marker(d, REC_START);
 }
 
@@ -542,6 +593,16 @@ static int reopen_dump(struct syncd *d)
 	fprintf(stderr, "flowsess: sync: netlink: %s; stopping\n", strerror(errno));
 	stopping = 1;
 	return -1;
+}
+
+/* An NLMSG_ERROR in a dump: the request refused (no dump has an ACK). */
+static int dump_error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+	(void)data;
+	errno = nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(*e)) && e->error ? -e->error : EPROTO;
+	return MNL_CB_ERROR;
 }
 
 /* A dump's NLMSG_DONE carries the error that cut it short, if one did. */
@@ -565,9 +626,13 @@ static int dump_done_cb(const struct nlmsghdr *nlh, void *data)
  */
 static void read_dump(struct syncd *d)
 {
-	/* Unset: libmnl's own (NLMSG_ERROR: its error; NLMSG_NOOP: skipped). */
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_DONE] = dump_done_cb };
+	/* NLMSG_NOOP and NLMSG_OVERRUN, unset: skipped. */
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = dump_error_cb,
+		[NLMSG_DONE] = dump_done_cb,
+	};
 	char buf[65536];
+	uint64_t lost;
 	bool resized;
 	ssize_t n;
 	int ret;
@@ -595,10 +660,18 @@ static void read_dump(struct syncd *d)
 		if (!resized)
 			fprintf(stderr, "flowsess: sync: dump: %s\n", strerror(errno));
 		d->dump_again = d->dump_incomplete = false;
+		/* Not at once: a rehash flags every dump until it is over. */
 		if (!reopen_dump(d) && resized)
-			send_table(d, false);
+			d->dump_retry_at = now_ms() + DUMP_RETRY_MS;
 		return;
 	}
+	/*
+	 * An event lost meanwhile may have been the end of a session, and
+	 * its tuple made anew after the dump passed it: neither listed nor
+	 * named, the backup would end its copy of the new one.
+	 */
+	if (module_events_lost(d, &lost) || lost != d->dump_events_lost)
+		d->dump_incomplete = true;
 	/*
 	 * A whole table ends, even if a peer asked meanwhile: only a table
 	 * begun after its request answers that peer (FS_SYNC_F_TABLE_START).
@@ -635,7 +708,7 @@ static void import(struct syncd *d, const struct peer *p, const struct nlattr *r
 	memcpy(mnl_attr_get_payload(nest), mnl_attr_get_payload(rec), mnl_attr_get_payload_len(rec));
 	nlh->nlmsg_len += NLA_ALIGN(mnl_attr_get_payload_len(rec));
 	mnl_attr_nest_end(nlh, nest);
-	err = fs_genl_talk(&d->req, nlh, NULL, NULL);
+	err = req_talk(d, nlh, NULL, NULL);
 	if (!err || err == -ENOENT) {
 		d->c.imported += !err;
 		return;
@@ -713,7 +786,7 @@ static int end_copy(struct syncd *d, const struct fs_session *s)
 	mnl_attr_put_u16(nlh, FLOWSESS_SA_DPORT, htons(s->dport));
 	mnl_attr_put_u8(nlh, FLOWSESS_SA_REASON, FLOWSESS_REASON_SYNC);
 	mnl_attr_nest_end(nlh, nest);
-	return fs_genl_talk(&d->req, nlh, NULL, NULL);
+	return req_talk(d, nlh, NULL, NULL);
 }
 
 /*
@@ -723,13 +796,14 @@ static int end_copy(struct syncd *d, const struct fs_session *s)
  * in a gap, sent while this daemon or the master's was down): end it,
  * or it would live on until its timeout and could be picked up by a
  * failover. Sessions made here (not imported when the dump lists them)
- * are not the master's to end; nor are copies while another peer sends
- * sessions too (two masters: each lists only its own).
+ * are not the master's to end; nor are copies while another peer is a
+ * master too (two masters: each lists only its own).
  *
  * The dump has a socket of its own, closed after: one cut short (a
- * resize overtook it, NLM_F_DUMP_INTR) leaves the rest of it unread,
- * and is tried again; one that fails sweeps nothing. The loop waits
- * meanwhile: a dump of the table, and a request per copy ended.
+ * resize overtook it, NLM_F_DUMP_INTR) leaves the rest of it unread.
+ * What it listed before is swept (those sessions lived); one that
+ * fails sweeps nothing. The loop waits meanwhile: a dump of the table,
+ * and a request per copy ended.
  */
 static void sweep(struct syncd *d, struct peer *p)
 {
@@ -737,22 +811,22 @@ static void sweep(struct syncd *d, struct peer *p)
 	struct stale st = { .listed = &p->listed };
 	struct nlmsghdr *nlh;
 	struct fs_genl g;
-	unsigned int i, try;
-	int err = -EINTR;
+	unsigned int i;
+	int err;
 
+	/* Another master (a master sends ALIVE every second): not now. */
 	for (i = 0; i < d->npeers; i++)
-		if (&d->peers[i] != p && d->peers[i].sessions_at >= p->listing_since)
+		if (&d->peers[i] != p && d->peers[i].master_at &&
+		    d->peers[i].master_at >= p->listing_since - 2 * ALIVE_MS)
 			return;
-	for (try = 0; try < 3 && err == -EINTR; try++) {
-		st.n = 0;
-		err = fs_genl_open(&g) ? -errno : 0;
-		if (err)
-			break;
+	err = fs_genl_open(&g) ? -errno : 0;
+	if (!err) {
 		nlh = fs_genl_msg(&g, buf, FLOWSESS_CMD_GET_SESSIONS, NLM_F_DUMP);
 		err = fs_genl_talk(&g, nlh, stale_cb, &st);
 		fs_genl_close(&g);
 	}
-	if (err) {
+	/* Overtaken by a resize: what it listed still lived, and was not listed. */
+	if (err && err != -EINTR) {
 		fprintf(stderr, "flowsess: sync: the copies %s did not list: %s\n", p->name,
 			strerror(-err));
 		st.n = 0;
@@ -787,8 +861,7 @@ static void apply(struct syncd *d, struct peer *p, const uint8_t *records, size_
 		p->listing = true;
 		p->listing_since = now_ms();
 	}
-	if (len)
-		p->sessions_at = now_ms();
+	p->master_at = now_ms();
 	while (off < len) {
 		rec = (const struct nlattr *)(records + off);
 		if (p->listing)
@@ -879,9 +952,12 @@ static void give_up_gap(struct syncd *d, struct peer *p, uint32_t upto)
 		skip = held_after(p, upto) - p->next;
 		d->c.lost += skip;
 		p->next += skip;
+		p->listing = false;	/* a table started in what was held, too */
 	}
-	if ((int32_t)(upto - p->next) > 0)
+	if ((int32_t)(upto - p->next) > 0) {
 		p->next = upto;
+		p->listing = false;
+	}
 	memset(p->held, 0, sizeof(p->held));
 	p->gap_since = 0;
 	ask_resync(d, p);
@@ -996,6 +1072,7 @@ static void read_peers(struct syncd *d)
 			on_sessions(d, p, buf, len, &h);
 			break;
 		case FS_SYNC_ALIVE:
+			p->master_at = now_ms();
 			meet(d, p, &h);
 			if ((int32_t)(h.seq - p->last) > 0)
 				p->last = h.seq;
@@ -1015,17 +1092,6 @@ static void read_peers(struct syncd *d)
 
 /* ---- time ---- */
 
-static int events_lost_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct fs_stats *st = data;
-	struct nlattr *attr;
-
-	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr))
-		if (mnl_attr_get_type(attr) == FLOWSESS_A_STATS && fs_stats_parse(attr, st) < 0)
-			return MNL_CB_ERROR;
-	return MNL_CB_OK;
-}
-
 /*
  * Master: events the module could not deliver (its queue full, or no
  * memory) never reach the socket, so no overrun tells of them: the
@@ -1033,16 +1099,10 @@ static int events_lost_cb(const struct nlmsghdr *nlh, void *data)
  */
 static void check_module_events(struct syncd *d)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct fs_stats st = {};
-	struct nlmsghdr *nlh;
 	uint64_t n;
 
-	nlh = fs_genl_msg(&d->req, buf, FLOWSESS_CMD_GET_STATS, 0);
-	if (fs_genl_talk(&d->req, nlh, events_lost_cb, &st) ||
-	    !st.present[FLOWSESS_STAT_EVENTS_LOST])
+	if (module_events_lost(d, &n))
 		return;
-	n = st.val[FLOWSESS_STAT_EVENTS_LOST];
 	if (d->module_events_read && n > d->module_events_lost) {
 		d->c.events_lost += n - d->module_events_lost;
 		send_table(d, false);
@@ -1069,6 +1129,8 @@ static void tick(struct syncd *d, int64_t now)
 		send_table(d, true);
 		d->refresh_at = now + d->refresh_ms;
 	}
+	if (d->master && d->dump_retry_at && now >= d->dump_retry_at)
+		send_table(d, false);
 	for (i = 0; i < d->npeers; i++) {
 		struct peer *p = &d->peers[i];
 

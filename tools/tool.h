@@ -25,6 +25,7 @@ struct fs_genl {
 				 * from the start of the request; 0: none */
 	bool extack_range;	/* ... and that attribute's range, by policy */
 	uint64_t extack_min, extack_max;
+	bool answered;		/* the last request's reply was read to its end */
 };
 
 typedef int (*fs_reply_cb)(const struct nlmsghdr *nlh, void *data);
