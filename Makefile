@@ -51,7 +51,7 @@ check-debug:
 	selftests/vm/check.sh -k debug $(T)
 
 # make fuzz: packet_fuzz's million packets through the debug kernel (make
-# check sends it 100 000, for time: about 20 minutes).
+# check sends it 50 000, for time: about 20 minutes).
 fuzz:
 	FLOWSESS_FUZZ_PACKETS=1000000 selftests/vm/check.sh -k debug packet_fuzz
 

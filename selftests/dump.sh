@@ -1,8 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# A dump of 100 000 sessions (70 000 on the debug kernel: still more than
-# the tool holds back) returns exactly those, each once, while other
-# sessions come and go; a dump that a resize of the hash overtakes is
+# A dump of 100 000 sessions (20 000 on the debug kernel) returns exactly
+# those, each once, while other sessions come and go; a dump that a resize of the hash overtakes is
 # flagged (NLM_F_DUMP_INTR), so the tool dumps again.
 . ./lib.sh
 
@@ -46,7 +45,7 @@ exact() {
 	[ "$n" -eq $(($3 * $4)) ] && [ "$u" -eq "$n" ]
 }
 
-PER_PORT=$(stress 50000 35000)
+PER_PORT=$(stress 50000 10000)
 TOTAL=$((PER_PORT * 2))
 plan 14
 check "the module loads" flowsess_load
@@ -62,8 +61,9 @@ in_ns router flowsess sessions proto udp >/tmp/dump.txt 2>/tmp/dump.err
 check "the dump under churn succeeds" [ $? -eq 0 ]
 churn_stop
 check "... and lists the $TOTAL, each once" exact /tmp/dump.txt 20000 2 $PER_PORT
-# Those are more sessions than the tool holds back (65 536): this
-# listing is printed as it arrives, and must still be one JSON array.
+# 100 000 sessions are more than the tool holds back (65 536): this
+# listing is printed as it arrives, and must still be one JSON array (on
+# the debug kernel it is held back: the tool is the same everywhere).
 in_ns router flowsess -j sessions proto udp >/tmp/dump.json 2>/tmp/dump.err
 json_rc=$?
 # (A command substitution drops the last newline: "}]" is the array's end.)

@@ -1,14 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # A router namespace holding 10 000 sessions, 50 of them waiting out a RST
-# grace delay, is deleted under traffic, 40 times (6 on the debug kernel). Every
+# grace delay, is deleted under traffic, 20 times (3 on the debug kernel). Every
 # session of every dead namespace must be freed: rmmod waits for the dead
 # namespaces' teardown and then destroys the session cache, which only goes
 # away empty (a leak is a BUG in the log); a collector timer left behind
 # or a hung teardown fails the run.
 . ./lib.sh
 
-ROUNDS=$(stress 40 6)
+ROUNDS=$(stress 20 3)
 plan 7
 check "the module loads with a 60 s RST grace delay" flowsess_load rst_grace_ms=60000
 check "the topology comes up" topology_up
