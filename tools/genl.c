@@ -195,6 +195,8 @@ int fs_genl_talk(struct fs_genl *g, struct nlmsghdr *nlh, fs_reply_cb cb,
 	g->answered = false;
 	g->extack_offset = 0;
 	g->extack_range = false;
+	if (!g->nl)
+		return -ENOTCONN;	/* closed, and could not be opened again */
 	if (mnl_socket_sendto(g->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	do {

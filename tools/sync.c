@@ -372,7 +372,10 @@ static int events_lost_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* The module's count of events it lost (its events_lost): 0, or an error. */
+/*
+ * The module's count of events it lost (its events_lost): 0, or an
+ * error. What it grew by since it was last read is counted here.
+ */
 static int module_events_lost(struct syncd *d, uint64_t *n)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -383,6 +386,10 @@ static int module_events_lost(struct syncd *d, uint64_t *n)
 	if (req_talk(d, nlh, events_lost_cb, &st) || !st.present[FLOWSESS_STAT_EVENTS_LOST])
 		return -1;
 	*n = st.val[FLOWSESS_STAT_EVENTS_LOST];
+	if (d->module_events_read && *n > d->module_events_lost)
+		d->c.events_lost += *n - d->module_events_lost;
+	d->module_events_lost = *n;
+	d->module_events_read = true;
 	return 0;
 }
 
@@ -530,7 +537,7 @@ static int queue_session_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* A batch at a time, so that peers, timers and the control are heard. */
-static void read_events(struct syncd *d)
+static bool read_events(struct syncd *d)
 {
 	char buf[65536];
 	unsigned int i;
@@ -547,10 +554,11 @@ static void read_events(struct syncd *d)
 			continue;
 		}
 		if (n <= 0)
-			return;
+			return false;
 		if (d->master)
 			mnl_cb_run(buf, n, 0, 0, queue_session_cb, d);
 	}
+	return true;		/* more may wait */
 }
 
 /*
@@ -561,6 +569,7 @@ static void send_table(struct syncd *d, bool refresh)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
+	bool incomplete;
 
 	if (!d->master)
 		return;
@@ -568,19 +577,24 @@ static void send_table(struct syncd *d, bool refresh)
 		d->dump_again |= !refresh;
 		return;
 	}
+	if (!d->dump.nl)
+		return;		/* its socket could not be opened again: stopping */
+	d->dump_retry_at = 0;
+	/*
+	 * Events lost while it runs may hide a change from it (read_dump()):
+	 * the count before the request, whose sending fills the first page.
+	 */
+	incomplete = module_events_lost(d, &d->dump_events_lost) != 0;
 	nlh = fs_genl_msg(&d->dump, buf, FLOWSESS_CMD_GET_SESSIONS, NLM_F_DUMP);
 	if (mnl_socket_sendto(d->dump.nl, nlh, nlh->nlmsg_len) < 0) {
 		fprintf(stderr, "flowsess: sync: dump: %s\n", strerror(errno));
 		return;
 	}
 	d->dumping = true;
-	d->dump_again = d->dump_incomplete = false;
-	d->dump_retry_at = 0;
+	d->dump_again = false;
+	d->dump_incomplete = incomplete;
 	d->c.resyncs_sent++;
 	keyset_clear(&d->ended);
-	/* Events lost while it runs may hide a change from it (read_dump()). */
-	if (module_events_lost(d, &d->dump_events_lost))
-		d->dump_incomplete = true;
 	enqueue_marker(d, REC_START);
 }
 
@@ -646,8 +660,8 @@ static void read_dump(struct syncd *d)
 	d->reading_dump = false;
 	if (ret > 0)
 		return;
-	d->dumping = false;
 	if (ret < 0) {
+		d->dumping = false;
 		/*
 		 * Cut short, with no end: a resize overtook it (its pages
 		 * flagged NLM_F_DUMP_INTR, which libmnl reports as EINTR),
@@ -668,10 +682,15 @@ static void read_dump(struct syncd *d)
 	/*
 	 * An event lost meanwhile may have been the end of a session, and
 	 * its tuple made anew after the dump passed it: neither listed nor
-	 * named, the backup would end its copy of the new one.
+	 * named, the backup would end its copy of the new one. So the
+	 * events that came while it ran are read first (an overrun of the
+	 * socket among them marks it), and the module's count is read.
 	 */
+	while (read_events(d))
+		;
 	if (module_events_lost(d, &lost) || lost != d->dump_events_lost)
 		d->dump_incomplete = true;
+	d->dumping = false;
 	/*
 	 * A whole table ends, even if a peer asked meanwhile: only a table
 	 * begun after its request answers that peer (FS_SYNC_F_TABLE_START).
@@ -814,10 +833,10 @@ static void sweep(struct syncd *d, struct peer *p)
 	unsigned int i;
 	int err;
 
-	/* Another master (a master sends ALIVE every second): not now. */
+	/* Another master (a master sends ALIVE every second, some lost): not now. */
 	for (i = 0; i < d->npeers; i++)
 		if (&d->peers[i] != p && d->peers[i].master_at &&
-		    d->peers[i].master_at >= p->listing_since - 2 * ALIVE_MS)
+		    d->peers[i].master_at >= p->listing_since - 5 * ALIVE_MS)
 			return;
 	err = fs_genl_open(&g) ? -errno : 0;
 	if (!err) {
@@ -861,7 +880,6 @@ static void apply(struct syncd *d, struct peer *p, const uint8_t *records, size_
 		p->listing = true;
 		p->listing_since = now_ms();
 	}
-	p->master_at = now_ms();
 	while (off < len) {
 		rec = (const struct nlattr *)(records + off);
 		if (p->listing)
@@ -1068,6 +1086,7 @@ static void read_peers(struct syncd *d)
 		}
 		switch (h.type) {
 		case FS_SYNC_SESSIONS:
+			p->master_at = now_ms();
 			meet(d, p, &h);
 			on_sessions(d, p, buf, len, &h);
 			break;
@@ -1099,16 +1118,11 @@ static void read_peers(struct syncd *d)
  */
 static void check_module_events(struct syncd *d)
 {
-	uint64_t n;
+	uint64_t before = d->module_events_lost, n;
+	bool read = d->module_events_read;
 
-	if (module_events_lost(d, &n))
-		return;
-	if (d->module_events_read && n > d->module_events_lost) {
-		d->c.events_lost += n - d->module_events_lost;
+	if (!module_events_lost(d, &n) && read && n > before)
 		send_table(d, false);
-	}
-	d->module_events_lost = n;
-	d->module_events_read = true;
 }
 
 static void tick(struct syncd *d, int64_t now)
@@ -1167,6 +1181,7 @@ static void set_role(struct syncd *d, bool master)
 		d->peers[i].resync_asked = 0;
 		d->peers[i].listing = false;
 	}
+	d->dump_retry_at = 0;
 	if (master) {
 		d->refresh_at = now_ms() + d->refresh_ms;
 		d->module_events_read = false;	/* what a backup lost is no master's */
