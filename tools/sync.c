@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
+#include <linux/sock_diag.h>
 
 #include "tool.h"
 #include "sync.h"
@@ -143,7 +144,7 @@ struct syncd {
 	uint64_t rate;			/* bytes a second */
 	double tokens;
 	int64_t refilled, alive_at, refresh_at;
-	uint64_t module_events_lost;	/* the module's count, last read */
+	uint64_t module_events_lost;	/* events lost, module's and socket's, last read */
 	bool module_events_read;	/* ... and whether it was */
 	uint64_t dump_events_lost;	/* ... when the dump began */
 	int64_t dump_retry_at;		/* a dump a resize cut short: again then */
@@ -373,19 +374,25 @@ static int events_lost_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /*
- * The module's count of events it lost (its events_lost): 0, or an
- * error. What it grew by since it was last read is counted here.
+ * Events lost on their way to the daemon: those the module could not
+ * deliver (its events_lost), and those the event socket dropped, full
+ * (its drops: after the first, which a read reports as ENOBUFS, netlink
+ * drops silently until the socket is read empty). 0, or an error. What
+ * the count grew by since it was last read is counted here.
  */
-static int module_events_lost(struct syncd *d, uint64_t *n)
+static int events_lost_now(struct syncd *d, uint64_t *n)
 {
+	uint32_t mem[SK_MEMINFO_VARS] = { 0 };
+	socklen_t mlen = sizeof(mem);
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct fs_stats st = {};
 	struct nlmsghdr *nlh;
 
 	nlh = fs_genl_msg(&d->req, buf, FLOWSESS_CMD_GET_STATS, 0);
-	if (req_talk(d, nlh, events_lost_cb, &st) || !st.present[FLOWSESS_STAT_EVENTS_LOST])
+	if (req_talk(d, nlh, events_lost_cb, &st) || !st.present[FLOWSESS_STAT_EVENTS_LOST] ||
+	    getsockopt(mnl_socket_get_fd(d->ev.nl), SOL_SOCKET, SO_MEMINFO, mem, &mlen))
 		return -1;
-	*n = st.val[FLOWSESS_STAT_EVENTS_LOST];
+	*n = st.val[FLOWSESS_STAT_EVENTS_LOST] + mem[SK_MEMINFO_DROPS];
 	if (d->module_events_read && *n > d->module_events_lost)
 		d->c.events_lost += *n - d->module_events_lost;
 	d->module_events_lost = *n;
@@ -537,7 +544,7 @@ static int queue_session_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* A batch at a time, so that peers, timers and the control are heard. */
-static bool read_events(struct syncd *d)
+static void read_events(struct syncd *d)
 {
 	char buf[65536];
 	unsigned int i;
@@ -546,19 +553,17 @@ static bool read_events(struct syncd *d)
 	for (i = 0; i < BATCH; i++) {
 		n = recv(mnl_socket_get_fd(d->ev.nl), buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0 && errno == ENOBUFS) {
-			/* The module's messages overran us: send the table. */
-			d->c.events_lost++;
+			/* The module's messages overran us (counted in drops): the table. */
 			d->dump_incomplete |= d->dumping;	/* not this one */
 			if (d->master)
 				send_table(d, false);
 			continue;
 		}
 		if (n <= 0)
-			return false;
+			return;
 		if (d->master)
 			mnl_cb_run(buf, n, 0, 0, queue_session_cb, d);
 	}
-	return true;		/* more may wait */
 }
 
 /*
@@ -584,10 +589,11 @@ static void send_table(struct syncd *d, bool refresh)
 	 * Events lost while it runs may hide a change from it (read_dump()):
 	 * the count before the request, whose sending fills the first page.
 	 */
-	incomplete = module_events_lost(d, &d->dump_events_lost) != 0;
+	incomplete = events_lost_now(d, &d->dump_events_lost) != 0;
 	nlh = fs_genl_msg(&d->dump, buf, FLOWSESS_CMD_GET_SESSIONS, NLM_F_DUMP);
 	if (mnl_socket_sendto(d->dump.nl, nlh, nlh->nlmsg_len) < 0) {
 		fprintf(stderr, "flowsess: sync: dump: %s\n", strerror(errno));
+		d->dump_retry_at = now_ms() + RESYNC_RETRY_MS;
 		return;
 	}
 	d->dumping = true;
@@ -683,12 +689,11 @@ static void read_dump(struct syncd *d)
 	 * An event lost meanwhile may have been the end of a session, and
 	 * its tuple made anew after the dump passed it: neither listed nor
 	 * named, the backup would end its copy of the new one. So the
-	 * events that came while it ran are read first (an overrun of the
-	 * socket among them marks it), and the module's count is read.
+	 * events that wait are read first, a batch (more sent after the
+	 * end only come late), and the events lost are counted again.
 	 */
-	while (read_events(d))
-		;
-	if (module_events_lost(d, &lost) || lost != d->dump_events_lost)
+	read_events(d);
+	if (events_lost_now(d, &lost) || lost != d->dump_events_lost)
 		d->dump_incomplete = true;
 	d->dumping = false;
 	/*
@@ -1121,7 +1126,7 @@ static void check_module_events(struct syncd *d)
 	uint64_t before = d->module_events_lost, n;
 	bool read = d->module_events_read;
 
-	if (!module_events_lost(d, &n) && read && n > before)
+	if (!events_lost_now(d, &n) && read && n > before)
 		send_table(d, false);
 }
 
