@@ -115,7 +115,7 @@ struct peer {
 	X(malformed, "messages dropped: not well-formed")		\
 	X(auth_failed, "messages dropped: MAC missing or wrong")	\
 	X(overflows, "times the queue was dropped for the table: more than the rate") \
-	X(events_lost, "module events lost before the daemon read them (the module's too)") \
+	X(events_lost, "a master's: module events lost before it read them") \
 	X(swept, "copies a whole table did not list (their end was lost), ended")
 
 #define X_FIELD(name, help) uint64_t name;
@@ -147,7 +147,7 @@ struct syncd {
 	uint64_t module_events_lost;	/* events lost, module's and socket's, last read */
 	bool module_events_read;	/* ... and whether it was */
 	uint64_t dump_events_lost;	/* ... when the dump began */
-	int64_t dump_retry_at;		/* a dump a resize cut short: again then */
+	int64_t dump_retry_at;		/* a dump cut short or not sent: again then */
 	unsigned int refresh_ms;
 	struct fs_sync_key key;
 	struct peer *peers;		/* PEERS_MAX of them */
@@ -1118,8 +1118,9 @@ static void read_peers(struct syncd *d)
 
 /*
  * Master: events the module could not deliver (its queue full, or no
- * memory) never reach the socket, so no overrun tells of them: the
- * module's own count does. The changes they carried are in the table.
+ * memory) never reach the socket, and of those the socket dropped, full,
+ * a read reports only the first: the module's count and the socket's
+ * drops tell. The changes they carried are in the table.
  */
 static void check_module_events(struct syncd *d)
 {
