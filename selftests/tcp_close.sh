@@ -29,12 +29,14 @@ check "a closed connection waits in TIME_WAIT" wait_for 2 is_state 44000 time-wa
 check "... for 2 s by default" wait_for 4 gone 44000
 check_num "... then ages out as closed" "$(stat invalidated_close)" -eq 1
 
-check "time-wait-state session-timeout 8" \
-	in_ns router flowsess set time-wait-state session-timeout 8
+# 20 s: the checks below take up to 9 s on the debug kernel (8 s was
+# once too short there), and a SYN|FIN that cut it short would show.
+check "time-wait-state session-timeout 20" \
+	in_ns router flowsess set time-wait-state session-timeout 20
 talk 44001
 check "TIME_WAIT lasts as set" wait_for 2 is_state 44001 time-wait
-# Due 8 s after the close: well past the 2 s default, however slow the VM.
-check_num "... its timer due in 8 s" "$(expires_ms 44001)" -ge 4000
+# Due 20 s after the close: well past the 2 s default, however slow the VM.
+check_num "... its timer due in 20 s" "$(expires_ms 44001)" -ge 12000
 # SYN|FIN means nothing in TCP: unlike a SYN, it opens nothing on a
 # TIME_WAIT session; it is dropped, and the session stays.
 drops=$(stat drop_tcp_state)
@@ -44,7 +46,7 @@ check "... and reopens nothing" \
 	[ "$(stat invalidated_reopen)" = 0 -a "$(state 44001)" = time-wait ]
 sleep 3
 check "... and still there after 3 s" is_state 44001 time-wait
-check "... gone in time" wait_for 8 gone 44001
+check "... gone in time" wait_for 20 gone 44001
 
 check "time-wait-state session-ageout, tcp-timeout 90" \
 	in_ns router flowsess set time-wait-state session-ageout tcp-timeout 90
