@@ -484,6 +484,9 @@ again:
 	}
 	if (dir == FLOWSESS_DIR_REPLY && !READ_ONCE(s->replied))
 		WRITE_ONCE(s->replied, true);
+	/* A packet crossed it here: this router's own now, no copy. */
+	if (unlikely(READ_ONCE(s->imported)))
+		WRITE_ONCE(s->imported, false);
 	if (READ_ONCE(s->last_seen) != now)
 		WRITE_ONCE(s->last_seen, now);
 	flowsess_session_account(s, dir, pkt->len);

@@ -246,7 +246,8 @@ static const struct nla_policy flowsess_tcp_peer_policy[FLOWSESS_TCP_PEER_MAX + 
  * A session to import: what a dump or a sync event exports, so that a sync
  * daemon can pass it on as it came. What only describes the session here
  * (its id, interfaces, age, counters, whether it was imported) is taken and
- * ignored. A session with a reason is one that ended: its end is imported.
+ * ignored. A session with a reason is one that ended: its end is imported
+ * (with FLOWSESS_SA_IMPORTED, the end of a copy only).
  */
 static const struct nla_policy flowsess_import_policy[FLOWSESS_SA_MAX + 1] = {
 	[FLOWSESS_SA_FAMILY]		= { .type = NLA_U8 },
@@ -977,8 +978,10 @@ static int flowsess_nl_parse_import(const struct nlattr *nest,
 	}
 	/* An end names its session by the tuple; the rest is as it ended. */
 	imp->end = tb[FLOWSESS_SA_REASON];
-	if (imp->end)
+	if (imp->end) {
+		imp->end_copy_only = nla_get_flag(tb[FLOWSESS_SA_IMPORTED]);
 		return 0;
+	}
 
 	imp->tcp_state = tb[FLOWSESS_SA_STATE] ? nla_get_u8(tb[FLOWSESS_SA_STATE]) :
 						FLOWSESS_TCP_NONE;

@@ -8,7 +8,8 @@
  *    sessions in the hash under rcu_read_lock() and take no lock to read
  *    the tuple, ->dead, ->last_seen, ->replied, ->tcp_state, ->rst_seen,
  *    the interfaces and ->imported (set before the session is linked,
- *    cleared under session->lock by a syn-reopen in place).
+ *    cleared by the first packet that passes through it, hooks.c, or a
+ *    syn-reopen in place: from true to false only, never back).
  *    A session they hold stays in memory until they leave the read-side
  *    section. Dead sessions never match a lookup.
  * 2. The hash is an rhashtable (table.c): its own per-bucket locks order
@@ -447,11 +448,14 @@ static int flowsess_session_import_new(struct flowsess_table *t,
 }
 
 /*
- * An imported end: the live session with @tuple as its original one ends.
- * Whose ends to take (a backup takes its master's) is the daemon's to say.
+ * An imported end: the live session with @tuple as its original one ends;
+ * with @copy_only, only while it is a copy (->imported: no packet passed
+ * through it here since an import made it). Whose ends to take (a backup
+ * takes its master's) is the daemon's to say.
  */
 static int flowsess_session_import_end(struct flowsess_table *t,
-				       const struct flowsess_tuple *tuple)
+				       const struct flowsess_tuple *tuple,
+				       bool copy_only)
 {
 	struct flowsess_session *s;
 	enum flowsess_dir dir;
@@ -460,6 +464,7 @@ static int flowsess_session_import_end(struct flowsess_table *t,
 	rcu_read_lock();
 	s = flowsess_table_lookup(t, tuple, &dir);
 	if (s && dir == FLOWSESS_DIR_ORIGINAL &&
+	    (!copy_only || READ_ONCE(s->imported)) &&
 	    !flowsess_session_expire(t, s, ktime_get_coarse()) &&
 	    flowsess_session_invalidate(t, s, FLOWSESS_REASON_SYNC))
 		err = 0;
@@ -473,7 +478,8 @@ static int flowsess_session_import_end(struct flowsess_table *t,
  * an end, end that session. Sleeps. Returns 0; -EEXIST when a live session
  * has the tuple the other way round; -ENOSPC when the table is full;
  * -ENOMEM; -EAGAIN when packets made and ended the session twice
- * meanwhile; for an end, -ENOENT when no live session has the tuple.
+ * meanwhile; for an end, -ENOENT when no live session has the tuple (or,
+ * for the end of a copy only, none that is still a copy).
  */
 int flowsess_session_import(struct flowsess_table *t,
 			    const struct flowsess_session_import *imp)
@@ -483,7 +489,7 @@ int flowsess_session_import(struct flowsess_table *t,
 	int err = -EAGAIN, tries;
 
 	if (imp->end)
-		return flowsess_session_import_end(t, &imp->tuple);
+		return flowsess_session_import_end(t, &imp->tuple, imp->end_copy_only);
 	/* Twice at most: a packet may create or end the session meanwhile. */
 	for (tries = 0; tries < 2 && err == -EAGAIN; tries++) {
 		rcu_read_lock();

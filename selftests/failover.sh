@@ -6,15 +6,17 @@
 # copied to the backup. Connections through the master (one message
 # every 100 ms, a stream, a bulk transfer) live through its failure and
 # through the failback, their longest stall under 3 s; without the sync,
-# the same failover cuts them, and the standby counts the drops. Last, a
-# freshly started standby gets 10 000 sessions (how long, how many bytes).
+# the same failover cuts them, and the standby counts the drops. Then a
+# freshly started standby gets 10 000 sessions (how long, how many bytes);
+# and last, a standby that forwards before its daemon is told keeps the
+# sessions it forwards when a whole table does not list them.
 #
 #   client 10.0.1.2 --[sw: br-c]-- r1 .11 / r2 .12 (VIP 10.0.1.1)
 #   server 10.0.2.2 --[sw: br-s]-- r1 .11 / r2 .12 (VIP 10.0.2.1)
 #   r1 r1y 10.9.0.1 ---- 10.9.0.2 r2y r2 (the sync link)
 . ./lib.sh
 
-plan 29
+plan 34
 # A role kept by an earlier test's daemons would be taken up at start.
 rm -f /run/flowsess/sync-*.role
 check "the module loads" flowsess_load
@@ -191,6 +193,39 @@ check "a standby started now gets them all" wait_for 60 eval '[ "$(listed r1)" -
 check "... a whole table, asked for at its start" wait_for 5 eval '[ "$(sync_of r1 resyncs_received)" -ge 1 ]'
 echo "# $(listed r1) sessions in $(sync_of r1 last_table_ms) ms, $(( $(sync_of r2 sent_bytes) - bytes0 )) bytes"
 check_num "... none refused" "$(sync_of r1 import_errors)" -eq 0
+
+# A router that forwards while its daemon is still backup (keepalived's
+# notify not run yet) owns the sessions that cross it. r1 takes the
+# addresses behind keepalived's back (stopped, as if it had not yet told
+# the daemons) and forwards 10 of the 10 000 flows; then r2's daemon
+# starts again with its table cleared meanwhile, so its whole table lists
+# none of them. r1 ends the copies nothing crossed (swept), not those 10.
+killall -9 keepalived
+wait_for 5 eval '! pidof keepalived >/dev/null'
+links r1 up
+take_vips() {
+	ip -n r2 addr del 10.0.1.1/24 dev r2c && ip -n r2 addr del 10.0.2.1/24 dev r2s &&
+	ip -n r1 addr add 10.0.1.1/24 dev r1c && ip -n r1 addr add 10.0.2.1/24 dev r1s &&
+	ip -n client neigh flush all && ip -n server neigh flush all
+}
+check "r1 takes the addresses, its daemon still backup" \
+	eval 'take_vips && master_is r1 nosync && [ "$(sync_of r1 role)" = backup ]'
+# copies NS: its sessions of the flood to port 6000 still marked imported.
+copies() { in_ns "$1" flowsess -j sessions dport 6000 | grep -c '"imported":true'; }
+in_ns client udpflood 10.0.2.2 20000 10 6000 1 >/dev/null
+check_num "10 flows through r1: their sessions there are copies no more" "$(copies r1)" -eq 90
+kill $sync_r2
+wait_for 5 eval '! kill -0 $sync_r2 2>/dev/null'
+in_ns r2 flowsess clear all nopickup >/dev/null
+tables0=$(sync_of r1 resyncs_received) swept0=$(sync_of r1 swept)
+start_sync r2 10.9.0.1 10.9.0.2
+check "r2's daemon, started again with an empty table: r1 gets that table" \
+	wait_for 30 eval '[ "$(sync_of r1 resyncs_received)" -gt "$tables0" ]'
+echo "# r1 swept $(( $(sync_of r1 swept) - swept0 )) copies"
+check_num "... and ends the copies nothing crossed: 9 990 of the flood at least" \
+	"$(( $(sync_of r1 swept) - swept0 ))" -ge 9990
+check_num "... not the 10 flows it forwards" \
+	"$(in_ns r1 flowsess sessions dport 6000 | grep -c ' udp ')" -eq 10
 
 for ns in r1 r2 client server; do
 	kill $(ip netns pids $ns) 2>/dev/null

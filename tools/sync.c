@@ -505,11 +505,11 @@ static bool keyset_add(struct keyset *ks, uint64_t key, size_t max)
 	return true;
 }
 
+/* Empty @ks, its memory given back (a table's may be 128 MiB). */
 static void keyset_clear(struct keyset *ks)
 {
-	if (ks->slot)
-		memset(ks->slot, 0, ks->cap * sizeof(*ks->slot));
-	ks->n = 0;
+	free(ks->slot);
+	memset(ks, 0, sizeof(*ks));
 }
 
 static int queue_session_cb(const struct nlmsghdr *nlh, void *data)
@@ -809,6 +809,8 @@ static int end_copy(struct syncd *d, const struct fs_session *s)
 	mnl_attr_put_u16(nlh, FLOWSESS_SA_SPORT, htons(s->sport));
 	mnl_attr_put_u16(nlh, FLOWSESS_SA_DPORT, htons(s->dport));
 	mnl_attr_put_u8(nlh, FLOWSESS_SA_REASON, FLOWSESS_REASON_SYNC);
+	/* Only while a copy: not once a packet passed through it here. */
+	mnl_attr_put(nlh, FLOWSESS_SA_IMPORTED, 0, NULL);
 	mnl_attr_nest_end(nlh, nest);
 	return req_talk(d, nlh, NULL, NULL);
 }
@@ -865,13 +867,20 @@ static void sweep(struct syncd *d, struct peer *p)
 	free(st.s);
 }
 
+/* No sweep at the end of the table @p is sending: it is not whole. */
+static void stop_listing(struct peer *p)
+{
+	p->listing = false;
+	keyset_clear(&p->listed);
+}
+
 /* While a table comes whole, the tuples it and the changes with it name. */
 static void list_record(struct peer *p, const struct nlattr *rec)
 {
 	struct fs_session s;
 
 	if (!fs_session_parse(rec, &s) && !keyset_add(&p->listed, tuple_key(&s), LISTED_MAX))
-		p->listing = false;	/* too big to tell: no sweep */
+		stop_listing(p);	/* too big to tell: no sweep */
 }
 
 static void apply(struct syncd *d, struct peer *p, const uint8_t *records, size_t len,
@@ -895,9 +904,9 @@ static void apply(struct syncd *d, struct peer *p, const uint8_t *records, size_
 	if (flags & (FS_SYNC_F_TABLE | FS_SYNC_F_TABLE_END | FS_SYNC_F_TABLE_START))
 		p->table_at = now_ms();
 	if (flags & FS_SYNC_F_TABLE_END && p->listing) {
-		p->listing = false;
 		if (!d->master)
 			sweep(d, p);
+		stop_listing(p);
 	}
 	/* Only a table begun after the request answers it. */
 	if (flags & FS_SYNC_F_TABLE_START && p->resync_asked)
@@ -965,7 +974,7 @@ static void give_up_gap(struct syncd *d, struct peer *p, uint32_t upto)
 	uint32_t skip;
 
 	/* A table being received is not whole; one held after the gap may be. */
-	p->listing = false;
+	stop_listing(p);
 	while (gap_open(p) && (int32_t)(upto - p->next) > 0) {
 		if (p->held[p->next % HOLD] && p->hold[p->next % HOLD].seq == p->next) {
 			drain_held(d, p);
@@ -975,11 +984,11 @@ static void give_up_gap(struct syncd *d, struct peer *p, uint32_t upto)
 		skip = held_after(p, upto) - p->next;
 		d->c.lost += skip;
 		p->next += skip;
-		p->listing = false;	/* a table started in what was held, too */
+		stop_listing(p);	/* a table started in what was held, too */
 	}
 	if ((int32_t)(upto - p->next) > 0) {
 		p->next = upto;
-		p->listing = false;
+		stop_listing(p);
 	}
 	memset(p->held, 0, sizeof(p->held));
 	p->gap_since = 0;
@@ -999,7 +1008,7 @@ static void meet(struct syncd *d, struct peer *p, const struct fs_sync_hdr *h)
 	p->last = p->next - 1;
 	memset(p->held, 0, sizeof(p->held));
 	p->gap_since = 0;
-	p->listing = false;
+	stop_listing(p);
 	/*
 	 * At first contact, a table asked for already will come; from a
 	 * peer that restarted, a table of the old instance answers nothing.
@@ -1185,7 +1194,7 @@ static void set_role(struct syncd *d, bool master)
 	d->qhead = d->qtail = 0;
 	for (i = 0; i < d->npeers; i++) {
 		d->peers[i].resync_asked = 0;
-		d->peers[i].listing = false;
+		stop_listing(&d->peers[i]);
 	}
 	d->dump_retry_at = 0;
 	if (master) {

@@ -754,6 +754,49 @@ static void flowsess_test_import(struct kunit *test)
 }
 
 /*
+ * The end of a copy only (the reason and FLOWSESS_SA_IMPORTED, a sweep's):
+ * it ends a session an import made, not one a packet made, nor a copy a
+ * packet has passed through since (the packet path clears ->imported).
+ */
+static void flowsess_test_import_end_copy_only(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 4);
+	struct flowsess_session_import imp = {}, end = {};
+	struct flowsess_session *s, *own;
+
+	flowsess_test_collector_hold(fn);
+	flowsess_test_tuple4(&imp.tuple, IPPROTO_UDP, 1, 2, 5353, 53);
+	imp.expires_ms = 60000;
+	KUNIT_ASSERT_EQ(test, flowsess_session_import(&fn->table, &imp), 0);
+	s = import_lookup(fn, &imp.tuple);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	end.tuple = imp.tuple;
+	end.end = true;
+	end.end_copy_only = true;
+
+	/* Passed through by a packet: this router's own, ended by no sweep. */
+	WRITE_ONCE(s->imported, false);
+	KUNIT_EXPECT_EQ(test, flowsess_session_import(&fn->table, &end), -ENOENT);
+	KUNIT_EXPECT_PTR_EQ(test, import_lookup(fn, &imp.tuple), s);
+	/* A copy still: ended. */
+	WRITE_ONCE(s->imported, true);
+	KUNIT_EXPECT_EQ(test, flowsess_session_import(&fn->table, &end), 0);
+	KUNIT_EXPECT_NULL(test, import_lookup(fn, &imp.tuple));
+
+	/* Made by a packet: the same; a plain end ends it. */
+	own = flowsess_test_udp(test, fn, 6000);
+	KUNIT_EXPECT_FALSE(test, own->imported);
+	end.tuple = own->tuple;
+	KUNIT_EXPECT_EQ(test, flowsess_session_import(&fn->table, &end), -ENOENT);
+	KUNIT_EXPECT_PTR_EQ(test, import_lookup(fn, &end.tuple), own);
+	end.end_copy_only = false;
+	KUNIT_EXPECT_EQ(test, flowsess_session_import(&fn->table, &end), 0);
+	KUNIT_EXPECT_NULL(test, import_lookup(fn, &end.tuple));
+	KUNIT_EXPECT_EQ(test, flowsess_test_stat(fn, FLOWSESS_STAT_INVALIDATED_SYNC), 2ULL);
+	flowsess_test_net_destroy(fn);
+}
+
+/*
  * An import dates the session's last packet back by what it has lived of
  * its timeout; never to before the namespace's timeouts last changed,
  * which would age it by the timeouts of before (rule 6) and could kill it
@@ -850,6 +893,7 @@ static struct kunit_case flowsess_session_cases[] = {
 	KUNIT_CASE(flowsess_test_reserve),
 	KUNIT_CASE(flowsess_test_unestablished_count),
 	KUNIT_CASE(flowsess_test_import),
+	KUNIT_CASE(flowsess_test_import_end_copy_only),
 	KUNIT_CASE(flowsess_test_import_after_timeouts_change),
 	KUNIT_CASE(flowsess_test_sync_events),
 	{}

@@ -48,14 +48,17 @@
  *   that original tuple up to date; its deadline is EXPIRES_MS from now,
  *   at most the namespace's timeout for its state (a little later if the
  *   namespace's timeouts changed since that would date its last packet).
- *   An imported TCP
- *   session's sequence tracking is loose, as a pickup's (its copy may be
- *   behind by what was in flight). A session created so is reported
- *   (SESSION_NEW) as any other, but with FLOWSESS_SA_IMPORTED, which its
- *   dumps and events carry while it lives; an update is not reported.
+ *   An imported TCP session's sequence tracking is loose, as a pickup's
+ *   (its copy may be behind by what was in flight). A session created so
+ *   is reported (SESSION_NEW) as any other, but with FLOWSESS_SA_IMPORTED,
+ *   which its dumps and events carry until a packet passes through it
+ *   here (or a SYN reopens it); an update is not reported.
  *   A session as a SESSION_DEL exports it (the tuple and FLOWSESS_SA_REASON,
  *   any reason but NONE) ends the live session with that original tuple
  *   instead, with reason FLOWSESS_REASON_SYNC; -ENOENT when there is none.
+ *   With FLOWSESS_SA_IMPORTED too, it ends that session only while it is
+ *   a copy: imported, and no packet passed through it here since (the
+ *   first one that does clears the mark); -ENOENT otherwise.
  *
  * Addresses are in network byte order, 4 bytes for AF_INET and 16 for
  * AF_INET6; ports are big-endian u16 attributes; a session is described in
@@ -308,7 +311,7 @@ enum flowsess_session_attr {
 	FLOWSESS_SA_TRAFFIC_AFTER_RST,	/* flag: CLOSE, and a SYN or data since */
 	FLOWSESS_SA_TCP_ORIG,		/* nest of enum flowsess_tcp_peer_attr */
 	FLOWSESS_SA_TCP_REPLY,		/* nest, the same of the reply direction */
-	FLOWSESS_SA_IMPORTED,		/* flag: made by an import, not a packet */
+	FLOWSESS_SA_IMPORTED,		/* flag: a copy, made by an import; no packet since */
 	__FLOWSESS_SA_MAX
 };
 
