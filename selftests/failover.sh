@@ -211,7 +211,7 @@ take_vips() {
 check "r1 takes the addresses, its daemon still backup" \
 	eval 'take_vips && master_is r1 nosync && [ "$(sync_of r1 role)" = backup ]'
 # copies NS: its sessions of the flood to port 6000 still marked imported.
-copies() { in_ns "$1" flowsess -j sessions dport 6000 | grep -c '"imported":true'; }
+copies() { in_ns "$1" flowsess -j sessions dport 6000 | grep -o '"imported":true' | wc -l; }
 in_ns client udpflood 10.0.2.2 20000 10 6000 1 >/dev/null
 check_num "10 flows through r1: their sessions there are copies no more" "$(copies r1)" -eq 90
 kill $sync_r2

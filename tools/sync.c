@@ -762,36 +762,6 @@ static void ask_resync(struct syncd *d, struct peer *p)
 	d->c.resyncs++;
 }
 
-/* The sessions of a dump that are copies (imported) no table listed. */
-struct stale {
-	const struct keyset *listed;
-	struct fs_session *s;
-	size_t n, cap;
-};
-
-static int stale_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
-	struct stale *st = data;
-	struct fs_session s, *t;
-	struct nlattr *attr;
-
-	mnl_attr_for_each(attr, nlh, sizeof(*genl)) {
-		if (mnl_attr_get_type(attr) != FLOWSESS_A_SESSION || fs_session_parse(attr, &s) ||
-		    !s.imported || keyset_has(st->listed, tuple_key(&s)))
-			continue;
-		if (st->n == st->cap) {
-			t = realloc(st->s, (st->cap ? 2 * st->cap : 64) * sizeof(*t));
-			if (!t)
-				return MNL_CB_ERROR;
-			st->s = t;
-			st->cap = st->cap ? 2 * st->cap : 64;
-		}
-		st->s[st->n++] = s;
-	}
-	return MNL_CB_OK;
-}
-
 /* End the copy @s, as an import of its end would (reason sync). */
 static int end_copy(struct syncd *d, const struct fs_session *s)
 {
@@ -815,6 +785,33 @@ static int end_copy(struct syncd *d, const struct fs_session *s)
 	return req_talk(d, nlh, NULL, NULL);
 }
 
+/* A dump of this table, read by a sweep: the copies no table listed end. */
+struct stale {
+	struct syncd *d;
+	const struct keyset *listed;
+};
+
+static int stale_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	struct stale *st = data;
+	struct fs_session s;
+	struct nlattr *attr;
+	int err;
+
+	mnl_attr_for_each(attr, nlh, sizeof(*genl)) {
+		if (mnl_attr_get_type(attr) != FLOWSESS_A_SESSION || fs_session_parse(attr, &s) ||
+		    !s.imported || keyset_has(st->listed, tuple_key(&s)))
+			continue;
+		err = end_copy(st->d, &s);
+		if (!err)
+			st->d->c.swept++;
+		else if (err != -ENOENT)	/* ended, or crossed, meanwhile: not an error */
+			st->d->c.import_errors++;
+	}
+	return MNL_CB_OK;
+}
+
 /*
  * Backup: a whole table came from @p, every message of it, with the
  * changes sent while it was: its master has no session it did not list.
@@ -827,14 +824,16 @@ static int end_copy(struct syncd *d, const struct fs_session *s)
  *
  * The dump has a socket of its own, closed after: one cut short (a
  * resize overtook it, NLM_F_DUMP_INTR) leaves the rest of it unread.
- * What it listed before is swept (those sessions lived); one that
- * fails sweeps nothing. The loop waits meanwhile: a dump of the table,
- * and a request per copy ended.
+ * Each copy is ended as the dump lists it (each was one, and not
+ * listed, whether or not the dump goes on to its end), by an end that
+ * takes it only while it is still a copy: a packet that passed through
+ * it here since made it this router's own. The loop waits meanwhile: a
+ * dump of the table, and a request per copy ended.
  */
 static void sweep(struct syncd *d, struct peer *p)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct stale st = { .listed = &p->listed };
+	struct stale st = { .d = d, .listed = &p->listed };
 	struct nlmsghdr *nlh;
 	struct fs_genl g;
 	unsigned int i;
@@ -851,20 +850,10 @@ static void sweep(struct syncd *d, struct peer *p)
 		err = fs_genl_talk(&g, nlh, stale_cb, &st);
 		fs_genl_close(&g);
 	}
-	/* Overtaken by a resize: what it listed still lived, and was not listed. */
-	if (err && err != -EINTR) {
+	/* Overtaken by a resize: the rest waits for the next table. */
+	if (err && err != -EINTR)
 		fprintf(stderr, "flowsess: sync: the copies %s did not list: %s\n", p->name,
 			strerror(-err));
-		st.n = 0;
-	}
-	for (i = 0; i < st.n; i++) {
-		err = end_copy(d, &st.s[i]);
-		if (!err)
-			d->c.swept++;
-		else if (err != -ENOENT)	/* ended meanwhile: not an error */
-			d->c.import_errors++;
-	}
-	free(st.s);
 }
 
 /* No sweep at the end of the table @p is sending: it is not whole. */

@@ -12,6 +12,8 @@
 #define PORTS 64
 static bool live[PORTS], copy[PORTS];
 static unsigned int ended;		/* ends imported, as the sweep sends them */
+static unsigned int plain_ends;		/* of them, those not of a copy only */
+static int crossed_after_dump = -1;	/* a packet passed through it after the dump */
 
 static void put_session(struct nlmsghdr *nlh, int port, bool imported, bool end)
 {
@@ -71,6 +73,8 @@ int fs_genl_talk(struct fs_genl *g, struct nlmsghdr *nlh, fs_reply_cb cb, void *
 		for (port = 0; port < PORTS; port++)
 			if (live[port])
 				put_session(reply, port, copy[port], false);
+		if (crossed_after_dump >= 0)
+			copy[crossed_after_dump] = false;
 		return cb(reply, data) == MNL_CB_OK ? 0 : -EIO;
 	}
 	if (genl->cmd != FLOWSESS_CMD_IMPORT_SESSION)
@@ -82,7 +86,9 @@ int fs_genl_talk(struct fs_genl *g, struct nlmsghdr *nlh, fs_reply_cb cb, void *
 		if (port < 0 || port >= PORTS)
 			return -EINVAL;
 		if (s.reason) {
-			if (!live[port])
+			plain_ends += !s.imported;
+			/* With FLOWSESS_SA_IMPORTED, only a copy still. */
+			if (!live[port] || (s.imported && !copy[port]))
 				return -ENOENT;
 			live[port] = false;
 			ended++;
@@ -122,7 +128,8 @@ static void reset(void)
 	memset(copy, 0, sizeof(copy));
 	d.peers = peers;
 	d.npeers = 2;
-	ended = 0;
+	ended = plain_ends = 0;
+	crossed_after_dump = -1;
 }
 
 /* The peer's SESSIONS @seq with @flags: sessions of ports @from to @to. */
@@ -170,6 +177,15 @@ int main(void)
 	      "a whole table ends the copies it does not list, and no other");
 	check(live[20], "... not a session made here");
 	check(d.c.swept == 4, "... counted: swept");
+	check(plain_ends == 0, "... each by the end of a copy only");
+
+	backup_with_copies();
+	crossed_after_dump = 8;
+	deliver(2, START, 0, 2);
+	deliver(3, END, 3, 5);
+	check(ended == 3 && live[8] && !live[9],
+	      "a copy a packet passed through after the dump listed it is not ended");
+	check(d.c.swept == 3 && d.c.import_errors == 0, "... nor counted, as swept or as an error");
 
 	backup_with_copies();
 	deliver(2, START, 0, 2);
