@@ -836,6 +836,7 @@ static void sweep(struct syncd *d, struct peer *p)
 	struct stale st = { .d = d, .listed = &p->listed };
 	struct nlmsghdr *nlh;
 	struct fs_genl g;
+	uint64_t swept;
 	unsigned int i;
 	int err;
 
@@ -844,13 +845,20 @@ static void sweep(struct syncd *d, struct peer *p)
 		if (&d->peers[i] != p && d->peers[i].master_at &&
 		    d->peers[i].master_at >= p->listing_since - 5 * ALIVE_MS)
 			return;
-	err = fs_genl_open(&g) ? -errno : 0;
-	if (!err) {
+	/*
+	 * The ends shrink the hash, and a resize cuts the dump short: dump
+	 * again while that ended copies. One cut short for nothing leaves
+	 * the rest for the next table.
+	 */
+	do {
+		swept = d->c.swept;
+		err = fs_genl_open(&g) ? -errno : 0;
+		if (err)
+			break;
 		nlh = fs_genl_msg(&g, buf, FLOWSESS_CMD_GET_SESSIONS, NLM_F_DUMP);
 		err = fs_genl_talk(&g, nlh, stale_cb, &st);
 		fs_genl_close(&g);
-	}
-	/* Overtaken by a resize: the rest waits for the next table. */
+	} while (err == -EINTR && d->c.swept != swept);
 	if (err && err != -EINTR)
 		fprintf(stderr, "flowsess: sync: the copies %s did not list: %s\n", p->name,
 			strerror(-err));
