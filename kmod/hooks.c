@@ -433,6 +433,17 @@ static void flowsess_replied(struct flowsess_net *fn, struct flowsess_session *s
 	spin_unlock_bh(&s->lock);
 }
 
+/*
+ * A packet passed through a copy (an import made it): it is this router's
+ * own from now on, which no end of a copy only takes (session.c, rule 3).
+ */
+static void flowsess_session_own(struct flowsess_session *s)
+{
+	spin_lock_bh(&s->lock);
+	WRITE_ONCE(s->imported, false);
+	spin_unlock_bh(&s->lock);
+}
+
 static unsigned int flowsess_track(struct flowsess_net *fn,
 				   struct flowsess_pkt *pkt,
 				   const struct nf_hook_state *state)
@@ -484,9 +495,8 @@ again:
 	}
 	if (dir == FLOWSESS_DIR_REPLY && !READ_ONCE(s->replied))
 		WRITE_ONCE(s->replied, true);
-	/* A packet crossed it here: this router's own now, no copy. */
 	if (unlikely(READ_ONCE(s->imported)))
-		WRITE_ONCE(s->imported, false);
+		flowsess_session_own(s);
 	if (READ_ONCE(s->last_seen) != now)
 		WRITE_ONCE(s->last_seen, now);
 	flowsess_session_account(s, dir, pkt->len);

@@ -247,7 +247,7 @@ static const struct nla_policy flowsess_tcp_peer_policy[FLOWSESS_TCP_PEER_MAX + 
  * daemon can pass it on as it came. What only describes the session here
  * (its id, interfaces, age, counters, whether it was imported) is taken and
  * ignored. A session with a reason is one that ended: its end is imported
- * (with FLOWSESS_SA_IMPORTED, the end of a copy only).
+ * (with FLOWSESS_SA_IF_COPY, the end of a copy only).
  */
 static const struct nla_policy flowsess_import_policy[FLOWSESS_SA_MAX + 1] = {
 	[FLOWSESS_SA_FAMILY]		= { .type = NLA_U8 },
@@ -277,6 +277,7 @@ static const struct nla_policy flowsess_import_policy[FLOWSESS_SA_MAX + 1] = {
 	[FLOWSESS_SA_TCP_ORIG]		= NLA_POLICY_NESTED(flowsess_tcp_peer_policy),
 	[FLOWSESS_SA_TCP_REPLY]		= NLA_POLICY_NESTED(flowsess_tcp_peer_policy),
 	[FLOWSESS_SA_IMPORTED]		= { .type = NLA_FLAG },
+	[FLOWSESS_SA_IF_COPY]		= { .type = NLA_FLAG },
 };
 
 static const struct nla_policy flowsess_import_request_policy[FLOWSESS_A_MAX + 1] = {
@@ -978,9 +979,13 @@ static int flowsess_nl_parse_import(const struct nlattr *nest,
 	}
 	/* An end names its session by the tuple; the rest is as it ended. */
 	imp->end = tb[FLOWSESS_SA_REASON];
-	if (imp->end) {
-		imp->end_copy_only = nla_get_flag(tb[FLOWSESS_SA_IMPORTED]);
+	imp->end_copy_only = nla_get_flag(tb[FLOWSESS_SA_IF_COPY]);
+	if (imp->end)
 		return 0;
+	if (imp->end_copy_only) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWSESS_SA_IF_COPY],
+				    "only an end (reason) is of a copy only");
+		return -EINVAL;
 	}
 
 	imp->tcp_state = tb[FLOWSESS_SA_STATE] ? nla_get_u8(tb[FLOWSESS_SA_STATE]) :

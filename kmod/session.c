@@ -8,15 +8,16 @@
  *    sessions in the hash under rcu_read_lock() and take no lock to read
  *    the tuple, ->dead, ->last_seen, ->replied, ->tcp_state, ->rst_seen,
  *    the interfaces and ->imported (set before the session is linked,
- *    cleared by the first packet that passes through it, hooks.c, or a
- *    syn-reopen in place: from true to false only, never back).
+ *    cleared under session->lock by the first packet that passes through
+ *    it, hooks.c, or a syn-reopen in place: never set again).
  *    A session they hold stays in memory until they leave the read-side
  *    section. Dead sessions never match a lookup.
  * 2. The hash is an rhashtable (table.c): its own per-bucket locks order
  *    links and unlinks, and it resizes itself online. Calls into it never
  *    sleep; session->lock is held around one of them (rule 3).
  * 3. session->lock protects ->dead, ->reason, ->established, ->tcp_state,
- *    ->rst_seen, ->traffic_after_rst and ->peer. Writers of the fields
+ *    ->rst_seen, ->traffic_after_rst and ->peer, and orders the clearing
+ *    of ->imported against an end of a copy only (an import's). Writers of the fields
  *    of rule 1 use WRITE_ONCE(). ->last_seen and ->replied are written
  *    without the lock by the packet path (->replied also under it, by an
  *    in-place syn-reopen: a late writer sets it as it found it). The
@@ -459,17 +460,23 @@ static int flowsess_session_import_end(struct flowsess_table *t,
 {
 	struct flowsess_session *s;
 	enum flowsess_dir dir;
-	int err = -ENOENT;
+	bool ends = false;
 
 	rcu_read_lock();
 	s = flowsess_table_lookup(t, tuple, &dir);
 	if (s && dir == FLOWSESS_DIR_ORIGINAL &&
-	    (!copy_only || READ_ONCE(s->imported)) &&
-	    !flowsess_session_expire(t, s, ktime_get_coarse()) &&
-	    flowsess_session_invalidate(t, s, FLOWSESS_REASON_SYNC))
-		err = 0;
+	    !flowsess_session_expire(t, s, ktime_get_coarse())) {
+		/* The mark and the kill at once: a packet clears it under this lock. */
+		spin_lock_bh(&s->lock);
+		ends = !s->dead && (!copy_only || s->imported);
+		if (ends)
+			flowsess_session_kill_locked(t, s, FLOWSESS_REASON_SYNC);
+		spin_unlock_bh(&s->lock);
+		if (ends)
+			flowsess_session_killed(t, s, false);
+	}
 	rcu_read_unlock();
-	return err;
+	return ends ? 0 : -ENOENT;
 }
 
 /*

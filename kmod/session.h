@@ -153,7 +153,7 @@ struct flowsess_session_import {
 	struct flowsess_tcp_peer peer[FLOWSESS_DIR_MAX];	/* TCP */
 	/* An end (FLOWSESS_SA_REASON): the tuple only, nothing above it. */
 	bool end;
-	bool end_copy_only;		/* and FLOWSESS_SA_IMPORTED */
+	bool end_copy_only;		/* and FLOWSESS_SA_IF_COPY */
 };
 
 /*

@@ -14,7 +14,7 @@ expect() {
 		echo "# got: $got"
 }
 
-plan 55
+plan 56
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 
@@ -60,6 +60,7 @@ expect import_end_none		ENOENT	"no live session has this original tuple"
 expect import_expires0		ERANGE	"integer out of range"
 expect import_maxwin		ERANGE	"integer out of range"
 expect import_established	EINVAL	"only an ESTABLISHED TCP session counts as established"
+expect import_if_copy		EINVAL	"only an end (reason) is of a copy only"
 check_num "... and none of them made a session" "$(flowsess_stat router sessions_imported)" -eq 0
 expect import_valid		0	""
 check "... which makes the session, established, replied" \

@@ -109,6 +109,7 @@ struct peer {
 	X(lost, "SESSIONS never received (a gap given up)")		\
 	X(resyncs, "whole tables asked of peers")			\
 	X(resyncs_received, "... and received to their end")		\
+	X(tables_received, "whole tables received, asked for or not, none of it lost") \
 	X(imported, "records the module took")			\
 	X(import_errors, "records the module refused")			\
 	X(refused, "messages from addresses that are not peers")	\
@@ -131,6 +132,7 @@ struct syncd {
 	bool dumping, reading_dump;
 	bool dump_again;		/* a peer asked meanwhile: once more after */
 	bool dump_incomplete;		/* some of it went missing: no end, again */
+	unsigned int dumps_incomplete;	/* in a row: the next one waits longer */
 	/*
 	 * Tuples whose change or end was queued while a dump runs: the
 	 * dump's pages are filled before they are read, so a page may hold
@@ -700,10 +702,22 @@ static void read_dump(struct syncd *d)
 	 * A whole table ends, even if a peer asked meanwhile: only a table
 	 * begun after its request answers that peer (FS_SYNC_F_TABLE_START).
 	 */
-	if (!d->dump_incomplete)
+	if (!d->dump_incomplete) {
 		enqueue_marker(d, REC_END);
-	if (d->dump_again || d->dump_incomplete)
-		send_table(d, false);
+		d->dumps_incomplete = 0;
+		if (d->dump_again)
+			send_table(d, false);
+		return;
+	}
+	/*
+	 * Again, but not back to back: events lost at every table (a
+	 * monitor that cannot keep up shares the queue) would fill the
+	 * sync link with tables. 200 ms, twice that each time, 25.6 s at most.
+	 */
+	d->dump_retry_at = now_ms() +
+			   (DUMP_RETRY_MS << (d->dumps_incomplete < 7 ? d->dumps_incomplete : 7));
+	d->dumps_incomplete++;
+	d->dump_again = false;
 }
 
 /*
@@ -780,10 +794,13 @@ static int end_copy(struct syncd *d, const struct fs_session *s)
 	mnl_attr_put_u16(nlh, FLOWSESS_SA_DPORT, htons(s->dport));
 	mnl_attr_put_u8(nlh, FLOWSESS_SA_REASON, FLOWSESS_REASON_SYNC);
 	/* Only while a copy: not once a packet passed through it here. */
-	mnl_attr_put(nlh, FLOWSESS_SA_IMPORTED, 0, NULL);
+	mnl_attr_put(nlh, FLOWSESS_SA_IF_COPY, 0, NULL);
 	mnl_attr_nest_end(nlh, nest);
 	return req_talk(d, nlh, NULL, NULL);
 }
+
+/* Dumps in a row that a resize cut short before they ended a copy. */
+#define SWEEP_TRIES	25
 
 /* A dump of this table, read by a sweep: the copies no table listed end. */
 struct stale {
@@ -836,9 +853,9 @@ static void sweep(struct syncd *d, struct peer *p)
 	struct stale st = { .d = d, .listed = &p->listed };
 	struct nlmsghdr *nlh;
 	struct fs_genl g;
+	unsigned int i, tries;
 	uint64_t swept;
-	unsigned int i;
-	int err;
+	int err = 0;
 
 	/* Another master (a master sends ALIVE every second, some lost): not now. */
 	for (i = 0; i < d->npeers; i++)
@@ -846,11 +863,12 @@ static void sweep(struct syncd *d, struct peer *p)
 		    d->peers[i].master_at >= p->listing_since - 5 * ALIVE_MS)
 			return;
 	/*
-	 * The ends shrink the hash, and a resize cuts the dump short: dump
-	 * again while that ended copies. One cut short for nothing leaves
-	 * the rest for the next table.
+	 * The ends shrink the hash, and a resize cuts the dump short (and
+	 * each dump begun until the rehash is over): dump again, 20 ms
+	 * later when the last ended nothing. After SWEEP_TRIES of those in
+	 * a row, the rest waits for the next table.
 	 */
-	do {
+	for (tries = 0; tries < SWEEP_TRIES && !stopping; ) {
 		swept = d->c.swept;
 		err = fs_genl_open(&g) ? -errno : 0;
 		if (err)
@@ -858,7 +876,15 @@ static void sweep(struct syncd *d, struct peer *p)
 		nlh = fs_genl_msg(&g, buf, FLOWSESS_CMD_GET_SESSIONS, NLM_F_DUMP);
 		err = fs_genl_talk(&g, nlh, stale_cb, &st);
 		fs_genl_close(&g);
-	} while (err == -EINTR && d->c.swept != swept);
+		if (err != -EINTR)
+			break;
+		if (d->c.swept != swept) {
+			tries = 0;
+		} else {
+			tries++;
+			usleep(20 * 1000);
+		}
+	}
 	if (err && err != -EINTR)
 		fprintf(stderr, "flowsess: sync: the copies %s did not list: %s\n", p->name,
 			strerror(-err));
@@ -901,6 +927,7 @@ static void apply(struct syncd *d, struct peer *p, const uint8_t *records, size_
 	if (flags & (FS_SYNC_F_TABLE | FS_SYNC_F_TABLE_END | FS_SYNC_F_TABLE_START))
 		p->table_at = now_ms();
 	if (flags & FS_SYNC_F_TABLE_END && p->listing) {
+		d->c.tables_received++;
 		if (!d->master)
 			sweep(d, p);
 		stop_listing(p);
@@ -1194,6 +1221,7 @@ static void set_role(struct syncd *d, bool master)
 		stop_listing(&d->peers[i]);
 	}
 	d->dump_retry_at = 0;
+	d->dumps_incomplete = 0;
 	if (master) {
 		d->refresh_at = now_ms() + d->refresh_ms;
 		d->module_events_read = false;	/* what a backup lost is no master's */
@@ -1268,7 +1296,8 @@ static void read_ctl(struct syncd *d)
 	} else {
 		n = snprintf(reply, sizeof(reply), "error: unknown request\n");
 	}
-	sendto(d->ctl, reply, n, 0, (struct sockaddr *)&from, alen);
+	/* A client that reads no reply loses it; the loop never waits for it. */
+	sendto(d->ctl, reply, n, MSG_DONTWAIT, (struct sockaddr *)&from, alen);
 }
 
 /* ---- setup ---- */

@@ -754,7 +754,7 @@ static void flowsess_test_import(struct kunit *test)
 }
 
 /*
- * The end of a copy only (the reason and FLOWSESS_SA_IMPORTED, a sweep's):
+ * The end of a copy only (the reason and FLOWSESS_SA_IF_COPY, a sweep's):
  * it ends a session an import made, not one a packet made, nor a copy a
  * packet has passed through since (the packet path clears ->imported).
  */

@@ -56,9 +56,9 @@
  *   A session as a SESSION_DEL exports it (the tuple and FLOWSESS_SA_REASON,
  *   any reason but NONE) ends the live session with that original tuple
  *   instead, with reason FLOWSESS_REASON_SYNC; -ENOENT when there is none.
- *   With FLOWSESS_SA_IMPORTED too, it ends that session only while it is
- *   a copy: imported, and no packet passed through it here since (the
- *   first one that does clears the mark); -ENOENT otherwise.
+ *   With FLOWSESS_SA_IF_COPY, it ends that session only while it is a
+ *   copy: imported, and no packet passed through it here since (the first
+ *   one that does clears the mark); -ENOENT otherwise.
  *
  * Addresses are in network byte order, 4 bytes for AF_INET and 16 for
  * AF_INET6; ports are big-endian u16 attributes; a session is described in
@@ -312,6 +312,7 @@ enum flowsess_session_attr {
 	FLOWSESS_SA_TCP_ORIG,		/* nest of enum flowsess_tcp_peer_attr */
 	FLOWSESS_SA_TCP_REPLY,		/* nest, the same of the reply direction */
 	FLOWSESS_SA_IMPORTED,		/* flag: a copy, made by an import; no packet since */
+	FLOWSESS_SA_IF_COPY,		/* flag, an imported end's: only while a copy */
 	__FLOWSESS_SA_MAX
 };
 

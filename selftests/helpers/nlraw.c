@@ -222,6 +222,7 @@ static const char *const cases[] = {
 	"import_udp_state", "import_udp_peer", "import_scale", "import_flags",
 	"import_reason", "import_expires0", "import_maxwin", "import_established",
 	"import_reverse", "import_valid", "import_reason0", "import_end_none", "import_end",
+	"import_if_copy",
 };
 
 /*
@@ -265,6 +266,8 @@ static void put_import(struct msg *m, const char *name)
 		put_u8(m, FLOWSESS_SA_REASON, FLOWSESS_REASON_RST);
 	if (!strcmp(name, "import_reason0"))
 		put_u8(m, FLOWSESS_SA_REASON, FLOWSESS_REASON_NONE);
+	if (!strcmp(name, "import_if_copy"))
+		put_attr(m, FLOWSESS_SA_IF_COPY, NULL, 0);
 	if (!tcp && strcmp(name, "import_udp_peer"))
 		goto out;
 	for (dir = 0; dir < 2; dir++) {

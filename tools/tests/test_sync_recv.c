@@ -14,6 +14,7 @@ static bool live[PORTS], copy[PORTS];
 static unsigned int ended;		/* ends imported, as the sweep sends them */
 static unsigned int plain_ends;		/* of them, those not of a copy only */
 static int crossed_after_dump = -1;	/* a packet passed through it after the dump */
+static unsigned int dumps_cut;		/* dumps a resize cuts short after a session */
 
 static void put_session(struct nlmsghdr *nlh, int port, bool imported, bool end)
 {
@@ -57,6 +58,17 @@ struct nlmsghdr *fs_genl_msg(struct fs_genl *g, char *buf, uint8_t cmd, uint16_t
 	return nlh;
 }
 
+/* An end of a copy only: FLOWSESS_SA_IF_COPY in the session. */
+static bool has_if_copy(const struct nlattr *nest)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest)
+		if (mnl_attr_get_type(a) == FLOWSESS_SA_IF_COPY)
+			return true;
+	return false;
+}
+
 /* GET_SESSIONS lists the table; IMPORT_SESSION makes a copy or ends one. */
 int fs_genl_talk(struct fs_genl *g, struct nlmsghdr *nlh, fs_reply_cb cb, void *data)
 {
@@ -65,17 +77,28 @@ int fs_genl_talk(struct fs_genl *g, struct nlmsghdr *nlh, fs_reply_cb cb, void *
 	struct nlmsghdr *reply;
 	struct fs_session s;
 	struct nlattr *attr;
+	bool if_copy;
 	int port;
 
 	g->answered = true;
 	if (genl->cmd == FLOWSESS_CMD_GET_SESSIONS) {
 		reply = fs_genl_msg(g, buf, FLOWSESS_CMD_GET_SESSIONS, 0);
-		for (port = 0; port < PORTS; port++)
-			if (live[port])
-				put_session(reply, port, copy[port], false);
+		for (port = 0; port < PORTS; port++) {
+			if (!live[port])
+				continue;
+			put_session(reply, port, copy[port], false);
+			if (dumps_cut)
+				break;
+		}
 		if (crossed_after_dump >= 0)
 			copy[crossed_after_dump] = false;
-		return cb(reply, data) == MNL_CB_OK ? 0 : -EIO;
+		if (cb(reply, data) != MNL_CB_OK)
+			return -EIO;
+		if (dumps_cut) {
+			dumps_cut--;
+			return -EINTR;
+		}
+		return 0;
 	}
 	if (genl->cmd != FLOWSESS_CMD_IMPORT_SESSION)
 		return -EOPNOTSUPP;
@@ -86,9 +109,10 @@ int fs_genl_talk(struct fs_genl *g, struct nlmsghdr *nlh, fs_reply_cb cb, void *
 		if (port < 0 || port >= PORTS)
 			return -EINVAL;
 		if (s.reason) {
-			plain_ends += !s.imported;
-			/* With FLOWSESS_SA_IMPORTED, only a copy still. */
-			if (!live[port] || (s.imported && !copy[port]))
+			if_copy = has_if_copy(attr);
+			plain_ends += !if_copy;
+			/* With FLOWSESS_SA_IF_COPY, only a copy still. */
+			if (!live[port] || (if_copy && !copy[port]))
 				return -ENOENT;
 			live[port] = false;
 			ended++;
@@ -130,6 +154,7 @@ static void reset(void)
 	d.npeers = 2;
 	ended = plain_ends = 0;
 	crossed_after_dump = -1;
+	dumps_cut = 0;
 }
 
 /* The peer's SESSIONS @seq with @flags: sessions of ports @from to @to. */
@@ -186,6 +211,19 @@ int main(void)
 	check(ended == 3 && live[8] && !live[9],
 	      "a copy a packet passed through after the dump listed it is not ended");
 	check(d.c.swept == 3 && d.c.import_errors == 0, "... nor counted, as swept or as an error");
+
+	/* Ports 0-5 listed: each cut-short dump lists port 0 only, ending nothing. */
+	backup_with_copies();
+	dumps_cut = 3;
+	deliver(2, START, 0, 5);
+	deliver(3, END, 6, 6);
+	check(ended == 3 && !live[9] && live[5], "dumps a resize cut short: dumped again, all swept");
+	backup_with_copies();
+	dumps_cut = 1000;
+	deliver(2, START, 0, 5);
+	deliver(3, END, 6, 6);
+	check(ended == 0 && dumps_cut == 1000 - SWEEP_TRIES,
+	      "... but not for ever: the rest waits for the next table");
 
 	backup_with_copies();
 	deliver(2, START, 0, 2);
