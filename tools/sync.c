@@ -1045,6 +1045,7 @@ static void on_sessions(struct syncd *d, struct peer *p, const uint8_t *buf, siz
 			const struct fs_sync_hdr *h)
 {
 	int32_t ahead = (int32_t)(h->seq - p->next);
+	uint32_t next = p->next;
 
 	if ((int32_t)(h->seq - p->last) > 0)
 		p->last = h->seq;
@@ -1063,9 +1064,10 @@ static void on_sessions(struct syncd *d, struct peer *p, const uint8_t *buf, siz
 		apply_next(d, p, buf, len);
 		drain_held(d, p);
 	}
+	/* Each gap has its GAP_MS, from when it is the first one missing. */
 	if (!gap_open(p))
 		p->gap_since = 0;
-	else if (!p->gap_since)
+	else if (!p->gap_since || p->next != next)
 		p->gap_since = p->nack_at = now_ms();
 }
 

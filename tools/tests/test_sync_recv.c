@@ -225,6 +225,18 @@ int main(void)
 	check(ended == 0 && dumps_cut == 1000 - SWEEP_TRIES,
 	      "... but not for ever: the rest waits for the next table");
 
+	/* Two gaps in a table, each filled within GAP_MS of being the first. */
+	backup_with_copies();
+	deliver(2, START, 0, 2);
+	deliver(4, MID, 4, 4);		/* 3 missing */
+	deliver(6, END, 6, 6);		/* 5 missing */
+	peers[0].gap_since -= GAP_MS - 100;	/* 3 asked for a while */
+	deliver(3, MID, 3, 3);
+	tick(&d, now_ms() + 200);
+	deliver(5, MID, 5, 5);
+	check(d.c.lost == 0 && d.c.tables_received == 1 && ended == 3,
+	      "a gap's time starts when it is the first: two filled in turn, the table whole");
+
 	backup_with_copies();
 	deliver(2, START, 0, 2);
 	deliver(4, END, 5, 5);		/* 3 lost */
