@@ -1015,6 +1015,14 @@ static int flowsess_nl_parse_import(const struct nlattr *nest,
 	imp->replied = nla_get_flag(tb[FLOWSESS_SA_REPLIED]);
 	imp->established = nla_get_flag(tb[FLOWSESS_SA_ESTABLISHED]);
 	imp->traffic_after_rst = nla_get_flag(tb[FLOWSESS_SA_TRAFFIC_AFTER_RST]);
+	/*
+	 * Kept together as the packet path keeps them (hooks.c), whatever a
+	 * dump read of them one after the other: an established session was
+	 * replied to, and any but TCP is established by its reply.
+	 */
+	imp->replied |= imp->established;
+	if (!is_tcp)
+		imp->established = imp->replied;
 	/* As the packet path leaves them (tcp.c): only ESTABLISHED counts, */
 	if (is_tcp && imp->established && imp->tcp_state != FLOWSESS_TCP_ESTABLISHED) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWSESS_SA_ESTABLISHED],

@@ -184,7 +184,8 @@ wait_for 10 eval '[ "$(status spare tables_received)" -ge $((tables0 + 3)) ]'
 echo "# $(( $(status spare tables_received) - tables0 )) tables received whole over the lossy link"
 check "... and no copy was swept at the end of three whole tables and more" \
 	eval '[ "$(status spare swept)" -eq "$swept0" ] &&
-	      [ "$(status spare tables_received)" -ge $((tables0 + 3)) ]'
+	      [ "$(status spare tables_received)" -ge $((tables0 + 3)) ] ||
+	      { { status spare; status router; } | sed "s/^/#   /" | grep -v " 0$"; false; }'
 tc -n router qdisc del dev r-sync root
 tc -n spare qdisc del dev s-sync root
 
