@@ -419,29 +419,30 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
 }
 
 /*
- * A reply: the flow is established (aging.c). Once per session; a copy of
- * it on another router hears of it (events.c: STATE, under the lock).
+ * A packet of a session but TCP's passes (tcp.c does the same for TCP),
+ * and the session learns of it under its lock: a copy (an import made
+ * it) is this router's own from now on, before anything of it is
+ * reported, and no end of a copy only takes it any more (session.c,
+ * rule 3); a reply establishes the flow (aging.c), once, and a copy of it
+ * on another router hears of it (events.c: STATE). False if the session
+ * died meanwhile: the packet is looked up again.
  */
-static void flowsess_replied(struct flowsess_net *fn, struct flowsess_session *s)
+static bool flowsess_passed(struct flowsess_net *fn, struct flowsess_session *s,
+			    enum flowsess_dir dir)
 {
+	bool live;
+
 	spin_lock_bh(&s->lock);
-	if (!s->dead && !s->established) {
+	live = !s->dead;
+	if (live)
+		flowsess_session_own_locked(s);
+	if (live && dir == FLOWSESS_DIR_REPLY && !s->established) {
 		flowsess_session_set_established(&fn->table, s, true);
 		WRITE_ONCE(s->replied, true);
 		flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
 	}
 	spin_unlock_bh(&s->lock);
-}
-
-/*
- * A packet passed through a copy (an import made it): it is this router's
- * own from now on, which no end of a copy only takes (session.c, rule 3).
- */
-static void flowsess_session_own(struct flowsess_session *s)
-{
-	spin_lock_bh(&s->lock);
-	WRITE_ONCE(s->imported, false);
-	spin_unlock_bh(&s->lock);
+	return live;
 }
 
 static unsigned int flowsess_track(struct flowsess_net *fn,
@@ -490,13 +491,17 @@ again:
 			flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NO_SESSION);
 			return NF_DROP;
 		}
-	} else if (dir == FLOWSESS_DIR_REPLY && !READ_ONCE(s->established)) {
-		flowsess_replied(fn, s);
+	} else if ((dir == FLOWSESS_DIR_REPLY && !READ_ONCE(s->established)) ||
+		   unlikely(READ_ONCE(s->imported))) {
+		if (!flowsess_passed(fn, s, dir)) {
+			if (retries--)
+				goto again;
+			flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NO_SESSION);
+			return NF_DROP;
+		}
 	}
 	if (dir == FLOWSESS_DIR_REPLY && !READ_ONCE(s->replied))
 		WRITE_ONCE(s->replied, true);
-	if (unlikely(READ_ONCE(s->imported)))
-		flowsess_session_own(s);
 	if (READ_ONCE(s->last_seen) != now)
 		WRITE_ONCE(s->last_seen, now);
 	flowsess_session_account(s, dir, pkt->len);

@@ -9,7 +9,7 @@
  *    the tuple, ->dead, ->last_seen, ->replied, ->tcp_state, ->rst_seen,
  *    the interfaces and ->imported (set before the session is linked,
  *    cleared under session->lock by the first packet that passes through
- *    it, hooks.c, or a syn-reopen in place: never set again).
+ *    it, flowsess_session_own_locked(): never set again).
  *    A session they hold stays in memory until they leave the read-side
  *    section. Dead sessions never match a lookup.
  * 2. The hash is an rhashtable (table.c): its own per-bucket locks order

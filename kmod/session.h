@@ -92,6 +92,17 @@ struct flowsess_session {
 	};
 };
 
+/*
+ * A packet passes through @s, under its lock (session.c, rules 1 and 3):
+ * a copy, made by an import, is this router's own from now on. Called
+ * before the packet's events are queued, so that they say so.
+ */
+static inline void flowsess_session_own_locked(struct flowsess_session *s)
+{
+	if (unlikely(s->imported))
+		WRITE_ONCE(s->imported, false);
+}
+
 /* A session created with accounting on: its counters follow it. */
 struct flowsess_session_acct {
 	struct flowsess_session session;

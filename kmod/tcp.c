@@ -287,8 +287,6 @@ static enum flowsess_tcp_action flowsess_tcp_doomed(struct flowsess_net *fn,
 		WRITE_ONCE(s->last_seen, now);
 		WRITE_ONCE(s->rst_seen, 0);
 		WRITE_ONCE(s->replied, false);
-		/* A new connection, made by a packet here: no copy's any more. */
-		WRITE_ONCE(s->imported, false);
 		s->traffic_after_rst = false;
 		flowsess_session_set_tcp_state(&fn->table, s, FLOWSESS_TCP_SYN_SENT);
 		flowsess_tcp_window_init(s, seg);
@@ -380,6 +378,8 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 	acked = s->peer[!dir].end;
 	if (s->tcp_state == FLOWSESS_TCP_CLOSE) {
 		action = flowsess_tcp_doomed(fn, s, dir, seg, now);
+		if (action == FLOWSESS_TCP_PASS)
+			flowsess_session_own_locked(s);
 		changed = s->tcp_state != FLOWSESS_TCP_CLOSE;
 		goto out;
 	}
@@ -395,6 +395,9 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 		goto out;
 	}
 	action = flowsess_tcp_acceptable(fn, s, dir, next, seg);
+	/* It passes (LATE too): before any event of it. */
+	if (action != FLOWSESS_TCP_DROP)
+		flowsess_session_own_locked(s);
 	if (action != FLOWSESS_TCP_PASS)
 		goto out;
 

@@ -179,6 +179,7 @@ static size_t queued(const struct syncd *d)
 }
 
 static void send_table(struct syncd *d, bool refresh);
+static void table_again(struct syncd *d);
 
 static void enqueue(struct syncd *d, const void *rec, size_t len, bool table)
 {
@@ -190,7 +191,7 @@ static void enqueue(struct syncd *d, const void *rec, size_t len, bool table)
 		d->c.overflows += queued(d) ? 1 : 0;
 		d->qhead = d->qtail = 0;
 		d->dump_incomplete = true;
-		send_table(d, false);
+		table_again(d);
 		return;
 	}
 	if (d->qtail + room > d->qcap) {
@@ -207,7 +208,7 @@ static void enqueue(struct syncd *d, const void *rec, size_t len, bool table)
 			d->c.overflows++;
 			d->qhead = d->qtail = 0;
 			d->dump_incomplete = true;
-			send_table(d, false);
+			table_again(d);
 			return;
 		}
 		d->queue = q;
@@ -558,7 +559,7 @@ static void read_events(struct syncd *d)
 			/* The module's messages overran us (counted in drops): the table. */
 			d->dump_incomplete |= d->dumping;	/* not this one */
 			if (d->master)
-				send_table(d, false);
+				table_again(d);
 			continue;
 		}
 		if (n <= 0)
@@ -604,6 +605,17 @@ static void send_table(struct syncd *d, bool refresh)
 	d->c.resyncs_sent++;
 	keyset_clear(&d->ended);
 	enqueue_marker(d, REC_START);
+}
+
+/*
+ * Changes were lost: the whole table again, at once; but while tables
+ * back off (each lost changes too, read_dump()), when the back-off says.
+ */
+static void table_again(struct syncd *d)
+{
+	if (d->dumps_incomplete && d->dump_retry_at)
+		return;
+	send_table(d, false);
 }
 
 /* The dump socket, anew: what a dump left on it would answer the next. */
@@ -1163,7 +1175,7 @@ static void check_module_events(struct syncd *d)
 	bool read = d->module_events_read;
 
 	if (!events_lost_now(d, &n) && read && n > before)
-		send_table(d, false);
+		table_again(d);
 }
 
 static void tick(struct syncd *d, int64_t now)
@@ -1222,8 +1234,12 @@ static void set_role(struct syncd *d, bool master)
 		d->peers[i].resync_asked = 0;
 		stop_listing(&d->peers[i]);
 	}
-	d->dump_retry_at = 0;
 	d->dumps_incomplete = 0;
+	/*
+	 * A new master sends its table at once: what it missed as a backup,
+	 * or a table it owed as a master before, reaches its peers.
+	 */
+	d->dump_retry_at = master ? now_ms() : 0;
 	if (master) {
 		d->refresh_at = now_ms() + d->refresh_ms;
 		d->module_events_read = false;	/* what a backup lost is no master's */
