@@ -425,7 +425,9 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
  * reported, and no end of a copy only takes it any more (session.c,
  * rule 3); a reply establishes the flow (aging.c), once, and a copy of it
  * on another router hears of it (events.c: STATE). False if the session
- * died meanwhile: the packet is looked up again.
+ * died meanwhile: the packet is looked up again. (A packet of a live,
+ * established session that is no copy takes no lock: one that finds it
+ * dying passes, as one a moment earlier would have.)
  */
 static bool flowsess_passed(struct flowsess_net *fn, struct flowsess_session *s,
 			    enum flowsess_dir dir)

@@ -8,8 +8,8 @@
  *    sessions in the hash under rcu_read_lock() and take no lock to read
  *    the tuple, ->dead, ->last_seen, ->replied, ->tcp_state, ->rst_seen,
  *    the interfaces and ->imported (set before the session is linked,
- *    cleared under session->lock by the first packet that passes through
- *    it, flowsess_session_own_locked(): never set again).
+ *    cleared under session->lock by the first packet of it that passes,
+ *    flowsess_session_own_locked(): never set again).
  *    A session they hold stays in memory until they leave the read-side
  *    section. Dead sessions never match a lookup.
  * 2. The hash is an rhashtable (table.c): its own per-bucket locks order
@@ -17,9 +17,10 @@
  *    sleep; session->lock is held around one of them (rule 3).
  * 3. session->lock protects ->dead, ->reason, ->established, ->tcp_state,
  *    ->rst_seen, ->traffic_after_rst and ->peer, and orders the clearing
- *    of ->imported against an end of a copy only (an import's). Writers of the fields
- *    of rule 1 use WRITE_ONCE(). ->last_seen and ->replied are written
- *    without the lock by the packet path (->replied also under it, by an
+ *    of ->imported against an end of a copy only (an import's). Writers
+ *    of the fields of rule 1 use WRITE_ONCE(). ->last_seen and ->replied
+ *    are written without the lock by the packet path (->replied also
+ *    under it, by a reply that establishes a flow, hooks.c, and by an
  *    in-place syn-reopen: a late writer sets it as it found it). The
  *    lock nests inside nothing. Inside it: the hash's bucket locks, when
  *    an insert links a session's second entry, and the event queue's

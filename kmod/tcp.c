@@ -351,8 +351,9 @@ static enum flowsess_tcp_action flowsess_tcp_acceptable(struct flowsess_net *fn,
 /*
  * Track one segment of session @s seen in direction @dir. Returns what the
  * caller must do; the caller updates ->last_seen for PASS, and for LATE
- * accepts the packet and touches nothing. A segment that
- * invalidates its session (a RST or a FIN, by their knobs) passes.
+ * accepts the packet and touches nothing else (a copy is made its own
+ * here for both). A segment that invalidates its session (a RST or a FIN,
+ * by their knobs) passes.
  */
 enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 					    struct flowsess_session *s,

@@ -117,7 +117,8 @@ struct peer {
 	X(auth_failed, "messages dropped: MAC missing or wrong")	\
 	X(overflows, "times the queue was dropped for the table: more than the rate") \
 	X(events_lost, "a master's: module events lost before it read them") \
-	X(swept, "copies a whole table did not list (their end was lost), ended")
+	X(swept, "copies a whole table did not list (their end was lost), ended") \
+	X(not_taken, "a master's: peers' ends, not taken")
 
 #define X_FIELD(name, help) uint64_t name;
 struct sync_counters {
@@ -608,8 +609,22 @@ static void send_table(struct syncd *d, bool refresh)
 }
 
 /*
- * Changes were lost: the whole table again, at once; but while tables
- * back off (each lost changes too, read_dump()), when the back-off says.
+ * A table that did not end (changes lost meanwhile, a resize, an error):
+ * again, but not back to back: events lost at every table (a monitor
+ * that cannot keep up shares the queue) would fill the sync link with
+ * tables. 200 ms, twice that each time in a row, 25.6 s at most.
+ */
+static void table_later(struct syncd *d)
+{
+	d->dump_retry_at = now_ms() +
+			   (DUMP_RETRY_MS << (d->dumps_incomplete < 7 ? d->dumps_incomplete : 7));
+	d->dumps_incomplete++;
+	d->dump_again = d->dump_incomplete = false;
+}
+
+/*
+ * Changes were lost, or a peer asks: the whole table again, at once; but
+ * while tables back off (the last did not end), when the back-off says.
  */
 static void table_again(struct syncd *d)
 {
@@ -686,17 +701,15 @@ static void read_dump(struct syncd *d)
 		 * Cut short, with no end: a resize overtook it (its pages
 		 * flagged NLM_F_DUMP_INTR, which libmnl reports as EINTR),
 		 * or the module or the socket failed. The rest of it would
-		 * answer the next request: the socket goes. After a resize
-		 * the table is dumped again; after an error, not at once,
-		 * which could spin (a peer asks again, or the refresh).
+		 * answer the next request: the socket goes. The table is
+		 * dumped again, not at once, which could spin.
 		 */
 		resized = n > 0 && errno == EINTR;
 		if (!resized)
 			fprintf(stderr, "flowsess: sync: dump: %s\n", strerror(errno));
-		d->dump_again = d->dump_incomplete = false;
 		/* Not at once: a rehash flags every dump until it is over. */
-		if (!reopen_dump(d) && resized)
-			d->dump_retry_at = now_ms() + DUMP_RETRY_MS;
+		if (!reopen_dump(d))
+			table_later(d);
 		return;
 	}
 	/*
@@ -721,15 +734,7 @@ static void read_dump(struct syncd *d)
 			send_table(d, false);
 		return;
 	}
-	/*
-	 * Again, but not back to back: events lost at every table (a
-	 * monitor that cannot keep up shares the queue) would fill the
-	 * sync link with tables. 200 ms, twice that each time, 25.6 s at most.
-	 */
-	d->dump_retry_at = now_ms() +
-			   (DUMP_RETRY_MS << (d->dumps_incomplete < 7 ? d->dumps_incomplete : 7));
-	d->dumps_incomplete++;
-	d->dump_again = false;
+	table_later(d);
 }
 
 /*
@@ -748,8 +753,10 @@ static void import(struct syncd *d, const struct peer *p, const struct nlattr *r
 
 	memset(&s, 0, sizeof(s));
 	/* Nor a peer's copies of sessions (a master's own, most likely). */
-	if (d->master && (fs_session_parse(rec, &s) || s.reason || s.imported))
+	if (d->master && (fs_session_parse(rec, &s) || s.reason || s.imported)) {
+		d->c.not_taken += s.reason != 0;
 		return;
+	}
 
 	nlh = fs_genl_msg(&d->req, buf, FLOWSESS_CMD_IMPORT_SESSION, 0);
 	nest = mnl_attr_nest_start(nlh, FLOWSESS_A_SESSION);
@@ -1155,7 +1162,8 @@ static void read_peers(struct syncd *d)
 				answer_nack(d, p, &h);
 			break;
 		case FS_SYNC_RESYNC:
-			send_table(d, false);
+			/* Backing off: the table due then answers it too. */
+			table_again(d);
 			break;
 		}
 	}
@@ -1614,6 +1622,9 @@ static int cmd_run(int argc, char **argv, const char *netns)
 	role_path(d.ctl_path, rpath, sizeof(rpath));
 	if (!role_given && role_read(rpath) >= 0)
 		d.master = role_read(rpath);
+	/* A master sends its table when it starts, as when it becomes one. */
+	if (d.master)
+		d.dump_retry_at = now_ms();
 	ret = open_sockets(&d, &local, llen) || run(&d) ? EXIT_FAILURE : EXIT_SUCCESS;
 	unlink(d.ctl_path);
 	fs_genl_close(&d.ev);

@@ -276,6 +276,7 @@ static struct {
 	unsigned int events[FLOWSESS_EVENT_PROGRESS + 1];
 	enum flowsess_reason reason;	/* of the last DEL */
 	bool live_kill;
+	bool imported;			/* the last event's session was a copy */
 } flowsess_heard;
 
 static bool flowsess_test_wants(const struct flowsess_net *fn,
@@ -290,6 +291,7 @@ static void flowsess_test_event(struct flowsess_net *fn,
 	if (fn != READ_ONCE(flowsess_heard.fn) || msg->type > FLOWSESS_EVENT_PROGRESS)
 		return;
 	flowsess_heard.events[msg->type]++;
+	flowsess_heard.imported = msg->info.imported;
 	if (msg->type == FLOWSESS_EVENT_DEL) {
 		flowsess_heard.reason = msg->reason;
 		flowsess_heard.live_kill = msg->live_kill;
@@ -879,6 +881,47 @@ static void flowsess_test_sync_events(struct kunit *test)
 	flowsess_test_net_destroy(fn);
 }
 
+/*
+ * A packet through a copy makes it this router's own, in the lock that
+ * accepts it: before the packet's events (they say so), and an end of a
+ * copy only takes it no more.
+ */
+static void flowsess_test_copy_made_own(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, 4);
+	struct flowsess_session_import imp = {}, end = {};
+	struct flowsess_session *s;
+
+	flowsess_test_collector_hold(fn);
+	listen(test, fn);
+	/* A copy of a pickup not answered yet: its answer is a STATE event. */
+	flowsess_test_tuple4(&imp.tuple, IPPROTO_TCP, 1, 2, 40000, 80);
+	imp.tcp_state = FLOWSESS_TCP_ESTABLISHED;
+	imp.expires_ms = 60000;
+	imp.peer[O] = (struct flowsess_tcp_peer){ .end = 1000, .maxend = 70000, .maxwin = 65535 };
+	imp.peer[R] = (struct flowsess_tcp_peer){ .end = 5000, .maxend = 70000, .maxwin = 65535 };
+	KUNIT_ASSERT_EQ(test, flowsess_session_import(&fn->table, &imp), 0);
+	s = import_lookup(fn, &imp.tuple);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	flowsess_events_flush(fn);
+	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_NEW], 1U);
+	KUNIT_EXPECT_TRUE(test, flowsess_heard.imported);
+
+	KUNIT_EXPECT_EQ(test, sync_track(fn, s, R, 5000, 1000, 0), FLOWSESS_TCP_PASS);
+	KUNIT_EXPECT_TRUE(test, s->established);
+	KUNIT_EXPECT_FALSE(test, s->imported);
+	flowsess_events_flush(fn);
+	KUNIT_EXPECT_EQ(test, flowsess_heard.events[FLOWSESS_EVENT_STATE], 1U);
+	KUNIT_EXPECT_FALSE(test, flowsess_heard.imported);
+
+	end.tuple = imp.tuple;
+	end.end = true;
+	end.end_copy_only = true;
+	KUNIT_EXPECT_EQ(test, flowsess_session_import(&fn->table, &end), -ENOENT);
+	KUNIT_EXPECT_PTR_EQ(test, import_lookup(fn, &imp.tuple), s);
+	flowsess_test_net_destroy(fn);
+}
+
 static struct kunit_case flowsess_session_cases[] = {
 	KUNIT_CASE_PARAM(flowsess_test_expiry_exact, flowsess_expiry_gen_params),
 	KUNIT_CASE(flowsess_test_knob_applies_at_once),
@@ -896,6 +939,7 @@ static struct kunit_case flowsess_session_cases[] = {
 	KUNIT_CASE(flowsess_test_import_end_copy_only),
 	KUNIT_CASE(flowsess_test_import_after_timeouts_change),
 	KUNIT_CASE(flowsess_test_sync_events),
+	KUNIT_CASE(flowsess_test_copy_made_own),
 	{}
 };
 
