@@ -9,6 +9,7 @@
  *    the tuple, ->dead, ->last_seen, ->replied, ->tcp_state, ->rst_seen,
  *    the interfaces and ->imported (set before the session is linked,
  *    cleared under session->lock by the first packet of it that passes,
+ *    but a TCP segment that teaches nothing (LATE), by
  *    flowsess_session_own_locked(): never set again).
  *    A session they hold stays in memory until they leave the read-side
  *    section. Dead sessions never match a lookup.

@@ -350,10 +350,10 @@ static enum flowsess_tcp_action flowsess_tcp_acceptable(struct flowsess_net *fn,
 
 /*
  * Track one segment of session @s seen in direction @dir. Returns what the
- * caller must do; the caller updates ->last_seen for PASS, and for LATE
- * accepts the packet and touches nothing else (a copy is made its own
- * here for both). A segment that invalidates its session (a RST or a FIN,
- * by their knobs) passes.
+ * caller must do; the caller updates ->last_seen for PASS (a copy is made
+ * its own here), and for LATE accepts the packet and touches nothing. A
+ * segment that invalidates its session (a RST or a FIN, by their knobs)
+ * passes.
  */
 enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 					    struct flowsess_session *s,
@@ -396,11 +396,10 @@ enum flowsess_tcp_action flowsess_tcp_track(struct flowsess_net *fn,
 		goto out;
 	}
 	action = flowsess_tcp_acceptable(fn, s, dir, next, seg);
-	/* It passes (LATE too): before any event of it. */
-	if (action != FLOWSESS_TCP_DROP)
-		flowsess_session_own_locked(s);
 	if (action != FLOWSESS_TCP_PASS)
 		goto out;
+	/* It passes: before any event of it. LATE teaches nothing: not it. */
+	flowsess_session_own_locked(s);
 
 	if (ev == FLOWSESS_TCP_EV_RST) {
 		if (READ_ONCE(cfg->rst_invalidate_session))

@@ -103,7 +103,7 @@ struct peer {
 	X(sent, "SESSIONS messages sent (retransmissions not counted)")	\
 	X(sent_bytes, "... their bytes")				\
 	X(retransmitted, "SESSIONS sent again for a NACK")		\
-	X(resyncs_sent, "whole tables sent (a peer's RESYNC, or the refresh)") \
+	X(resyncs_sent, "whole tables begun (a RESYNC, the refresh, a retry)") \
 	X(received, "SESSIONS messages received from peers, in order")	\
 	X(received_bytes, "... their bytes")				\
 	X(lost, "SESSIONS never received (a gap given up)")		\
@@ -754,7 +754,7 @@ static void import(struct syncd *d, const struct peer *p, const struct nlattr *r
 	memset(&s, 0, sizeof(s));
 	/* Nor a peer's copies of sessions (a master's own, most likely). */
 	if (d->master && (fs_session_parse(rec, &s) || s.reason || s.imported)) {
-		d->c.not_taken += s.reason != 0;
+		d->c.not_taken += !fs_session_parse(rec, &s) && s.reason;
 		return;
 	}
 
@@ -1244,8 +1244,10 @@ static void set_role(struct syncd *d, bool master)
 	}
 	d->dumps_incomplete = 0;
 	/*
-	 * A new master sends its table at once: what it missed as a backup,
-	 * or a table it owed as a master before, reaches its peers.
+	 * A daemon that becomes master sends its table at once: what it
+	 * missed as a backup, or a table it owed as a master before, reaches
+	 * peers that stayed backup. (One that starts as master needs not:
+	 * its peers see a new instance and ask.)
 	 */
 	d->dump_retry_at = master ? now_ms() : 0;
 	if (master) {
@@ -1622,9 +1624,6 @@ static int cmd_run(int argc, char **argv, const char *netns)
 	role_path(d.ctl_path, rpath, sizeof(rpath));
 	if (!role_given && role_read(rpath) >= 0)
 		d.master = role_read(rpath);
-	/* A master sends its table when it starts, as when it becomes one. */
-	if (d.master)
-		d.dump_retry_at = now_ms();
 	ret = open_sockets(&d, &local, llen) || run(&d) ? EXIT_FAILURE : EXIT_SUCCESS;
 	unlink(d.ctl_path);
 	fs_genl_close(&d.ev);

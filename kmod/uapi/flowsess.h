@@ -52,7 +52,8 @@
  *   (its copy may be behind by what was in flight). A session created so
  *   is reported (SESSION_NEW) as any other, but with FLOWSESS_SA_IMPORTED,
  *   which its dumps and events carry until a packet passes through it
- *   here (or a SYN reopens it); an update is not reported.
+ *   here (but a TCP segment out of the window's reach); an update is
+ *   not reported.
  *   A session as a SESSION_DEL exports it (the tuple and FLOWSESS_SA_REASON,
  *   any reason but NONE) ends the live session with that original tuple
  *   instead, with reason FLOWSESS_REASON_SYNC; -ENOENT when there is none.
