@@ -45,7 +45,7 @@ exact() {
 	[ "$n" -eq $(($3 * $4)) ] && [ "$u" -eq "$n" ]
 }
 
-PER_PORT=$(stress 50000 10000)
+PER_PORT=$(stress 50000 5000)
 TOTAL=$((PER_PORT * 2))
 plan 14
 check "the module loads" flowsess_load
