@@ -451,6 +451,27 @@ static int flowsess_session_import_new(struct flowsess_table *t,
 }
 
 /*
+ * Kill @s now, from any context; with @copy_only, only while it is a copy
+ * (the mark read under the lock a packet clears it under: rule 3). False
+ * if it was dead already, or is no copy.
+ */
+static bool flowsess_session_kill_if(struct flowsess_table *t,
+				     struct flowsess_session *s,
+				     enum flowsess_reason reason, bool copy_only)
+{
+	spin_lock_bh(&s->lock);
+	if (s->dead || (copy_only && !s->imported)) {
+		spin_unlock_bh(&s->lock);
+		return false;
+	}
+	flowsess_session_kill_locked(t, s, reason);
+	spin_unlock_bh(&s->lock);
+
+	flowsess_session_killed(t, s, false);
+	return true;
+}
+
+/*
  * An imported end: the live session with @tuple as its original one ends;
  * with @copy_only, only while it is a copy (->imported: no packet passed
  * through it here since an import made it). Whose ends to take (a backup
@@ -467,16 +488,8 @@ static int flowsess_session_import_end(struct flowsess_table *t,
 	rcu_read_lock();
 	s = flowsess_table_lookup(t, tuple, &dir);
 	if (s && dir == FLOWSESS_DIR_ORIGINAL &&
-	    !flowsess_session_expire(t, s, ktime_get_coarse())) {
-		/* The mark and the kill at once: a packet clears it under this lock. */
-		spin_lock_bh(&s->lock);
-		ends = !s->dead && (!copy_only || s->imported);
-		if (ends)
-			flowsess_session_kill_locked(t, s, FLOWSESS_REASON_SYNC);
-		spin_unlock_bh(&s->lock);
-		if (ends)
-			flowsess_session_killed(t, s, false);
-	}
+	    !flowsess_session_expire(t, s, ktime_get_coarse()))
+		ends = flowsess_session_kill_if(t, s, FLOWSESS_REASON_SYNC, copy_only);
 	rcu_read_unlock();
 	return ends ? 0 : -ENOENT;
 }
@@ -576,16 +589,7 @@ bool flowsess_session_invalidate(struct flowsess_table *t,
 				 struct flowsess_session *s,
 				 enum flowsess_reason reason)
 {
-	spin_lock_bh(&s->lock);
-	if (s->dead) {
-		spin_unlock_bh(&s->lock);
-		return false;
-	}
-	flowsess_session_kill_locked(t, s, reason);
-	spin_unlock_bh(&s->lock);
-
-	flowsess_session_killed(t, s, false);
-	return true;
+	return flowsess_session_kill_if(t, s, reason, false);
 }
 
 /* How long @s may stay idle in @state, by @to. */
