@@ -424,27 +424,23 @@ static int flowsess_create(struct flowsess_net *fn, struct flowsess_pkt *pkt,
  * it) is this router's own from now on, before anything of it is
  * reported, and no end of a copy only takes it any more (session.c,
  * rule 3); a reply establishes the flow (aging.c), once, and a copy of it
- * on another router hears of it (events.c: STATE). False if the session
- * died meanwhile: the packet is looked up again. (A packet of a live,
- * established session that is no copy takes no lock: one that finds it
- * dying passes, as one a moment earlier would have.)
+ * on another router hears of it (events.c: STATE). A session that died
+ * meanwhile learns nothing: the packet passes, as one a moment earlier
+ * would have.
  */
-static bool flowsess_passed(struct flowsess_net *fn, struct flowsess_session *s,
+static void flowsess_passed(struct flowsess_net *fn, struct flowsess_session *s,
 			    enum flowsess_dir dir)
 {
-	bool live;
-
 	spin_lock_bh(&s->lock);
-	live = !s->dead;
-	if (live)
+	if (!s->dead) {
 		flowsess_session_own_locked(s);
-	if (live && dir == FLOWSESS_DIR_REPLY && !s->established) {
-		flowsess_session_set_established(&fn->table, s, true);
-		WRITE_ONCE(s->replied, true);
-		flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
+		if (dir == FLOWSESS_DIR_REPLY && !s->established) {
+			flowsess_session_set_established(&fn->table, s, true);
+			WRITE_ONCE(s->replied, true);
+			flowsess_event(fn, s, FLOWSESS_EVENT_STATE, FLOWSESS_REASON_NONE, false);
+		}
 	}
 	spin_unlock_bh(&s->lock);
-	return live;
 }
 
 static unsigned int flowsess_track(struct flowsess_net *fn,
@@ -495,12 +491,7 @@ again:
 		}
 	} else if ((dir == FLOWSESS_DIR_REPLY && !READ_ONCE(s->established)) ||
 		   unlikely(READ_ONCE(s->imported))) {
-		if (!flowsess_passed(fn, s, dir)) {
-			if (retries--)
-				goto again;
-			flowsess_stat_inc(fn, FLOWSESS_STAT_DROP_NO_SESSION);
-			return NF_DROP;
-		}
+		flowsess_passed(fn, s, dir);
 	}
 	if (dir == FLOWSESS_DIR_REPLY && !READ_ONCE(s->replied))
 		WRITE_ONCE(s->replied, true);

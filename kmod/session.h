@@ -99,6 +99,7 @@ struct flowsess_session {
  */
 static inline void flowsess_session_own_locked(struct flowsess_session *s)
 {
+	lockdep_assert_held(&s->lock);
 	if (unlikely(s->imported))
 		WRITE_ONCE(s->imported, false);
 }

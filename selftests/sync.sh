@@ -9,7 +9,7 @@
 # sync daemon would with the family.
 . ./lib.sh
 
-plan 16
+plan 17
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 # The standby's table, in a namespace of its own.
@@ -68,6 +68,9 @@ check "the connection goes on: every message echoed" [ $? -eq 0 ]
 echo "# $(cat /tmp/echo.out)"
 check_num "... nothing dropped for want of a session" \
 	"$(flowsess_stat router drop_no_session)" -eq "$drops"
+check "... and its packets made the copy the router's own: no longer imported" \
+	eval '[ "$(in_ns router flowsess -j sessions dport 8080 | grep -o "\"imported\":false" | wc -l)" -ge 1 ] &&
+	      [ "$(in_ns router flowsess -j sessions dport 8080 | grep -o "\"imported\":true" | wc -l)" -eq 0 ]'
 
 # The control: a connection whose session is cleared and not imported is
 # cut at its next segment.
