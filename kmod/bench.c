@@ -27,19 +27,19 @@ static struct dentry *flowsess_bench_dir;
 static int flowsess_chains_show(struct seq_file *m, void *unused)
 {
 	struct flowsess_table *t = &flowsess_pernet(&init_net)->table;
-	const struct bucket_table *tbl, *now;
-	struct rhash_head *node;
+	const struct flowsess_htab *tbl, *now;
+	struct flowsess_hnode *node;
 	u32 table_id;
 	u64 walked = 0, entries = 0;
 	unsigned int i, size, len, longest = 0, work = 0;
 
 	rcu_read_lock();
-	tbl = rht_dereference_rcu(t->hash.tbl, &t->hash);
-	size = tbl->size;
-	table_id = tbl->hash_rnd;
+	tbl = rcu_dereference(t->htab);
+	size = tbl ? tbl->size : 0;
+	table_id = tbl ? tbl->id : 0;
 	for (i = 0; i < size; i++) {
 		len = 0;
-		rht_for_each_rcu(node, tbl, i)
+		flowsess_hchain_for_each_rcu(node, tbl->buckets[i])
 			len++;
 		/* The k-th entry of a chain is found after k steps. */
 		walked += (u64)len * (len + 1) / 2;
@@ -52,8 +52,8 @@ static int flowsess_chains_show(struct seq_file *m, void *unused)
 			cond_resched();
 			rcu_read_lock();
 			/* Resized: a snapshot of part of it. */
-			now = rht_dereference_rcu(t->hash.tbl, &t->hash);
-			if (now != tbl || now->hash_rnd != table_id || now->size != size)
+			now = rcu_dereference(t->htab);
+			if (now != tbl || now->id != table_id)
 				break;
 		}
 	}
@@ -61,7 +61,7 @@ static int flowsess_chains_show(struct seq_file *m, void *unused)
 	seq_printf(m, "sessions=%d buckets=%u walk_x100=%llu longest=%u bucket_bytes=%zu session_bytes=%zu\n",
 		   atomic_read(&t->count), size,
 		   entries ? div64_u64(walked * 100, entries) : 0, longest,
-		   sizeof(struct rhash_lock_head *), sizeof(struct flowsess_session));
+		   sizeof(struct flowsess_hnode *), sizeof(struct flowsess_session));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(flowsess_chains);

@@ -13,9 +13,10 @@
  *    flowsess_session_own_locked(): never set again).
  *    A session they hold stays in memory until they leave the read-side
  *    section. Dead sessions never match a lookup.
- * 2. The hash is an rhashtable (table.c): its own per-bucket locks order
- *    links and unlinks, and it resizes itself online. Calls into it never
- *    sleep; session->lock is held around one of them (rule 3).
+ * 2. The hash (table.c) orders links and unlinks by its stripes of bucket
+ *    locks, and a worker resizes it online; its own rules are at the top
+ *    of table.c. Links and unlinks never sleep; session->lock is held
+ *    around one of them (rule 3).
  * 3. session->lock protects ->dead, ->reason, ->established, ->tcp_state,
  *    ->rst_seen, ->traffic_after_rst and ->peer, and orders the clearing
  *    of ->imported against an end of a copy only (an import's). Writers
@@ -76,8 +77,8 @@ int flowsess_session_cache_init(void)
 {
 	/* Rule: flowsess_node_dir() needs 16-byte alignment. */
 	BUILD_BUG_ON(offsetof(struct flowsess_session, node[FLOWSESS_DIR_REPLY]) !=
-		     sizeof(struct rhash_head));
-	BUILD_BUG_ON(sizeof(struct rhash_head) != 8);
+		     sizeof(struct flowsess_hnode));
+	BUILD_BUG_ON(sizeof(struct flowsess_hnode) != 8);
 #if !defined(CONFIG_DEBUG_SPINLOCK) && !defined(CONFIG_DEBUG_LOCK_ALLOC)
 	BUILD_BUG_ON(sizeof(struct flowsess_session) > 128);
 #endif

@@ -7,7 +7,6 @@
 #define _FLOWSESS_SESSION_H
 
 #include <linux/netfilter.h>
-#include <linux/rhashtable.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -36,6 +35,11 @@ enum flowsess_dir {
 	FLOWSESS_DIR_ORIGINAL,
 	FLOWSESS_DIR_REPLY,
 	FLOWSESS_DIR_MAX
+};
+
+/* A hash entry's link (table.c); a chain ends in a nulls marker, bit 0 set. */
+struct flowsess_hnode {
+	struct flowsess_hnode __rcu *next;
 };
 
 /*
@@ -68,7 +72,7 @@ struct flowsess_session {
 	 * Sessions are 16-byte aligned, so bit 3 of an entry's address is
 	 * its direction (flowsess_node_dir()).
 	 */
-	struct rhash_head node[FLOWSESS_DIR_MAX];
+	struct flowsess_hnode node[FLOWSESS_DIR_MAX];
 	struct flowsess_tuple tuple;	/* the original direction's */
 	u8 tcp_state;
 	bool dead;

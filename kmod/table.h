@@ -7,7 +7,6 @@
 #define _FLOWSESS_TABLE_H
 
 #include <linux/hrtimer.h>
-#include <linux/rhashtable.h>
 #include <linux/workqueue.h>
 
 #include "session.h"
@@ -24,10 +23,39 @@ struct flowsess_walk {
 	bool resized;			/* since the walk started */
 };
 
+/*
+ * The hash's stripes of bucket locks: bucket b of every table is under
+ * lock b % FLOWSESS_HASH_LOCKS, which is why no table is smaller.
+ */
+#define FLOWSESS_HASH_LOCKS	128
+#define FLOWSESS_HASH_MAX	BIT(26)	/* buckets: 16 M sessions at 50 % */
+
+/* One table of the hash (table.c); during a resize, ->future is the next. */
+struct flowsess_htab {
+	unsigned int size;		/* buckets: a power of 2 */
+	u32 id;				/* the hash's first is 0, then +1 */
+	spinlock_t *locks;		/* the hash's, shared by its tables */
+	struct flowsess_htab __rcu *future;
+	struct flowsess_hnode __rcu *buckets[];
+};
+
+#define flowsess_hnode_is_nulls(node)	((unsigned long)(node) & 1UL)
+
+/* Under rcu_read_lock(): every entry in the chain that starts at @head. */
+#define flowsess_hchain_for_each_rcu(node, head)			\
+	for (node = rcu_dereference(head);				\
+	     !flowsess_hnode_is_nulls(node);				\
+	     node = rcu_dereference((node)->next))
+
 struct flowsess_table {
-	struct rhashtable hash;
+	struct flowsess_htab __rcu *htab;	/* NULL until the first session */
+	u32 seed;
+	unsigned long resize_retry;	/* jiffies: no resize before, no memory */
+	bool resize_held;		/* KUnit's: the size stays */
+	struct work_struct resize_work;
 	/* Written on every insert and removal: away from the lookup's line. */
 	atomic_t count ____cacheline_aligned_in_smp; /* reserved + linked */
+	atomic_t entries;		/* linked entries, two a session */
 	atomic_t unestablished;		/* linked sessions, !->established */
 	/* aging.c */
 	unsigned int evict_hand;
@@ -67,6 +95,7 @@ int flowsess_table_walk_bucket(struct flowsess_table *t, struct flowsess_walk *w
 bool flowsess_table_walk(struct flowsess_table *t, struct flowsess_walk *w,
 			 unsigned int buckets, flowsess_walk_fn fn, void *arg);
 unsigned int flowsess_table_buckets(struct flowsess_table *t);
+bool flowsess_table_resize_due(struct flowsess_table *t);
 
 /* collect.c: expiry collection, one hrtimer per namespace. */
 void flowsess_collector_init(struct flowsess_table *t);

@@ -136,8 +136,8 @@ static void flowsess_test_collect_rst_live_kill(struct kunit *test)
  * run again FLOWSESS_COLLECT_BUSY later, and the next run goes on from the
  * next bucket. The runs are made by hand, with the timer held; the table
  * is small enough for one run to sweep all of it (BUDGET_SESSIONS
- * sessions, 760 entries: 1024 buckets), and is kept from shrinking, so
- * that only the budget stops the first run.
+ * sessions, 760 entries, kept in the first table's 128 buckets), so that
+ * only the budget stops the first run.
  */
 static void flowsess_test_collect_budget(struct kunit *test)
 {
@@ -147,7 +147,7 @@ static void flowsess_test_collect_budget(struct kunit *test)
 	struct flowsess_session *s;
 
 	flowsess_test_collector_hold(fn);
-	t->hash.p.automatic_shrinking = false;
+	t->resize_held = true;
 	fn->cfg.timeouts.udp_timeout_ms = 60000;
 	for (i = 0; i < BUDGET_SESSIONS; i++) {
 		s = udp(test, fn, 1000 + i);
@@ -309,7 +309,7 @@ static void flowsess_test_collect_stops_when_empty(struct kunit *test)
 }
 
 /*
- * The plan of a sweep, for every table size the rhashtable may have: a
+ * The plan of a sweep, for every table size the hash may have: a
  * table of up to FLOWSESS_COLLECT_SWEEP_RATE buckets is swept every
  * second, a bigger one within FLOWSESS_COLLECT_PERIOD_MAX; never more than
  * FLOWSESS_COLLECT_RUNS_MAX runs a second, each over at least

@@ -221,7 +221,7 @@ static void flowsess_test_concurrency(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, check.sessions, (unsigned int)atomic_read(&fn->table.count));
 	KUNIT_EXPECT_EQ(test, check.unestablished,
 			(unsigned int)atomic_read(&fn->table.unestablished));
-	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.hash.nelems), 2 * check.sessions);
+	KUNIT_EXPECT_EQ(test, atomic_read(&fn->table.entries), 2 * check.sessions);
 
 	flowsess_table_flush(&fn->table);
 	KUNIT_EXPECT_TRUE(test, flowsess_test_wait_empty(fn, FLOWSESS_TEST_SLACK_MS));

@@ -5,6 +5,7 @@
  * of each direction).
  */
 #include <kunit/test.h>
+#include <linux/kthread.h>
 
 #include "util.h"
 
@@ -30,7 +31,7 @@ static int insert(struct flowsess_net *fn, struct flowsess_session *s)
 
 static int nelems(struct flowsess_net *fn)
 {
-	return atomic_read(&fn->table.hash.nelems);
+	return atomic_read(&fn->table.entries);
 }
 
 /* Kill @s as a clear would; false if it was dead already. */
@@ -41,7 +42,7 @@ static bool flush_one(struct flowsess_net *fn, struct flowsess_session *s)
 
 /*
  * The key is the tuple without ->dir, and each entry hashes as its
- * direction's tuple: the rhashtable finds an entry by the key's hash.
+ * direction's tuple: a lookup finds an entry by the key's hash.
  */
 static void flowsess_test_hash_stable(struct kunit *test)
 {
@@ -53,7 +54,7 @@ static void flowsess_test_hash_stable(struct kunit *test)
 	flowsess_test_tuple4(&a, IPPROTO_TCP, 0x0a000102, 0x0a000202, 12340, 1234);
 	flowsess_test_tuple4(&b, IPPROTO_TCP, 0x0a000102, 0x0a000202, 12340, 1234);
 	b.dir = FLOWSESS_DIR_REPLY;	/* not part of the key */
-	KUNIT_EXPECT_EQ(test, flowsess_hash_key(&a, 0, seed), flowsess_hash_key(&b, 0, seed));
+	KUNIT_EXPECT_EQ(test, flowsess_hash_key(&a, seed), flowsess_hash_key(&b, seed));
 	KUNIT_EXPECT_TRUE(test, flowsess_tuple_equal(&a, &b));
 
 	b.protonum = IPPROTO_UDP;
@@ -65,10 +66,10 @@ static void flowsess_test_hash_stable(struct kunit *test)
 	s = flowsess_test_alloc(test, fn, &a);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	flowsess_tuple_invert(&reply, &a);
-	KUNIT_EXPECT_EQ(test, flowsess_hash_node(&s->node[FLOWSESS_DIR_ORIGINAL], 0, seed),
-			flowsess_hash_key(&a, 0, seed));
-	KUNIT_EXPECT_EQ(test, flowsess_hash_node(&s->node[FLOWSESS_DIR_REPLY], 0, seed),
-			flowsess_hash_key(&reply, 0, seed));
+	KUNIT_EXPECT_EQ(test, flowsess_hash_node(&s->node[FLOWSESS_DIR_ORIGINAL], seed),
+			flowsess_hash_key(&a, seed));
+	KUNIT_EXPECT_EQ(test, flowsess_hash_node(&s->node[FLOWSESS_DIR_REPLY], seed),
+			flowsess_hash_key(&reply, seed));
 	/* An entry tells its session and its direction by its address. */
 	KUNIT_EXPECT_EQ(test, flowsess_node_dir(&s->node[FLOWSESS_DIR_ORIGINAL]),
 			FLOWSESS_DIR_ORIGINAL);
@@ -331,9 +332,10 @@ static void flowsess_test_many_sessions(struct kunit *test)
 	enum flowsess_dir sdir, rdir;
 	struct flowsess_tuple t, rt;
 
-	/* A table nobody used is the smallest rhashtable makes. */
+	/* A namespace nobody used has no table; the first is the smallest. */
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(fn->table.htab));
 	first = flowsess_table_buckets(&fn->table);
-	KUNIT_EXPECT_EQ(test, first, 4U);
+	KUNIT_EXPECT_EQ(test, first, FLOWSESS_HASH_LOCKS);
 	for (i = 0; i < MANY_SESSIONS; i++) {
 		flowsess_test_tuple4(&t, IPPROTO_TCP, 0x0a000000 + i, 0xc0a80001, 40000, 80);
 		KUNIT_ASSERT_NOT_NULL(test, flowsess_test_insert(test, fn, &t));
@@ -667,6 +669,119 @@ static void flowsess_test_walk_detects_resize(struct kunit *test)
 	flowsess_test_net_destroy(fn);
 }
 
+#define STAYING	500
+#define CHURNING 3000
+
+struct flowsess_test_churn {
+	struct flowsess_net *fn;
+	struct flowsess_session *s[CHURNING];
+	struct flowsess_session *stay[STAYING];
+	struct completion done;
+	unsigned int rounds;
+	bool stop;
+};
+
+/* Grow the hash and shrink it, again and again, until told to stop. */
+static int flowsess_test_churn_fn(void *arg)
+{
+	struct flowsess_test_churn *c = arg;
+	struct flowsess_table *t = &c->fn->table;
+	struct flowsess_tuple tuple;
+	unsigned int i;
+
+	while (!READ_ONCE(c->stop)) {
+		for (i = 0; i < CHURNING; i++) {
+			c->s[i] = NULL;
+			if (!flowsess_session_reserve(t))
+				continue;
+			flowsess_test_tuple4(&tuple, IPPROTO_UDP, 0x0b000000 + i,
+					     0xc0a80001, 5000, 53);
+			c->s[i] = flowsess_session_alloc(&tuple, false, GFP_KERNEL);
+			if (!c->s[i]) {
+				flowsess_session_unreserve(t);
+				continue;
+			}
+			c->s[i]->last_seen = ktime_get_coarse();
+			rcu_read_lock();
+			if (flowsess_session_insert(t, c->s[i]))
+				c->s[i] = NULL;
+			rcu_read_unlock();
+		}
+		for (i = 0; i < CHURNING; i++) {
+			rcu_read_lock();
+			if (c->s[i])
+				flowsess_session_invalidate(t, c->s[i],
+							    FLOWSESS_REASON_FLUSH);
+			rcu_read_unlock();
+			cond_resched();
+		}
+		c->rounds++;
+	}
+	complete(&c->done);
+	return 0;
+}
+
+/*
+ * A lookup never misses a live session while the hash resizes under it:
+ * a kthread makes it grow and shrink (3000 sessions come and go, again
+ * and again) while this looks up 500 that stay, from both sides.
+ */
+static void flowsess_test_lookup_across_resizes(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, STAYING + CHURNING);
+	struct flowsess_test_churn *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct flowsess_session **stay, *s;
+	unsigned int i, lookups = 0, missed = 0, first_id;
+	struct flowsess_tuple t, rt;
+	struct task_struct *task;
+	unsigned long end;
+	enum flowsess_dir dir;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	stay = c->stay;
+	for (i = 0; i < STAYING; i++) {
+		flowsess_test_tuple4(&t, IPPROTO_TCP, 0x0a000000 + i, 0xc0a80001, 40000, 80);
+		stay[i] = flowsess_test_insert(test, fn, &t);
+		KUNIT_ASSERT_NOT_NULL(test, stay[i]);
+	}
+	KUNIT_ASSERT_TRUE(test, flowsess_test_settle(fn));
+	first_id = rcu_access_pointer(fn->table.htab)->id;
+	c->fn = fn;
+	init_completion(&c->done);
+	task = kthread_run(flowsess_test_churn_fn, c, "flowsess-churn");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	end = jiffies + 3 * HZ;
+	while (time_before(jiffies, end) || c->rounds < 3) {
+		for (i = 0; i < STAYING; i++) {
+			flowsess_test_tuple4(&t, IPPROTO_TCP, 0x0a000000 + i, 0xc0a80001,
+					     40000, 80);
+			flowsess_tuple_invert(&rt, &t);
+			rcu_read_lock();
+			s = lookup(fn, &t, &dir);
+			missed += s != stay[i] || dir != FLOWSESS_DIR_ORIGINAL;
+			s = lookup(fn, &rt, &dir);
+			missed += s != stay[i] || dir != FLOWSESS_DIR_REPLY;
+			rcu_read_unlock();
+			lookups += 2;
+		}
+		cond_resched();
+		if (time_after(jiffies, end + 60 * HZ))
+			break;
+	}
+	WRITE_ONCE(c->stop, true);
+	wait_for_completion(&c->done);
+	KUNIT_ASSERT_TRUE(test, flowsess_test_settle(fn));
+	/* Each round takes the hash from 2048 buckets to 16384 and back. */
+	KUNIT_EXPECT_GE(test, c->rounds, 3U);
+	KUNIT_EXPECT_GE(test, rcu_access_pointer(fn->table.htab)->id - first_id, 4U);
+	KUNIT_EXPECT_EQ(test, missed, 0U);
+	KUNIT_EXPECT_EQ(test, nelems(fn), 2 * STAYING);
+	kunit_info(test, "%u lookups, %u rounds, %u resizes", lookups, c->rounds,
+		   rcu_access_pointer(fn->table.htab)->id - first_id);
+	KUNIT_EXPECT_EQ(test, flowsess_table_flush(&fn->table), STAYING);
+	flowsess_test_net_destroy(fn);
+}
+
 static struct kunit_case flowsess_table_cases[] = {
 	KUNIT_CASE(flowsess_test_hash_stable),
 	KUNIT_CASE(flowsess_test_invert),
@@ -682,6 +797,7 @@ static struct kunit_case flowsess_table_cases[] = {
 	KUNIT_CASE(flowsess_test_walk_each_once),
 	KUNIT_CASE(flowsess_test_walk_stops_after_bucket),
 	KUNIT_CASE(flowsess_test_walk_detects_resize),
+	KUNIT_CASE(flowsess_test_lookup_across_resizes),
 	{}
 };
 

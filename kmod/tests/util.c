@@ -91,28 +91,20 @@ void flowsess_test_net_destroy(struct flowsess_net *fn)
 }
 
 /*
- * Wait until the rhashtable holds still: its worker grows it past 75 %
- * load and shrinks it below 30 %, in the background. Tests that count
- * buckets or walk them need that. False if it never settled.
+ * Wait until the hash holds still: its worker grows it past 75 % load and
+ * shrinks it below 30 %, in the background. Tests that count buckets or
+ * walk them need that. False if it never settled.
  */
 bool flowsess_test_settle(struct flowsess_net *fn)
 {
-	struct rhashtable *ht = &fn->table.hash;
-	const struct bucket_table *tbl;
-	bool busy;
+	struct flowsess_table *t = &fn->table;
 	int i;
 
 	for (i = 0; i < 100; i++) {
-		flush_work(&ht->run_work);
-		rcu_read_lock();
-		tbl = rht_dereference_rcu(ht->tbl, ht);
-		busy = rcu_access_pointer(tbl->future_tbl) || tbl->nest ||
-		       rht_grow_above_75(ht, tbl) ||
-		       (ht->p.automatic_shrinking && rht_shrink_below_30(ht, tbl));
-		rcu_read_unlock();
-		if (!busy)
+		flush_work(&t->resize_work);
+		if (!flowsess_table_resize_due(t))
 			return true;
-		schedule_work(&ht->run_work);
+		queue_work(system_unbound_wq, &t->resize_work);
 	}
 	return false;
 }
