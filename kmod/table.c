@@ -141,14 +141,27 @@ static struct flowsess_htab *flowsess_htab_alloc(struct flowsess_table *t,
 	if (memcg)
 		gfp |= __GFP_ACCOUNT;
 	old = set_active_memcg(memcg);
-	tbl = kvzalloc(struct_size(tbl, buckets, size), gfp);
+	tbl = kzalloc(sizeof(*tbl), gfp);
+	if (tbl)
+		tbl->buckets = kvmalloc_array(size, sizeof(*tbl->buckets), gfp);
 	set_active_memcg(old);
+	if (tbl && !tbl->buckets) {
+		kfree(tbl);
+		tbl = NULL;
+	}
 	if (!tbl)
 		return NULL;
 	tbl->size = size;
 	for (i = 0; i < size; i++)
 		RCU_INIT_POINTER(tbl->buckets[i], FLOWSESS_HNULLS(i));
 	return tbl;
+}
+
+static void flowsess_htab_free(struct flowsess_htab *tbl)
+{
+	if (tbl)
+		kvfree(tbl->buckets);
+	kfree(tbl);
 }
 
 /*
@@ -178,7 +191,7 @@ static struct flowsess_htab *flowsess_htab_first(struct flowsess_table *t)
 		return tbl;
 fail:
 	kfree(locks);
-	kvfree(tbl);
+	flowsess_htab_free(tbl);
 	return rcu_dereference(t->htab);
 }
 
@@ -273,13 +286,15 @@ static void flowsess_htab_rehash(struct flowsess_table *t,
 	}
 	rcu_assign_pointer(t->htab, new);
 	synchronize_rcu();
-	kvfree(old);
+	flowsess_htab_free(old);
 }
 
 /*
  * The resize worker: one at a time (a work item), the only writer of
  * ->htab but for the first table. A table it cannot allocate (the cgroup's
- * limit, no memory) stays as it is, and no resize is tried for a second.
+ * limit, no memory) stays as it is, and no resize is tried for a second;
+ * __GFP_NORETRY: the cgroup's limit refuses it rather than calling the
+ * OOM killer on the container.
  */
 static void flowsess_table_resize(struct work_struct *work)
 {
@@ -293,7 +308,7 @@ static void flowsess_table_resize(struct work_struct *work)
 		    !flowsess_htab_wants_resize(t, old))
 			return;
 		new = flowsess_htab_alloc(t, flowsess_hash_size_for(atomic_read(&t->entries)),
-					  GFP_KERNEL | __GFP_NOWARN);
+					  GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
 		if (!new) {
 			WRITE_ONCE(t->resize_retry, jiffies + HZ);
 			return;
@@ -332,7 +347,7 @@ void flowsess_table_destroy(struct flowsess_table *t)
 		return;
 	WARN_ON_ONCE(rcu_access_pointer(tbl->future));
 	kfree(tbl->locks);
-	kvfree(tbl);
+	flowsess_htab_free(tbl);
 	RCU_INIT_POINTER(t->htab, NULL);
 }
 

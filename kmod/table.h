@@ -36,7 +36,8 @@ struct flowsess_htab {
 	u32 id;				/* the hash's first is 0, then +1 */
 	spinlock_t *locks;		/* the hash's, shared by its tables */
 	struct flowsess_htab __rcu *future;
-	struct flowsess_hnode __rcu *buckets[];
+	/* Apart, so that an array of 2^n buckets takes 2^n pointers' pages. */
+	struct flowsess_hnode __rcu **buckets;
 };
 
 #define flowsess_hnode_is_nulls(node)	((unsigned long)(node) & 1UL)
