@@ -3,8 +3,8 @@
 # A namespace's sessions are charged to the memory cgroup of whoever made
 # the namespace (a container's), and stay within its limit: a namespace
 # made by a process in a cgroup (v2) forwards a flood; the cgroup's slab
-# grows by 128 bytes or more a session, its other kernel memory by the
-# hash's buckets; with its limit 64 KiB above its
+# grows by 128 bytes or more a session, its kernel memory by that and
+# the hash's buckets; with its limit 64 KiB above its
 # use, a new flood finds no memory for some sessions (drop_nomem) while
 # the cgroup stays within the limit, and the router's own table is
 # untouched; once the namespace is gone, so are the charges. Kernels with
@@ -39,25 +39,23 @@ router_before=$(in_ns router flowsess sessions | awk 'NR > 1 { print $1, $2, $3,
 # of pages); its statistics are flushed every 2 s.
 mem() { cat "$cg/memory.current"; }
 slab() { awk '$1 == "slab" { print $2 }' "$cg/memory.stat"; }
-# Its kernel memory but the slab: pages, of which the hash's buckets (an
-# array of 2^n pointers is 2^n * 8 bytes of whole pages); the slab's
-# pages charged ahead and not used yet may move it by a page a CPU.
-kernel_pages() {
-	awk '$1 == "kernel" { k = $2 } $1 == "slab" { s = $2 }
-	     END { print k - s }' "$cg/memory.stat"
-}
+# All its kernel memory, in pages: sessions and the hash's buckets (a
+# bucket array of 2^n pointers, over two pages, takes 2^n * 8 bytes of
+# whole pages, which the slab statistic counts too); the slab's pages
+# charged ahead and not used yet may move it by a page a CPU.
+kernel() { awk '$1 == "kernel" { print $2 }' "$cg/memory.stat"; }
 in_ns cgns flowsess set max-sessions 20000
 before=$(slab)
-pages_before=$(kernel_pages)
+kernel_before=$(kernel)
 in_ns client udpflood 10.0.4.9 43000 2000 9 1 >/dev/null
 check_num "2000 sessions in the namespace" "$(stat sessions_active)" -ge 2000
 charged() { [ $(( $(slab) - before )) -ge $((2000 * 128)) ]; }
 check "... are charged to the cgroup, 128 bytes or more each" wait_for 10 charged
 echo "# the cgroup's slab: $before bytes before 2000 sessions, $(slab) after"
 # 4000 entries take 8192 buckets (at most 75 % full): 64 KiB.
-hashed() { [ $(( $(kernel_pages) - pages_before )) -ge $((65536 - 2 * 4096)) ]; }
+hashed() { [ $(( $(kernel) - kernel_before )) -ge $((2000 * 128 + 65536 - 2 * 4096)) ]; }
 check "... and so is their hash, 64 KiB of buckets" wait_for 10 hashed
-echo "# the cgroup's kernel memory but the slab: $pages_before bytes before, $(kernel_pages) after"
+echo "# the cgroup's kernel memory: $kernel_before bytes before, $(kernel) after"
 
 # GFP_ATOMIC would charge past the limit; flowsess's allocations may not.
 echo $(( $(mem) + 65536 )) >"$cg/memory.max"
