@@ -14,7 +14,7 @@
  * RCU grace period. So a reader or writer under rcu_read_lock() that loaded
  * a table may use it, and its ->future, until it leaves the section.
  *
- * Locks. One hash value, with one seed for the namespace's life, places
+ * Locks. One hash value, with one key for the namespace's life, places
  * an entry in every table: bucket hash & (size - 1), and every table has
  * at least FLOWSESS_HASH_LOCKS buckets, so all the buckets an entry can be
  * in are under the same stripe, locks[hash % FLOWSESS_HASH_LOCKS]. A
@@ -41,9 +41,9 @@
  * links both entries and the other none. Dead sessions compare unequal to
  * everything: they are being unlinked.
  */
-#include <linux/jhash.h>
 #include <linux/memcontrol.h>
 #include <linux/sched/mm.h>
+#include <linux/siphash.h>
 
 #include "internal.h"
 
@@ -102,24 +102,28 @@ void flowsess_tuple_invert(struct flowsess_tuple *dst,
 	dst->dir = !src->dir;
 }
 
-/* The key is everything before ->l3num, seeded with l3num and protonum. */
-static u32 flowsess_hash_key(const struct flowsess_tuple *tuple, u32 seed)
+/*
+ * The key is everything before ->dir. A keyed siphash, as nf_conntrack's:
+ * the key cannot change while the namespace lives (the stripes need one
+ * hash in every table), so it must not be learnt from the order a dump
+ * lists sessions in, nor chains be lengthened on purpose.
+ */
+static u32 flowsess_hash_key(const struct flowsess_tuple *tuple,
+			     const siphash_key_t *key)
 {
-	BUILD_BUG_ON(offsetof(struct flowsess_tuple, l3num) % sizeof(u32));
-	return jhash2((const u32 *)tuple,
-		      offsetof(struct flowsess_tuple, l3num) / sizeof(u32),
-		      seed ^ (tuple->l3num << 8 | tuple->protonum));
+	return siphash(tuple, offsetof(struct flowsess_tuple, dir), key);
 }
 
-static u32 flowsess_hash_node(const struct flowsess_hnode *node, u32 seed)
+static u32 flowsess_hash_node(const struct flowsess_hnode *node,
+			      const siphash_key_t *key)
 {
 	const struct flowsess_session *s = flowsess_node_session(node);
 	struct flowsess_tuple reply;
 
 	if (flowsess_node_dir(node) == FLOWSESS_DIR_ORIGINAL)
-		return flowsess_hash_key(&s->tuple, seed);
+		return flowsess_hash_key(&s->tuple, key);
 	flowsess_tuple_invert(&reply, &s->tuple);
-	return flowsess_hash_key(&reply, seed);
+	return flowsess_hash_key(&reply, key);
 }
 
 static spinlock_t *flowsess_hash_lock(const struct flowsess_htab *tbl, u32 hash)
@@ -152,8 +156,11 @@ static struct flowsess_htab *flowsess_htab_alloc(struct flowsess_table *t,
 	if (!tbl)
 		return NULL;
 	tbl->size = size;
-	for (i = 0; i < size; i++)
+	for (i = 0; i < size; i++) {
 		RCU_INIT_POINTER(tbl->buckets[i], FLOWSESS_HNULLS(i));
+		if (!(i % 65536) && gfpflags_allow_blocking(gfp))
+			cond_resched();
+	}
 	return tbl;
 }
 
@@ -219,10 +226,10 @@ static bool flowsess_htab_wants_resize(struct flowsess_table *t,
 static void flowsess_htab_check(struct flowsess_table *t,
 				const struct flowsess_htab *tbl)
 {
+	/* Not while one is waiting out a failed allocation: queued already. */
 	if (flowsess_htab_wants_resize(t, tbl) && !READ_ONCE(t->resize_held) &&
-	    !rcu_access_pointer(tbl->future) &&
-	    time_after_eq(jiffies, READ_ONCE(t->resize_retry)))
-		queue_work(system_unbound_wq, &t->resize_work);
+	    !rcu_access_pointer(tbl->future))
+		queue_delayed_work(system_unbound_wq, &t->resize_work, 0);
 }
 
 /* Is a resize in progress, or due? KUnit waits for the hash to settle. */
@@ -258,7 +265,7 @@ static bool flowsess_htab_move_tail(struct flowsess_table *t,
 		pprev = &node->next;
 		node = next;
 	}
-	nb = flowsess_hash_node(node, t->seed) & (new->size - 1);
+	nb = flowsess_hash_node(node, &t->hash_key) & (new->size - 1);
 	rcu_assign_pointer(node->next, rcu_dereference_protected(new->buckets[nb], 1));
 	rcu_assign_pointer(new->buckets[nb], node);
 	rcu_assign_pointer(*pprev, FLOWSESS_HNULLS(b));
@@ -291,26 +298,29 @@ static void flowsess_htab_rehash(struct flowsess_table *t,
 
 /*
  * The resize worker: one at a time (a work item), the only writer of
- * ->htab but for the first table. A table it cannot allocate (the cgroup's
- * limit, no memory) stays as it is, and no resize is tried for a second;
- * __GFP_NORETRY: the cgroup's limit refuses it rather than calling the
- * OOM killer on the container.
+ * ->htab but for the first table. When the next table cannot be allocated
+ * (the cgroup's limit, no memory) the hash stays as it is and the worker
+ * tries again a second later; __GFP_NORETRY, so that the cgroup's limit
+ * refuses it instead of invoking the cgroup's OOM killer.
  */
 static void flowsess_table_resize(struct work_struct *work)
 {
-	struct flowsess_table *t = container_of(work, struct flowsess_table,
-						resize_work);
+	struct flowsess_table *t = container_of(to_delayed_work(work),
+						struct flowsess_table, resize_work);
 	struct flowsess_htab *old, *new;
+	unsigned int size;
 
 	for (;;) {
 		old = rcu_dereference_protected(t->htab, 1);
 		if (!old || READ_ONCE(t->resize_held) ||
 		    !flowsess_htab_wants_resize(t, old))
 			return;
-		new = flowsess_htab_alloc(t, flowsess_hash_size_for(atomic_read(&t->entries)),
-					  GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
+		size = flowsess_hash_size_for(atomic_read(&t->entries));
+		if (size == old->size)
+			return;
+		new = flowsess_htab_alloc(t, size, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
 		if (!new) {
-			WRITE_ONCE(t->resize_retry, jiffies + HZ);
+			queue_delayed_work(system_unbound_wq, &t->resize_work, HZ);
 			return;
 		}
 		flowsess_htab_rehash(t, old, new);
@@ -320,10 +330,9 @@ static void flowsess_table_resize(struct work_struct *work)
 int flowsess_table_init(struct flowsess_table *t)
 {
 	RCU_INIT_POINTER(t->htab, NULL);
-	t->seed = get_random_u32();
-	t->resize_retry = jiffies;
+	get_random_bytes(&t->hash_key, sizeof(t->hash_key));
 	t->resize_held = false;
-	INIT_WORK(&t->resize_work, flowsess_table_resize);
+	INIT_DELAYED_WORK(&t->resize_work, flowsess_table_resize);
 	atomic_set(&t->count, 0);
 	atomic_set(&t->entries, 0);
 	atomic_set(&t->unestablished, 0);
@@ -341,7 +350,7 @@ void flowsess_table_destroy(struct flowsess_table *t)
 	struct flowsess_htab *tbl;
 
 	WARN_ON_ONCE(atomic_read(&t->count) || atomic_read(&t->entries));
-	cancel_work_sync(&t->resize_work);
+	cancel_delayed_work_sync(&t->resize_work);
 	tbl = rcu_dereference_protected(t->htab, 1);
 	if (!tbl)
 		return;
@@ -366,7 +375,7 @@ struct flowsess_session *flowsess_table_lookup(struct flowsess_table *t,
 
 	if (!tbl)
 		return NULL;
-	hash = flowsess_hash_key(tuple, t->seed);
+	hash = flowsess_hash_key(tuple, &t->hash_key);
 	do {
 		flowsess_hchain_for_each_rcu(node, tbl->buckets[hash & (tbl->size - 1)]) {
 			s = flowsess_node_session(node);
@@ -442,7 +451,7 @@ int flowsess_table_link(struct flowsess_table *t, struct flowsess_session *s,
 		key = s->tuple;
 	else
 		flowsess_tuple_invert(&key, &s->tuple);
-	hash = flowsess_hash_key(&key, t->seed);
+	hash = flowsess_hash_key(&key, &t->hash_key);
 	rcu_read_lock();
 	tbl = rcu_dereference(t->htab) ?: flowsess_htab_first(t);
 	if (!tbl) {
@@ -481,7 +490,7 @@ void flowsess_table_unlink(struct flowsess_table *t, struct flowsess_session *s,
 	spinlock_t *lock;	/* the entry's stripe */
 	u32 hash;
 
-	hash = flowsess_hash_node(node, t->seed);
+	hash = flowsess_hash_node(node, &t->hash_key);
 	rcu_read_lock();
 	tbl = rcu_dereference(t->htab);
 	if (!tbl)

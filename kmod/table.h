@@ -7,6 +7,7 @@
 #define _FLOWSESS_TABLE_H
 
 #include <linux/hrtimer.h>
+#include <linux/siphash.h>
 #include <linux/workqueue.h>
 
 #include "session.h"
@@ -50,10 +51,9 @@ struct flowsess_htab {
 
 struct flowsess_table {
 	struct flowsess_htab __rcu *htab;	/* NULL until the first session */
-	u32 seed;
-	unsigned long resize_retry;	/* jiffies: no resize before, no memory */
+	siphash_key_t hash_key;		/* for the namespace's life */
 	bool resize_held;		/* KUnit's: the size stays */
-	struct work_struct resize_work;
+	struct delayed_work resize_work;
 	/* Written on every insert and removal: away from the lookup's line. */
 	atomic_t count ____cacheline_aligned_in_smp; /* reserved + linked */
 	atomic_t entries;		/* linked entries, two a session */

@@ -101,10 +101,10 @@ bool flowsess_test_settle(struct flowsess_net *fn)
 	int i;
 
 	for (i = 0; i < 100; i++) {
-		flush_work(&t->resize_work);
+		flush_delayed_work(&t->resize_work);
 		if (!flowsess_table_resize_due(t))
 			return true;
-		queue_work(system_unbound_wq, &t->resize_work);
+		queue_delayed_work(system_unbound_wq, &t->resize_work, 0);
 	}
 	return false;
 }
