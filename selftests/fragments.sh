@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Fragmented flows: flowsess reassembles (nf_defrag) and tracks each
 # datagram or segment whole. 4000-byte UDP datagrams, fragmented by their
-# sender, in IPv4 and IPv6; and IPv4 TCP fragmented by a hop before the
+# sender, in IPv4 and IPv6; IPv6 TCP whose sender fragments its 3000-byte
+# segments (a raw socket's: tcpfrag6); and IPv4 TCP fragmented by a hop before the
 # router (far sends without DF, the server's link to the router takes
 # 1000-byte packets), whose ACKs of whole segments must pass the window
 # check.
@@ -11,7 +12,7 @@
 #                    MTU 1000 on the server's side of ====
 . ./lib.sh
 
-plan 12
+plan 16
 check "the module loads" flowsess_load
 check "the topology comes up" topology_up
 
@@ -34,6 +35,31 @@ check_num "... one session per flow" "$(counter sessions_created)" -eq 2
 check_num "... no fragment was refused, no header was bad" \
 	"$(( $(counter drop_fragment) + $(counter drop_bad_header) ))" -eq 0
 kill $pid4 $pid6 2>/dev/null
+
+# IPv6 TCP: only a sender fragments IPv6, and Linux TCP never does. A
+# hand-made connection does (tcpfrag6): its 3000-byte segments leave the
+# client's 1500-byte link in two fragments each, and the router must let
+# the server's acknowledgement of the whole segment through. The client's
+# kernel, which has no socket for it, would answer the server with RSTs.
+reassembled6() { in_ns router awk '$1 == "Ip6ReasmOKs" { print $2 }' /proc/net/snmp6; }
+in_ns server tcpbulk server "$SERVER6" 7003 &
+pid=$!
+wait_for 5 listening server t 7003
+no_rsts() {
+	in_ns client nft add table ip6 tcpfrag6 &&
+	in_ns client nft add chain ip6 tcpfrag6 out '{ type filter hook output priority 0; }' &&
+	in_ns client nft add rule ip6 tcpfrag6 out tcp dport 7003 'tcp flags & rst == rst' drop
+}
+check "the client's kernel sends no RST to port 7003" no_rsts
+before=$(reassembled6)
+window_before=$(counter drop_tcp_window)
+check "IPv6: 3 TCP segments of 3000 bytes, fragmented by their sender, are acknowledged whole" \
+	in_ns client tcpfrag6 "$CLIENT6" "$SERVER6" 40300 7003 3000 3
+check_num "... in fragments the router reassembled" "$(( $(reassembled6) - before ))" -ge 3
+check_num "... and no segment was out of the window" \
+	"$(( $(counter drop_tcp_window) - window_before ))" -eq 0
+kill $pid 2>/dev/null
+in_ns client nft delete table ip6 tcpfrag6
 
 check "the far end comes up behind the server" far_up
 # IPv4 only from here: below 1280, s0 loses its IPv6 addresses.
