@@ -41,21 +41,24 @@ kill $pid4 $pid6 2>/dev/null
 # client's 1500-byte link in two fragments each, and the router must let
 # the server's acknowledgement of the whole segment through. The client's
 # kernel, which has no socket for it, would answer the server with RSTs.
-reassembled6() { in_ns router awk '$1 == "Ip6ReasmOKs" { print $2 }' /proc/net/snmp6; }
+# nf_defrag's IPv6 reassembly counts nothing in snmp6: the client's
+# fragments created tell that they were fragments.
+fragmented6() { in_ns client awk '$1 == "Ip6FragCreates" { print $2 }' /proc/net/snmp6; }
 in_ns server tcpbulk server "$SERVER6" 7003 &
 pid=$!
 wait_for 5 listening server t 7003
 no_rsts() {
+	modload nf_tables &&
 	in_ns client nft add table ip6 tcpfrag6 &&
 	in_ns client nft add chain ip6 tcpfrag6 out '{ type filter hook output priority 0; }' &&
 	in_ns client nft add rule ip6 tcpfrag6 out tcp dport 7003 'tcp flags & rst == rst' drop
 }
 check "the client's kernel sends no RST to port 7003" no_rsts
-before=$(reassembled6)
+before=$(fragmented6)
 window_before=$(counter drop_tcp_window)
 check "IPv6: 3 TCP segments of 3000 bytes, fragmented by their sender, are acknowledged whole" \
 	in_ns client tcpfrag6 "$CLIENT6" "$SERVER6" 40300 7003 3000 3
-check_num "... in fragments the router reassembled" "$(( $(reassembled6) - before ))" -ge 3
+check_num "... sent in two fragments each (or more)" "$(( $(fragmented6) - before ))" -ge 6
 check_num "... and no segment was out of the window" \
 	"$(( $(counter drop_tcp_window) - window_before ))" -eq 0
 kill $pid 2>/dev/null
