@@ -99,7 +99,7 @@ def icount_section(runs, kernel, out, targets):
                "instructions minus those of (a), the same work without a hook.\n")
 
     out.append("### The tables as configured\n")
-    out.append("flowsess's hash (an rhashtable) sizes itself by its number of entries; "
+    out.append("flowsess's hash sizes itself by its number of entries; "
                "the row below is its size at the end of the part. conntrack's `hashsize` "
                "is set to 16 384 buckets through "
                "`/sys/module/nf_conntrack/parameters/hashsize` (ample for the "
