@@ -300,8 +300,10 @@ static void flowsess_htab_rehash(struct flowsess_table *t,
  * The resize worker: one at a time (a work item), the only writer of
  * ->htab but for the first table. When the next table cannot be allocated
  * (the cgroup's limit, no memory) the hash stays as it is and the worker
- * tries again a second later; __GFP_NORETRY, so that the cgroup's limit
- * refuses it instead of invoking the cgroup's OOM killer.
+ * tries again a second later, then at doubling intervals up to a minute
+ * (a container at its limit is not reclaimed every second); only the
+ * worker touches ->resize_failures. __GFP_NORETRY, so that the cgroup's
+ * limit refuses it instead of invoking the cgroup's OOM killer.
  */
 static void flowsess_table_resize(struct work_struct *work)
 {
@@ -320,9 +322,12 @@ static void flowsess_table_resize(struct work_struct *work)
 			return;
 		new = flowsess_htab_alloc(t, size, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
 		if (!new) {
-			queue_delayed_work(system_unbound_wq, &t->resize_work, HZ);
+			queue_delayed_work(system_unbound_wq, &t->resize_work,
+					   HZ << t->resize_failures);
+			t->resize_failures = min(t->resize_failures + 1, 6U);
 			return;
 		}
+		t->resize_failures = 0;
 		flowsess_htab_rehash(t, old, new);
 	}
 }
@@ -332,6 +337,7 @@ int flowsess_table_init(struct flowsess_table *t)
 	RCU_INIT_POINTER(t->htab, NULL);
 	get_random_bytes(&t->hash_key, sizeof(t->hash_key));
 	t->resize_held = false;
+	t->resize_failures = 0;
 	INIT_DELAYED_WORK(&t->resize_work, flowsess_table_resize);
 	atomic_set(&t->count, 0);
 	atomic_set(&t->entries, 0);

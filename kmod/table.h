@@ -53,6 +53,7 @@ struct flowsess_table {
 	struct flowsess_htab __rcu *htab;	/* NULL until the first session */
 	siphash_key_t hash_key;		/* for the namespace's life */
 	bool resize_held;		/* KUnit's: the size stays */
+	unsigned int resize_failures;	/* in a row: the next try's back-off */
 	struct delayed_work resize_work;
 	/* Written on every insert and removal: away from the lookup's line. */
 	atomic_t count ____cacheline_aligned_in_smp; /* reserved + linked */
