@@ -226,7 +226,10 @@ static bool flowsess_htab_wants_resize(struct flowsess_table *t,
 static void flowsess_htab_check(struct flowsess_table *t,
 				const struct flowsess_htab *tbl)
 {
-	/* Not while one is waiting out a failed allocation: queued already. */
+	/*
+	 * Not while one waits out a failed allocation: queued already (or,
+	 * during the run that failed, put off by it).
+	 */
 	if (flowsess_htab_wants_resize(t, tbl) && !READ_ONCE(t->resize_held) &&
 	    !rcu_access_pointer(tbl->future))
 		queue_delayed_work(system_unbound_wq, &t->resize_work, 0);
@@ -314,16 +317,17 @@ static void flowsess_table_resize(struct work_struct *work)
 
 	for (;;) {
 		old = rcu_dereference_protected(t->htab, 1);
+		size = old ? flowsess_hash_size_for(atomic_read(&t->entries)) : 0;
 		if (!old || READ_ONCE(t->resize_held) ||
-		    !flowsess_htab_wants_resize(t, old))
+		    !flowsess_htab_wants_resize(t, old) || size == old->size) {
+			t->resize_failures = 0;
 			return;
-		size = flowsess_hash_size_for(atomic_read(&t->entries));
-		if (size == old->size)
-			return;
+		}
 		new = flowsess_htab_alloc(t, size, GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
 		if (!new) {
-			queue_delayed_work(system_unbound_wq, &t->resize_work,
-					   HZ << t->resize_failures);
+			/* Over a run the packet path may have queued: put off. */
+			mod_delayed_work(system_unbound_wq, &t->resize_work,
+					 HZ << t->resize_failures);
 			t->resize_failures = min(t->resize_failures + 1, 6U);
 			return;
 		}
