@@ -149,7 +149,6 @@ struct flowsess_early_ageout {
 	struct flowsess_table *table;
 	unsigned int low;
 	bool unestablished;
-	ktime_t now;
 	ktime_t early;
 };
 
@@ -157,11 +156,11 @@ static int flowsess_early_ageout_one(struct flowsess_session *s, void *arg)
 {
 	struct flowsess_early_ageout *a = arg;
 
-	if (atomic_read(&a->table->count) <= a->low)
+	if (atomic_read(&a->table->count) <= a->low || READ_ONCE(a->table->stopping))
 		return 1;
 	if (a->unestablished && READ_ONCE(s->established))
 		return 0;
-	if (flowsess_idle_for(s, a->now, a->early))
+	if (flowsess_idle_for(s, ktime_get_coarse(), a->early))
 		flowsess_session_invalidate(a->table, s, FLOWSESS_REASON_EARLY_AGEOUT);
 	return 0;
 }
@@ -169,7 +168,9 @@ static int flowsess_early_ageout_one(struct flowsess_session *s, void *arg)
 /*
  * One pass of early ageout over the whole table: kill the sessions idle
  * for early-ageout or longer (only unestablished ones if @unestablished)
- * until the table holds no more than @low.
+ * until the table holds no more than @low. The kills shrink the hash
+ * under the pass; it sees every session all the same, or the second
+ * pass would take established sessions while unestablished ones stay.
  */
 static void flowsess_early_ageout_pass(struct flowsess_table *t, unsigned int low,
 				       bool unestablished)
@@ -180,16 +181,9 @@ static void flowsess_early_ageout_pass(struct flowsess_table *t, unsigned int lo
 		.unestablished = unestablished,
 		.early = flowsess_ms(READ_ONCE(flowsess_table_net(t)->cfg.early_ageout_ms)),
 	};
-	struct flowsess_walk w = {};
-	bool end = false;
 
-	while (!end && !READ_ONCE(t->stopping) && atomic_read(&t->count) > low) {
-		a.now = ktime_get_coarse();
-		rcu_read_lock();
-		end = flowsess_table_walk(t, &w, 64, flowsess_early_ageout_one, &a);
-		rcu_read_unlock();
-		cond_resched();
-	}
+	if (atomic_read(&t->count) > low)
+		flowsess_table_each(t, flowsess_early_ageout_one, &a);
 }
 
 static void flowsess_aging_work(struct work_struct *work)

@@ -781,31 +781,6 @@ static int flowsess_clear_one(struct flowsess_session *s, void *arg)
 }
 
 /*
- * Call @one on every session of @t, under RCU, in process context.
- * Sessions created meanwhile may or may not be seen; every session that
- * lives through the call is seen: a pass that met a resize is followed by
- * another (a clear of a big table shrinks it several times, each time
- * behind the walk).
- */
-static void flowsess_table_each(struct flowsess_table *t,
-				int (*one)(struct flowsess_session *s, void *arg),
-				void *arg)
-{
-	struct flowsess_walk w;
-	bool end;
-
-	do {
-		memset(&w, 0, sizeof(w));
-		do {
-			rcu_read_lock();
-			end = flowsess_table_walk(t, &w, 64, one, arg);
-			rcu_read_unlock();
-			cond_resched();
-		} while (!end);
-	} while (w.resized);
-}
-
-/*
  * Kill every session @f matches (reason FLUSH); process context. Returns
  * how many this call killed.
  */

@@ -599,8 +599,8 @@ static int flowsess_walk_whole_fn(struct flowsess_session *s, void *arg)
 /*
  * Under rcu_read_lock(): walk up to @buckets buckets from w->bucket. A
  * bucket is always walked whole; a nonzero return of @fn stops the walk
- * after its bucket. Returns true when the walk went past the last bucket
- * (it starts again at 0).
+ * after its bucket (->stopped). Returns true when the walk went past the
+ * last bucket (it starts again at 0).
  */
 bool flowsess_table_walk(struct flowsess_table *t, struct flowsess_walk *w,
 			 unsigned int buckets, flowsess_walk_fn fn, void *arg)
@@ -613,10 +613,36 @@ bool flowsess_table_walk(struct flowsess_table *t, struct flowsess_walk *w,
 			w->bucket = 0;
 			return true;
 		}
-		if (whole.stop)
+		if (whole.stop) {
+			w->stopped = true;
 			break;
+		}
 	}
 	return false;
+}
+
+/*
+ * Process context, no lock held: call @fn on every session of @t, under
+ * RCU, until it returns nonzero. Sessions created meanwhile may or may
+ * not be seen; every session that lives through the call is seen: a walk
+ * that met a resize is followed by another (a clear or an early ageout
+ * shrinks the table under the walk, each kill may be the one that starts
+ * a resize).
+ */
+void flowsess_table_each(struct flowsess_table *t, flowsess_walk_fn fn, void *arg)
+{
+	struct flowsess_walk w;
+	bool end;
+
+	do {
+		memset(&w, 0, sizeof(w));
+		do {
+			rcu_read_lock();
+			end = flowsess_table_walk(t, &w, 64, fn, arg);
+			rcu_read_unlock();
+			cond_resched();
+		} while (!end && !w.stopped);
+	} while (w.resized && !w.stopped);
 }
 
 #ifdef FLOWSESS_KUNIT

@@ -22,6 +22,7 @@ struct flowsess_walk {
 	unsigned int size;		/* of the table being walked, or 0 */
 	u32 table_id;			/* which table that is */
 	bool resized;			/* since the walk started */
+	bool stopped;			/* by its callback */
 };
 
 /*
@@ -96,6 +97,7 @@ int flowsess_table_walk_bucket(struct flowsess_table *t, struct flowsess_walk *w
 			       flowsess_walk_fn fn, void *arg);
 bool flowsess_table_walk(struct flowsess_table *t, struct flowsess_walk *w,
 			 unsigned int buckets, flowsess_walk_fn fn, void *arg);
+void flowsess_table_each(struct flowsess_table *t, flowsess_walk_fn fn, void *arg);
 unsigned int flowsess_table_buckets(struct flowsess_table *t);
 bool flowsess_table_resize_due(struct flowsess_table *t);
 
