@@ -20,8 +20,8 @@
  * ones first, until the table is down to low_watermark percent; it looks
  * again every second while the table stays above that.
  *
- * The work item runs in process context, walks buckets under RCU like
- * flowsess_table_clear(), and is stopped (->stopping, then cancelled
+ * The work item runs in process context, walks the table with
+ * flowsess_table_each() (again after a resize), and is stopped (->stopping, then cancelled
  * synchronously) before the table is flushed at teardown (session.c,
  * rule 9).
  */
@@ -169,8 +169,9 @@ static int flowsess_early_ageout_one(struct flowsess_session *s, void *arg)
  * One pass of early ageout over the whole table: kill the sessions idle
  * for early-ageout or longer (only unestablished ones if @unestablished)
  * until the table holds no more than @low. The kills shrink the hash
- * under the pass; it sees every session all the same, or the second
- * pass would take established sessions while unestablished ones stay.
+ * under the pass; until it gets down to @low it sees every session all
+ * the same, or the second pass would take established sessions while
+ * idle unestablished ones stay.
  */
 static void flowsess_early_ageout_pass(struct flowsess_table *t, unsigned int low,
 				       bool unestablished)

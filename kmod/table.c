@@ -609,25 +609,24 @@ bool flowsess_table_walk(struct flowsess_table *t, struct flowsess_walk *w,
 
 	while (buckets--) {
 		flowsess_table_walk_bucket(t, w, flowsess_walk_whole_fn, &whole);
+		w->stopped |= whole.stop;
 		if (++w->bucket >= w->size) {
 			w->bucket = 0;
 			return true;
 		}
-		if (whole.stop) {
-			w->stopped = true;
+		if (whole.stop)
 			break;
-		}
 	}
 	return false;
 }
 
 /*
- * Process context, no lock held: call @fn on every session of @t, under
- * RCU, until it returns nonzero. Sessions created meanwhile may or may
- * not be seen; every session that lives through the call is seen: a walk
- * that met a resize is followed by another (a clear or an early ageout
- * shrinks the table under the walk, each kill may be the one that starts
- * a resize).
+ * Process context, no spinlock or RCU read-side section held: call @fn on
+ * every session of @t, under RCU, 64 buckets at a time. A nonzero return
+ * of @fn ends the call after its bucket. Otherwise every session that
+ * lives through the call is seen (sessions created meanwhile may or may
+ * not be): a walk that met a resize is followed by another, as a clear or
+ * an early ageout shrinks the table under it.
  */
 void flowsess_table_each(struct flowsess_table *t, flowsess_walk_fn fn, void *arg)
 {

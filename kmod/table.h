@@ -22,7 +22,7 @@ struct flowsess_walk {
 	unsigned int size;		/* of the table being walked, or 0 */
 	u32 table_id;			/* which table that is */
 	bool resized;			/* since the walk started */
-	bool stopped;			/* by its callback */
+	bool stopped;			/* by its callback, since it started */
 };
 
 /*
@@ -75,7 +75,7 @@ struct flowsess_table {
 	bool collect_sweeping;
 };
 
-/* table.c: the hash. The rules are at the top of session.c. */
+/* table.c: the hash. The rules are at the top of table.c. */
 int flowsess_table_init(struct flowsess_table *t);
 void flowsess_table_destroy(struct flowsess_table *t);
 struct flowsess_session *flowsess_table_lookup(struct flowsess_table *t,

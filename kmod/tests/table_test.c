@@ -598,6 +598,7 @@ static void flowsess_test_walk_each_once(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tw->n, WALK_SESSIONS);
 	KUNIT_EXPECT_EQ(test, tw->dups, 0U);
 	KUNIT_EXPECT_FALSE(test, w.resized);
+	KUNIT_EXPECT_FALSE(test, w.stopped);
 	flowsess_test_net_destroy(fn);
 }
 
@@ -631,6 +632,7 @@ static void flowsess_test_walk_stops_after_bucket(struct kunit *test)
 	KUNIT_ASSERT_LT(test, bucket, size);
 	KUNIT_EXPECT_EQ(test, end, bucket + 1 == size);
 	KUNIT_EXPECT_EQ(test, w.bucket, (bucket + 1) % size);
+	KUNIT_EXPECT_TRUE(test, w.stopped);
 	KUNIT_EXPECT_EQ(test, tw->n, in_bucket);
 	KUNIT_EXPECT_PTR_EQ(test, tw->seen[0], first);
 	flowsess_test_net_destroy(fn);
