@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The tool's command line, on the host (no module needed): its version is
-# dkms.conf's, a knob given twice is a usage error, a policy file of
-# comments only loads without asking the kernel anything, and -n refuses
-# what is not a namespace's name. TAP on stdout.
+# dkms.conf's, a knob given twice is a usage error, so is a clear that
+# names no sessions, a policy file of comments only loads without asking
+# the kernel anything, and -n refuses what is not a namespace's name. TAP
+# on stdout.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,13 @@ check "a knob given twice is a usage error, exit 2" \
 err=$(./flowsess set time-wait-state session-timeout 30 time-wait-state off 2>&1)
 check "... time-wait-state too" \
 	[ $? -eq 2 -a "$err" = "flowsess: time-wait-state is given twice" ]
+
+err=$(./flowsess clear 2>&1)
+check "clear with no sessions named is a usage error, exit 2" \
+	[ $? -eq 2 -a "$err" = "flowsess: clear: say which sessions: all, or a filter" ]
+err=$(./flowsess clear nopickup 2>&1)
+check "... nopickup alone names none either" \
+	[ $? -eq 2 -a "$err" = "flowsess: clear: say which sessions: all, or a filter" ]
 
 conf=$(mktemp)
 printf '# nothing to change\n\n   # indented\n' >"$conf"
