@@ -71,11 +71,12 @@ in_ns router flowsess clear dport 9 >/dev/null
 set_knobs max-sessions 20 early-ageout 60
 drops=$(stat drop_table_full)
 evicted=$(( $(stat evicted_early_ageout) + $(stat evicted_unestablished) ))
+kmsg_mark aging-full
 one_way 33000 5
 check_num "no candidate: the new flows are dropped, and counted" \
 	"$(( $(stat drop_table_full) - drops ))" -eq 5
 check "... and the kernel log says so (rate-limited)" \
-	sh -c 'dmesg | grep -q "flowsess: table full, dropping packet"'
+	kmsg_since aging-full "flowsess: table full, dropping packet"
 check_num "... nothing evicted" \
 	"$(( $(stat evicted_early_ageout) + $(stat evicted_unestablished) ))" -eq "$evicted"
 check "... the TCP connection is untouched" tcp_alive

@@ -32,6 +32,7 @@ failslab_sessions() {
 		echo 10 >"$fs/times" && echo 100 >"$fs/probability"
 }
 check "failslab on the session cache, the next 10 allocations" failslab_sessions
+kmsg_mark faults-nomem
 in_ns client udpflood "$SERVER4" 41000 10 9 1 >/dev/null
 dropped=$(flowsess_stat router drop_nomem) made=$(flowsess_stat router sessions_created)
 in_ns client udpflood "$SERVER4" 41000 10 9 1 >/dev/null
@@ -40,7 +41,7 @@ echo "# 10 flows, then again: $dropped dropped for want of memory, $made made, t
 check "10 new flows: each dropped and counted in drop_nomem, no session made" \
 	[ "$dropped" -eq 10 -a "$made" -eq 0 ]
 check "... and the kernel log says so (rate-limited)" \
-	sh -c 'dmesg | grep -q "flowsess: out of memory, dropping packet"'
+	kmsg_since faults-nomem "flowsess: out of memory, dropping packet"
 check_num "the fault spent: the same 10 flows make their sessions" \
 	"$(flowsess_stat router sessions_created)" -eq 10
 

@@ -54,6 +54,16 @@ stress() {
 	if [ "${FLOWSESS_DEBUG_KERNEL:-0}" = 1 ]; then echo "$2"; else echo "$1"; fi
 }
 
+# kmsg_mark NAME puts a line in the kernel log; kmsg_since NAME TEXT says
+# whether TEXT was logged after it. Earlier tests in the same VM log too.
+kmsg_mark() { echo "flowsess-mark: $1" >/dev/kmsg; }
+kmsg_since() {
+	dmesg | awk -v m="flowsess-mark: $1" -v t="$2" '
+		index($0, m) { marked = 1; found = 0; next }
+		marked && index($0, t) { found = 1 }
+		END { exit !found }'
+}
+
 # Exit status of the selftest: non-zero when any check failed.
 tap_done() {
 	[ $_tap_failed -eq 0 ]
