@@ -21,9 +21,9 @@
  * again every second while the table stays above that.
  *
  * The work item runs in process context, walks the table with
- * flowsess_table_each() (again after a resize), and is stopped (->stopping, then cancelled
- * synchronously) before the table is flushed at teardown (session.c,
- * rule 9).
+ * flowsess_table_each() (again after a resize), and is stopped
+ * (->stopping, then cancelled synchronously) before the table is flushed
+ * at teardown (session.c, rule 9).
  */
 #include "internal.h"
 

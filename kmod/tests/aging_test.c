@@ -436,10 +436,10 @@ static void flowsess_test_early_ageout(struct kunit *test)
 #define AGEOUT_ESTABLISHED	300
 
 /*
- * Early ageout kills enough sessions for the hash to shrink under it, from
- * 8192 buckets to 1024: it still takes every idle unestablished session
- * before an established one. A pass that went on in the new table at the
- * same bucket missed most of them.
+ * Early ageout kills enough sessions for the hash to shrink from 8192
+ * buckets to 1024, in the background, likely under it: it still takes
+ * every idle unestablished session before an established one. A pass that
+ * went on in the new table at the same bucket missed most of them.
  */
 static void flowsess_test_early_ageout_across_resizes(struct kunit *test)
 {

@@ -638,6 +638,47 @@ static void flowsess_test_walk_stops_after_bucket(struct kunit *test)
 	flowsess_test_net_destroy(fn);
 }
 
+#define LAST_BUCKET_TRIES 3000
+
+/*
+ * A stop in the table's last bucket is noted (->stopped) though the walk
+ * ends there as well: flowsess_table_each() must not walk again after it.
+ * Sessions are made until one is in the last of 128 buckets (held at 128).
+ */
+static void flowsess_test_walk_stops_in_last_bucket(struct kunit *test)
+{
+	struct flowsess_net *fn = flowsess_test_net(test, LAST_BUCKET_TRIES);
+	struct flowsess_test_walk *tw = kunit_kzalloc(test, sizeof(*tw), GFP_KERNEL);
+	const unsigned int last = FLOWSESS_HASH_LOCKS - 1;
+	unsigned int i, in_last = 0;
+	struct flowsess_session *s;
+	struct flowsess_walk w = {};
+	struct flowsess_tuple t;
+	bool end;
+
+	KUNIT_ASSERT_NOT_NULL(test, tw);
+	fn->table.resize_held = true;
+	for (i = 0; i < LAST_BUCKET_TRIES && !in_last; i++) {
+		flowsess_test_tuple4(&t, IPPROTO_UDP, 0x0a000001, 0x0a000002,
+				     5000 + i, 53);
+		KUNIT_ASSERT_NOT_NULL(test, flowsess_test_insert(test, fn, &t));
+		rcu_read_lock();
+		in_last = flowsess_test_bucket(fn, last, &s, 1);
+		rcu_read_unlock();
+	}
+	KUNIT_ASSERT_GT(test, in_last, 0U);
+	KUNIT_ASSERT_EQ(test, flowsess_table_buckets(&fn->table), last + 1);
+	w.bucket = last;
+	tw->stop = true;
+	rcu_read_lock();
+	end = flowsess_table_walk(&fn->table, &w, 1, flowsess_test_walk_note, tw);
+	rcu_read_unlock();
+	KUNIT_EXPECT_TRUE(test, end);
+	KUNIT_EXPECT_TRUE(test, w.stopped);
+	KUNIT_EXPECT_EQ(test, tw->n, in_last);
+	flowsess_test_net_destroy(fn);
+}
+
 /*
  * A walk that crosses a resize says so (->resized): it may have missed
  * sessions or seen some twice. A clear then walks again, and misses none.
@@ -800,6 +841,7 @@ static struct kunit_case flowsess_table_cases[] = {
 	KUNIT_CASE(flowsess_test_clear_filter),
 	KUNIT_CASE(flowsess_test_walk_each_once),
 	KUNIT_CASE(flowsess_test_walk_stops_after_bucket),
+	KUNIT_CASE(flowsess_test_walk_stops_in_last_bucket),
 	KUNIT_CASE(flowsess_test_walk_detects_resize),
 	KUNIT_CASE(flowsess_test_lookup_across_resizes),
 	{}

@@ -180,18 +180,19 @@ report_timeouts() {
 	flowsess)
 		# A TCP session closed by FINs stays 2 s with time-wait-state off.
 		flowsess -j show | tr ',{}' '\n\n\n' | awk -F: '
-			{ gsub(/[" ]/, "") }
-			$1 == "udp-timeout-ms" { print "udp", $2 }
-			$1 == "tcp-initial-timeout-ms" { print "syn_sent", $2 }
-			$1 == "time-wait-state" { tw = $2 }
-			$1 == "time-wait-timeout-ms" { twt = $2 }
-			$1 == "tcp-timeout-ms" { print "tcp", $2 }
-			$1 == "max-sessions" { print "limit", $2 * 1000 }
-			END { print "time_wait", tw == "off" ? 2000 : twt }' |
+			{ gsub(/[" ]/, ""); v[$1] = $2 }
+			END {
+				print "udp", v["udp_timeout_ms"]
+				print "syn_sent", v["tcp_initial_timeout_ms"]
+				print "tcp", v["tcp_timeout_ms"]
+				print "limit", v["max_sessions"] == "" ? "" : v["max_sessions"] * 1000
+				print "time_wait", v["time_wait_state"] == "off" ? 2000 : v["time_wait_timeout_ms"]
+			}' |
+			# A key the tool no longer prints is a figure missed.
 			while read -r name ms; do
 				case $name in
-				limit) report limit "$((ms / 1000))" ;;
-				*) report "timeout_$name" "$((ms / 1000))" ;;
+				limit) report limit "${ms:+$((ms / 1000))}" ;;
+				*) report "timeout_$name" "${ms:+$((ms / 1000))}" ;;
 				esac
 			done
 		report hash_buckets "$(sed -n 's/.*buckets=\([0-9]*\).*/\1/p' /sys/kernel/debug/flowsess/chains)"
@@ -538,7 +539,7 @@ part_lookup() {
 			report lookup_limit "$(sysctl -n net.netfilter.nf_conntrack_max)" ;;
 		flowsess)
 			report lookup_limit "$(flowsess -j show | tr ',{}' '\n\n\n' |
-				sed -n 's/^"max-sessions":\([0-9]*\)$/\1/p')" ;;
+				sed -n 's/^"max_sessions":\([0-9]*\)$/\1/p')" ;;
 		esac
 		slab0=$(slab_kb)
 		# The 1 000 probed flows are among the sessions counted, and
