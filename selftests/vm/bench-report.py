@@ -100,7 +100,7 @@ def icount_section(runs, kernel, out, targets):
 
     out.append("### The tables as configured\n")
     out.append("flowsess's hash sizes itself by its number of entries; "
-               "the row below is its size at the end of the part. conntrack's `hashsize` "
+               "the row below is read when the table is set up, before any traffic (0: a namespace has no hash before its first session). conntrack's `hashsize` "
                "is set to 16 384 buckets through "
                "`/sys/module/nf_conntrack/parameters/hashsize` (ample for the "
                "forward and sessions parts), and both get the same limit: "
